@@ -1,0 +1,3 @@
+//! One file per check. Each measures a column batch into its counter.
+
+pub mod fill;

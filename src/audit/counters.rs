@@ -1,0 +1,84 @@
+//! Mergeable per-column counters: computed per batch on any thread, combined with `+=`.
+//!
+//! A new check adds its counter to `ColumnCounters`; the single pass over the data and the
+//! merge stay the same.
+
+use std::ops::AddAssign;
+
+/// How many values of a column are filled, blank or placeholders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FillCounter {
+    pub rows: u64,
+    /// Empty or whitespace only, or absent (the row had too few cells).
+    pub blank: u64,
+    /// A value that stands for "no value": `N/A`, `unknown`, `000000000000000AAA`, ...
+    pub placeholder: u64,
+}
+
+impl FillCounter {
+    pub fn filled(&self) -> u64 {
+        self.rows - self.blank - self.placeholder
+    }
+}
+
+impl AddAssign for FillCounter {
+    fn add_assign(&mut self, other: Self) {
+        self.rows += other.rows;
+        self.blank += other.blank;
+        self.placeholder += other.placeholder;
+    }
+}
+
+/// Everything measured about one column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnCounters {
+    pub fill: FillCounter,
+}
+
+impl AddAssign for ColumnCounters {
+    fn add_assign(&mut self, other: Self) {
+        self.fill += other.fill;
+    }
+}
+
+/// Counters for every column of a table, in header order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TableCounters {
+    pub columns: Vec<ColumnCounters>,
+}
+
+impl TableCounters {
+    pub fn new(width: usize) -> Self {
+        TableCounters { columns: vec![ColumnCounters::default(); width] }
+    }
+}
+
+impl AddAssign for TableCounters {
+    fn add_assign(&mut self, other: Self) {
+        if self.columns.is_empty() {
+            *self = other;
+            return;
+        }
+        for (mine, theirs) in self.columns.iter_mut().zip(other.columns) {
+            *mine += theirs;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merging_adds_column_by_column() {
+        let mut a = TableCounters::new(2);
+        a.columns[0].fill = FillCounter { rows: 3, blank: 1, placeholder: 1 };
+        let mut b = TableCounters::new(2);
+        b.columns[0].fill = FillCounter { rows: 2, blank: 0, placeholder: 1 };
+        b.columns[1].fill = FillCounter { rows: 2, blank: 2, placeholder: 0 };
+        a += b;
+        assert_eq!(a.columns[0].fill, FillCounter { rows: 5, blank: 1, placeholder: 2 });
+        assert_eq!(a.columns[0].fill.filled(), 2);
+        assert_eq!(a.columns[1].fill.filled(), 0);
+    }
+}

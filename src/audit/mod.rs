@@ -1,0 +1,115 @@
+//! The audit: which map fits the header, what each column measures, and the verdicts.
+
+pub mod checks;
+pub mod counters;
+pub mod fix_first;
+pub mod verdict;
+
+use polars::prelude::DataFrame;
+
+use crate::config::{Dictionary, FieldMap};
+use crate::input::Header;
+use crate::model::{FieldReport, FixFirst, UseCaseReport};
+use checks::fill::MissingRule;
+use counters::TableCounters;
+
+/// The field map chosen for a header, and how well it fits.
+#[derive(Debug, Clone)]
+pub struct MapChoice<'a> {
+    pub map: &'a FieldMap,
+    pub matched: usize,
+    pub score: f64,
+    pub forced: bool,
+}
+
+impl<'a> MapChoice<'a> {
+    pub fn of(map: &'a FieldMap, header: &Header, forced: bool) -> Self {
+        let matched = header.names.iter().filter(|n| map.canonical_for(n).is_some()).count();
+        let score = if header.is_empty() { 0.0 } else { matched as f64 / header.len() as f64 };
+        MapChoice { map, matched, score, forced }
+    }
+}
+
+/// A map must recognise at least this many columns to be chosen automatically.
+pub const MIN_MATCHED_COLUMNS: usize = 2;
+
+/// The map that recognises the most columns of `header` (the first listed wins a tie).
+pub fn detect_map<'a>(header: &Header, maps: &'a [FieldMap]) -> Option<MapChoice<'a>> {
+    let mut best: Option<MapChoice<'a>> = None;
+    for map in maps {
+        let choice = MapChoice::of(map, header, false);
+        if choice.matched >= MIN_MATCHED_COLUMNS && best.as_ref().is_none_or(|b| choice.matched > b.matched) {
+            best = Some(choice);
+        }
+    }
+    best
+}
+
+/// How one column is measured.
+#[derive(Debug, Clone)]
+pub struct ColumnPlan {
+    pub name: String,
+    pub canonical: Option<String>,
+    pub missing: MissingRule,
+}
+
+/// Plans every column of the header: its canonical field and its missing-value rule.
+pub fn plan_columns(header: &Header, map: Option<&FieldMap>, dictionary: &Dictionary) -> Vec<ColumnPlan> {
+    header
+        .names
+        .iter()
+        .map(|name| {
+            let canonical = map.and_then(|m| m.canonical_for(name)).map(str::to_owned);
+            let field_tokens = canonical
+                .as_ref()
+                .and_then(|c| dictionary.field_missing_values.get(c))
+                .into_iter()
+                .flatten();
+            let tokens = dictionary.missing_values.iter().chain(field_tokens).map(String::as_str);
+            ColumnPlan { name: name.clone(), canonical, missing: MissingRule::new(tokens) }
+        })
+        .collect()
+}
+
+/// Adds one batch to the counters. Columns are matched by position: batches carry the header's columns in order.
+pub fn measure(plan: &[ColumnPlan], batch: &DataFrame, counters: &mut TableCounters) {
+    if counters.columns.is_empty() {
+        *counters = TableCounters::new(plan.len());
+    }
+    for ((column, plan), counter) in batch.columns().iter().zip(plan).zip(&mut counters.columns) {
+        let values = column.str().expect("input batches hold string columns");
+        plan.missing.count(values, &mut counter.fill);
+    }
+}
+
+/// Field reports from the merged counters, in column order.
+pub fn field_reports(plan: &[ColumnPlan], counters: &TableCounters) -> Vec<FieldReport> {
+    plan.iter()
+        .zip(&counters.columns)
+        .map(|(plan, c)| FieldReport {
+            column: plan.name.clone(),
+            canonical: plan.canonical.clone(),
+            rows: c.fill.rows,
+            filled: c.fill.filled(),
+            fill_rate: if c.fill.rows == 0 { 0.0 } else { c.fill.filled() as f64 / c.fill.rows as f64 },
+            blank: c.fill.blank,
+            placeholder: c.fill.placeholder,
+        })
+        .collect()
+}
+
+/// Verdicts for every use case and the fix-first list.
+pub fn judge(
+    fields: &[FieldReport],
+    rows: u64,
+    kind: Option<crate::config::ObjectKind>,
+    dictionary: &Dictionary,
+) -> (Vec<UseCaseReport>, Vec<FixFirst>) {
+    let use_cases: Vec<UseCaseReport> = dictionary
+        .use_cases
+        .iter()
+        .map(|uc| verdict::evaluate_use_case(uc, fields, rows, kind, dictionary))
+        .collect();
+    let fixes = fix_first::fix_first(&use_cases, dictionary, fields, rows);
+    (use_cases, fixes)
+}

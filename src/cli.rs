@@ -1,0 +1,141 @@
+//! Command-line arguments (clap derive) and their translation into library settings.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use crm_ready::input::ReadOptions;
+use crm_ready::{FailOn, Format, Settings, Style};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  no use case is blocked (with --fail-on at-risk: none blocked or at risk)
+  1  at least one use case is blocked (or at risk, with --fail-on at-risk)
+  2  error: bad arguments, unreadable or malformed input, invalid dictionary or field map";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "crm-ready",
+    version,
+    about = "Tells whether a CRM export is good enough for the AI use cases you want to run, and what to fix first.",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit a HubSpot or Salesforce export (CSV) against a data dictionary.
+    #[command(after_help = EXIT_CODES)]
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// The export to audit (CSV, any common encoding and delimiter).
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+
+    /// Data dictionary (TOML) of use cases and thresholds [default: the built-in one, as in field-maps/dictionary.toml].
+    #[arg(long, value_name = "FILE")]
+    pub dictionary: Option<PathBuf>,
+
+    /// Use this field map instead of detecting one: a built-in name (e.g. hubspot/contacts,
+    /// salesforce/lead) or a TOML file.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub field_map: Option<String>,
+
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+
+    /// Write the report to FILE instead of standard output (replaced only once complete).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Which verdict makes the exit code 1.
+    #[arg(long, value_enum, default_value_t = FailOnArg::Blocked)]
+    pub fail_on: FailOnArg,
+
+    /// Field delimiter, instead of detecting it: , ; | tab (or comma, semicolon, pipe).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// Worker threads [default: one per core].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+
+    /// When to colour the text report.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+
+    /// Print nothing but the report and errors (no progress bar).
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FailOnArg {
+    Blocked,
+    AtRisk,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "|" | "pipe" => Ok(b'|'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        other if other.len() == 1 && other.is_ascii() && other != "\"" => Ok(other.as_bytes()[0]),
+        other => Err(format!("{other:?} is not a one-character delimiter; use , ; | or tab")),
+    }
+}
+
+impl AuditArgs {
+    pub fn settings(&self) -> Settings {
+        let to_stdout = self.output.is_none();
+        let color = match self.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => {
+                to_stdout
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        Settings {
+            paths: vec![self.path.clone()],
+            dictionary: self.dictionary.clone(),
+            field_map: self.field_map.clone(),
+            format: match self.format {
+                FormatArg::Text => Format::Text,
+                FormatArg::Json => Format::Json,
+                FormatArg::Markdown => Format::Markdown,
+            },
+            output: self.output.clone(),
+            fail_on: match self.fail_on {
+                FailOnArg::Blocked => FailOn::Blocked,
+                FailOnArg::AtRisk => FailOn::AtRisk,
+            },
+            style: Style { color },
+            threads: self.threads.map(usize::from),
+            read: ReadOptions { delimiter: self.delimiter, ..ReadOptions::default() },
+        }
+    }
+}

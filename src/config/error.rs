@@ -1,0 +1,110 @@
+//! Configuration errors that point at the file, line and column, with a caret and a hint.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// An error in a field map or data dictionary, located in its source text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based line and column of the offending text, when known.
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+    /// The offending source line, shown under the message with a caret.
+    pub source_line: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl ConfigError {
+    /// An error at a byte span of `text`, the contents of `file`.
+    pub fn at(
+        file: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column, source_line) = match span {
+            Some(span) => {
+                let (line, column) = line_column(text, span.start);
+                let source_line = text.lines().nth(line - 1).map(str::to_owned);
+                (Some(line), Some(column), source_line)
+            }
+            None => (None, None, None),
+        };
+        ConfigError {
+            file: file.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+            source_line,
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, ":{line}:{column}")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let (Some(src), Some(line), Some(column)) = (&self.source_line, self.line, self.column) {
+            let gutter = line.to_string().len();
+            write!(f, "\n{:gutter$} |\n{line} | {src}\n{:gutter$} | {:>column$}", "", "", "^")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_from_one() {
+        let text = "a = 1\nbb = 2\n";
+        assert_eq!(line_column(text, 0), (1, 1));
+        assert_eq!(line_column(text, 6), (2, 1));
+        assert_eq!(line_column(text, 9), (2, 4));
+    }
+
+    #[test]
+    fn display_shows_caret_under_column() {
+        let err = ConfigError::at(Path::new("d.toml"), "x = 1\nmin_fil = 2\n", Some(6..13), "bad")
+            .with_hint("try min_fill");
+        let shown = err.to_string();
+        assert!(shown.starts_with("d.toml:2:1: bad"), "{shown}");
+        assert!(shown.contains("2 | min_fil = 2\n  | ^"), "{shown}");
+        assert!(shown.ends_with("= hint: try min_fill"), "{shown}");
+    }
+}

@@ -1,0 +1,132 @@
+//! Field maps and the data dictionary: built-in defaults, user files, and their validation.
+
+mod error;
+mod raw;
+mod resolve;
+mod settings;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub use error::{ConfigError, line_column};
+pub use resolve::{parse_dictionary, parse_field_map};
+pub use settings::{
+    Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
+};
+
+/// The maps shipped in `field-maps/`, compiled in so the binary works from any directory.
+const BUILTIN_MAPS: &[(&str, &str)] = &[
+    ("hubspot/contacts", include_str!("../../field-maps/hubspot/contacts.toml")),
+    ("hubspot/companies", include_str!("../../field-maps/hubspot/companies.toml")),
+    ("hubspot/deals", include_str!("../../field-maps/hubspot/deals.toml")),
+    ("salesforce/lead", include_str!("../../field-maps/salesforce/lead.toml")),
+    ("salesforce/contact", include_str!("../../field-maps/salesforce/contact.toml")),
+    ("salesforce/account", include_str!("../../field-maps/salesforce/account.toml")),
+    ("salesforce/opportunity", include_str!("../../field-maps/salesforce/opportunity.toml")),
+];
+
+pub const DEFAULT_DICTIONARY_PATH: &str = "field-maps/dictionary.toml";
+const BUILTIN_DICTIONARY: &str = include_str!("../../field-maps/dictionary.toml");
+
+/// Errors while loading configuration: unreadable files or invalid contents.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Invalid(#[from] ConfigError),
+}
+
+fn builtin_path(name: &str) -> PathBuf {
+    PathBuf::from(format!("field-maps/{name}.toml"))
+}
+
+/// The shipped field maps, in a fixed order.
+pub fn builtin_field_maps() -> Result<Vec<FieldMap>, ConfigError> {
+    BUILTIN_MAPS
+        .iter()
+        .map(|(name, text)| parse_field_map(&builtin_path(name), text))
+        .collect()
+}
+
+pub fn builtin_map_names() -> impl Iterator<Item = &'static str> {
+    BUILTIN_MAPS.iter().map(|(name, _)| *name)
+}
+
+fn read(path: &Path) -> Result<String, LoadError> {
+    std::fs::read_to_string(path).map_err(|source| LoadError::Read {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// A map named `vendor/object` among the built-in ones, or else a TOML file at that path.
+pub fn load_field_map(name_or_path: &str) -> Result<FieldMap, LoadError> {
+    if let Some((name, text)) = BUILTIN_MAPS.iter().find(|(name, _)| *name == name_or_path) {
+        return Ok(parse_field_map(&builtin_path(name), text)?);
+    }
+    let path = Path::new(name_or_path);
+    let text = read(path)?;
+    Ok(parse_field_map(path, &text)?)
+}
+
+/// Every canonical field that some map can produce: what a dictionary may name.
+pub fn known_fields<'a>(maps: impl IntoIterator<Item = &'a FieldMap>) -> BTreeSet<String> {
+    maps.into_iter()
+        .flat_map(|m| m.canonical_fields().map(str::to_owned))
+        .collect()
+}
+
+/// The dictionary at `path`, or the built-in default.
+pub fn load_dictionary(
+    path: Option<&Path>,
+    known: &BTreeSet<String>,
+) -> Result<Dictionary, LoadError> {
+    match path {
+        Some(path) => {
+            let text = read(path)?;
+            Ok(parse_dictionary(path, &text, known)?)
+        }
+        None => Ok(parse_dictionary(
+            Path::new(DEFAULT_DICTIONARY_PATH),
+            BUILTIN_DICTIONARY,
+            known,
+        )?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_maps_and_dictionary_are_valid() {
+        let maps = builtin_field_maps().unwrap();
+        assert_eq!(maps.len(), BUILTIN_MAPS.len());
+        let known = known_fields(&maps);
+        let dict = load_dictionary(None, &known).unwrap();
+        assert!(dict.use_cases.len() >= 6);
+        for uc in &dict.use_cases {
+            for req in &uc.requires {
+                assert!(req.source.is_some(), "{} {} has no source", uc.id, req.target.name());
+            }
+        }
+    }
+
+    #[test]
+    fn canonical_minimum_set_is_known() {
+        let known = known_fields(&builtin_field_maps().unwrap());
+        for f in [
+            "record_id", "first_name", "last_name", "email", "phone", "company_name", "website",
+            "industry", "job_title", "lifecycle_stage", "lead_status", "annual_revenue",
+            "employee_count", "city", "state", "country", "created_at", "last_activity_at",
+            "owner", "lead_source", "email_opt_out",
+        ] {
+            assert!(known.contains(f), "{f} missing from the field maps");
+        }
+    }
+}

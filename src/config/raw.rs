@@ -1,0 +1,76 @@
+//! Serde shapes of the TOML files, exactly as written: every key checked, nothing interpreted yet.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A field map: which vendor column labels mean which canonical field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFieldMap {
+    pub vendor: String,
+    pub object: String,
+    /// The kind of record (contact, lead, account, opportunity) use cases refer to.
+    pub kind: Spanned<String>,
+    /// For people reading the file; not used by the audit.
+    #[serde(default)]
+    #[allow(dead_code, reason = "documentation inside the TOML file")]
+    pub description: Option<String>,
+    /// canonical field -> the column labels that carry it.
+    pub fields: BTreeMap<String, Vec<Spanned<String>>>,
+}
+
+/// A data dictionary: the AI use cases and what each needs from the data.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDictionary {
+    #[serde(default)]
+    pub settings: RawSettings,
+    /// Per-field rules that apply wherever the field is measured.
+    #[serde(default)]
+    pub fields: BTreeMap<String, RawFieldRule>,
+    #[serde(default)]
+    pub use_cases: BTreeMap<String, Spanned<RawUseCase>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSettings {
+    pub at_risk_margin: Option<Spanned<f64>>,
+    /// Extra placeholder values that count as missing in every column.
+    #[serde(default)]
+    pub missing_values: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFieldRule {
+    /// Values that count as missing for this field only (e.g. industry = "Other").
+    #[serde(default)]
+    pub missing_values: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUseCase {
+    pub title: String,
+    /// For people reading the file; not used by the audit.
+    #[serde(default)]
+    #[allow(dead_code, reason = "documentation inside the TOML file")]
+    pub description: Option<String>,
+    /// Record kinds the use case is built on; absent means every kind.
+    #[serde(default)]
+    pub objects: Option<Vec<Spanned<String>>>,
+    pub requires: Vec<Spanned<RawRequirement>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRequirement {
+    pub field: Option<Spanned<String>>,
+    pub column: Option<Spanned<String>>,
+    pub min_fill: Spanned<f64>,
+    #[serde(default)]
+    pub source: Option<String>,
+}

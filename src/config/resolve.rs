@@ -1,0 +1,337 @@
+//! Turns raw TOML shapes into validated settings, with errors that point into the file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::error::ConfigError;
+use super::raw::{RawDictionary, RawFieldMap};
+use super::settings::{Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label};
+
+const DEFAULT_AT_RISK_MARGIN: f64 = 0.05;
+
+fn toml_error(file: &Path, text: &str, err: toml::de::Error, hint: &str) -> ConfigError {
+    let message = err.message().trim().to_owned();
+    let hint = if message.contains("duplicate key") {
+        "each key, and each use case id, may appear only once in the file".to_owned()
+    } else if message.contains("unknown field") {
+        format!("remove or rename the key; {hint}")
+    } else {
+        hint.to_owned()
+    };
+    ConfigError::at(file, text, err.span(), message).with_hint(hint)
+}
+
+fn is_snake_case(name: &str) -> bool {
+    !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The byte span of `key` where it first stands as a key in `text` (serde gives no spans for map keys).
+fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let bare = trimmed.trim_start_matches('"');
+        if bare.starts_with(key) && bare[key.len()..].trim_start().starts_with(['=', '"', ']']) {
+            let start = offset + indent + (trimmed.len() - bare.len());
+            return Some(start..start + key.len());
+        }
+        offset += line.len();
+    }
+    None
+}
+
+pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError> {
+    let raw: RawFieldMap = toml::from_str(text).map_err(|e| {
+        toml_error(file, text, e, "a field map has `vendor`, `object`, `kind` and a [fields] table")
+    })?;
+    let kind = ObjectKind::parse(raw.kind.get_ref()).ok_or_else(|| {
+        ConfigError::at(
+            file,
+            text,
+            Some(raw.kind.span()),
+            format!("unknown object kind `{}`", raw.kind.get_ref()),
+        )
+        .with_hint("use one of: contact, lead, account, opportunity")
+    })?;
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    for (canonical, aliases) in raw.fields {
+        if !is_snake_case(&canonical) {
+            return Err(ConfigError::at(
+                file,
+                text,
+                key_span(text, &canonical),
+                format!("canonical field `{canonical}` is not snake_case"),
+            )
+            .with_hint("canonical names are lower-case words joined by `_`, e.g. `job_title`"));
+        }
+        for alias in aliases {
+            let label = normalize_label(alias.get_ref());
+            if label.is_empty() {
+                return Err(ConfigError::at(file, text, Some(alias.span()), "empty column label"));
+            }
+            if let Some(previous) = labels.insert(label, canonical.clone()) {
+                return Err(ConfigError::at(
+                    file,
+                    text,
+                    Some(alias.span()),
+                    format!(
+                        "column label `{}` is mapped to both `{previous}` and `{canonical}`",
+                        alias.get_ref()
+                    ),
+                )
+                .with_hint("a column label may carry only one canonical field"));
+            }
+        }
+    }
+    Ok(FieldMap::new(raw.vendor, raw.object, kind, labels))
+}
+
+/// Validates a dictionary against the canonical fields the field maps can produce.
+pub fn parse_dictionary(
+    file: &Path,
+    text: &str,
+    known_fields: &BTreeSet<String>,
+) -> Result<Dictionary, ConfigError> {
+    let raw: RawDictionary = toml::from_str(text).map_err(|e| {
+        toml_error(file, text, e, "see field-maps/dictionary.toml for the expected layout")
+    })?;
+    let unknown_field = |name: &str, span| {
+        let near = closest(name, known_fields.iter().map(String::as_str));
+        let hint = match near {
+            Some(near) => format!("did you mean `{near}`? For a column that no field map knows, write `column = \"{name}\"`"),
+            None => format!("use a canonical field from field-maps/, or `column = \"{name}\"` for a raw export column"),
+        };
+        ConfigError::at(file, text, span, format!("unknown field `{name}`")).with_hint(hint)
+    };
+
+    let at_risk_margin = match &raw.settings.at_risk_margin {
+        Some(m) if !(0.0..1.0).contains(m.get_ref()) => {
+            return Err(ConfigError::at(
+                file,
+                text,
+                Some(m.span()),
+                format!("at_risk_margin {} is outside 0..1", m.get_ref()),
+            )
+            .with_hint("a margin is a fraction of records, e.g. 0.05 for five points"));
+        }
+        Some(m) => *m.get_ref(),
+        None => DEFAULT_AT_RISK_MARGIN,
+    };
+
+    let mut field_missing_values = BTreeMap::new();
+    for (field, rule) in raw.fields {
+        if !known_fields.contains(&field) {
+            return Err(unknown_field(&field, key_span(text, &field)));
+        }
+        field_missing_values.insert(field, rule.missing_values);
+    }
+
+    if raw.use_cases.is_empty() {
+        return Err(ConfigError::at(file, text, None, "the dictionary defines no use case")
+            .with_hint("add at least one [use_cases.<id>] table with a [[use_cases.<id>.requires]] entry"));
+    }
+    let mut use_cases = Vec::new();
+    for (id, use_case) in raw.use_cases {
+        let span = use_case.span();
+        let use_case = use_case.into_inner();
+        if !is_snake_case(&id) {
+            return Err(ConfigError::at(file, text, key_span(text, &id), format!("use case id `{id}` is not snake_case"))
+                .with_hint("ids are lower-case words joined by `_`, e.g. `lead_scoring`"));
+        }
+        let mut objects = Vec::new();
+        for object in use_case.objects.unwrap_or_default() {
+            let kind = ObjectKind::parse(object.get_ref()).ok_or_else(|| {
+                ConfigError::at(file, text, Some(object.span()), format!("unknown object kind `{}`", object.get_ref()))
+                    .with_hint("use one of: contact, lead, account, opportunity")
+            })?;
+            objects.push(kind);
+        }
+        objects.sort();
+        objects.dedup();
+        if use_case.requires.is_empty() {
+            return Err(ConfigError::at(file, text, Some(span), format!("use case `{id}` requires nothing"))
+                .with_hint(format!("add a [[use_cases.{id}.requires]] entry with `field` and `min_fill`")));
+        }
+        let mut requires = Vec::new();
+        for req in use_case.requires {
+            let req_span = req.span();
+            let req = req.into_inner();
+            let target = match (req.field, req.column) {
+                (Some(field), None) => {
+                    if !known_fields.contains(field.get_ref()) {
+                        return Err(unknown_field(field.get_ref(), Some(field.span())));
+                    }
+                    Target::Field(field.into_inner())
+                }
+                (None, Some(column)) => Target::Column(column.into_inner().trim().to_owned()),
+                (Some(field), Some(_)) => {
+                    return Err(ConfigError::at(file, text, Some(field.span()), "a requirement names both `field` and `column`")
+                        .with_hint("keep `field` for a canonical field, or `column` for a raw export column, not both"));
+                }
+                (None, None) => {
+                    return Err(ConfigError::at(file, text, Some(req_span), "a requirement names neither `field` nor `column`")
+                        .with_hint("add `field = \"industry\"` (canonical) or `column = \"Persona__c\"` (as in the export)"));
+                }
+            };
+            let min_fill = *req.min_fill.get_ref();
+            if !(0.0..=1.0).contains(&min_fill) {
+                return Err(ConfigError::at(file, text, Some(req.min_fill.span()), format!("min_fill {min_fill} is outside 0..1"))
+                    .with_hint("min_fill is a fraction of records: 0.6 means 60%"));
+            }
+            if requires.iter().any(|r: &Requirement| r.target == target) {
+                return Err(ConfigError::at(file, text, Some(req_span), format!("use case `{id}` requires `{}` twice", target.name()))
+                    .with_hint("keep one requirement per field"));
+            }
+            requires.push(Requirement { target, min_fill, source: req.source });
+        }
+        use_cases.push(UseCase { id, title: use_case.title, objects, requires });
+    }
+    Ok(Dictionary {
+        at_risk_margin,
+        missing_values: raw.settings.missing_values,
+        field_missing_values,
+        use_cases,
+    })
+}
+
+/// The known name nearest to `name` by edit distance, if it is close enough to be a typo.
+fn closest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> BTreeSet<String> {
+        ["industry", "job_title", "email"].iter().map(|s| s.to_string()).collect()
+    }
+
+    fn dict(text: &str) -> Result<Dictionary, ConfigError> {
+        parse_dictionary(Path::new("dict.toml"), text, &known())
+    }
+
+    const VALID: &str = r#"
+[settings]
+at_risk_margin = 0.1
+
+[fields.industry]
+missing_values = ["Other"]
+
+[use_cases.email_personalization]
+title = "AI email personalization"
+objects = ["contact", "lead"]
+[[use_cases.email_personalization.requires]]
+field = "industry"
+min_fill = 0.60
+source = "rule of thumb"
+[[use_cases.email_personalization.requires]]
+column = "Persona__c"
+min_fill = 0.5
+"#;
+
+    #[test]
+    fn valid_dictionary_resolves() {
+        let d = dict(VALID).unwrap();
+        assert_eq!(d.at_risk_margin, 0.1);
+        assert_eq!(d.field_missing_values["industry"], vec!["Other".to_string()]);
+        let uc = &d.use_cases[0];
+        assert_eq!(uc.id, "email_personalization");
+        assert_eq!(uc.objects, vec![ObjectKind::Contact, ObjectKind::Lead]);
+        assert_eq!(uc.requires[0].target, Target::Field("industry".into()));
+        assert_eq!(uc.requires[1].target, Target::Column("Persona__c".into()));
+        assert_eq!(uc.requires[1].min_fill, 0.5);
+    }
+
+    #[test]
+    fn unknown_key_points_at_it() {
+        let text = VALID.replace("min_fill = 0.5", "min_fil = 0.5");
+        let err = dict(&text).unwrap_err();
+        assert!(err.message.contains("min_fil"), "{err}");
+        assert_eq!(err.line, Some(17), "{err}");
+        assert_eq!(err.column, Some(1), "{err}");
+    }
+
+    #[test]
+    fn threshold_above_one_is_rejected_with_position() {
+        let text = VALID.replace("min_fill = 0.60", "min_fill = 60");
+        let err = dict(&text).unwrap_err();
+        assert!(err.message.contains("outside 0..1"), "{err}");
+        assert_eq!(err.line, Some(13));
+        assert_eq!(err.column, Some(12));
+        assert!(err.hint.as_deref().unwrap().contains("0.6 means 60%"));
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_near_one() {
+        let text = VALID.replace("field = \"industry\"", "field = \"industy\"");
+        let err = dict(&text).unwrap_err();
+        assert_eq!(err.message, "unknown field `industy`");
+        assert_eq!(err.line, Some(12));
+        assert!(err.hint.as_deref().unwrap().contains("did you mean `industry`"));
+    }
+
+    #[test]
+    fn duplicate_use_case_is_an_error() {
+        let text = format!("{VALID}\n[use_cases.email_personalization]\ntitle = \"again\"\n");
+        let err = dict(&text).unwrap_err();
+        assert!(err.message.contains("duplicate"), "{err}");
+        assert_eq!(err.line, Some(19), "{err}");
+    }
+
+    #[test]
+    fn margin_outside_range_is_an_error() {
+        let err = dict(&VALID.replace("0.1\n", "1.5\n")).unwrap_err();
+        assert!(err.message.contains("at_risk_margin"), "{err}");
+        assert_eq!(err.line, Some(3));
+    }
+
+    #[test]
+    fn field_and_column_together_is_an_error() {
+        let text = VALID.replace("column = \"Persona__c\"", "column = \"Persona__c\"\nfield = \"email\"");
+        let err = dict(&text).unwrap_err();
+        assert!(err.message.contains("both"), "{err}");
+    }
+
+    #[test]
+    fn field_map_rejects_label_mapped_twice() {
+        let text = "vendor = \"x\"\nobject = \"y\"\nkind = \"contact\"\n[fields]\nemail = [\"Email\"]\nphone = [\" email \"]\n";
+        let err = parse_field_map(Path::new("m.toml"), text).unwrap_err();
+        assert!(err.message.contains("mapped to both"), "{err}");
+        assert_eq!(err.line, Some(6));
+    }
+
+    #[test]
+    fn field_map_matches_labels_without_case_or_spaces() {
+        let text = "vendor = \"x\"\nobject = \"y\"\nkind = \"lead\"\n[fields]\njob_title = [\"Title\", \"Job Title\"]\n";
+        let map = parse_field_map(Path::new("m.toml"), text).unwrap();
+        assert_eq!(map.name, "x/y");
+        assert_eq!(map.canonical_for("  JOB title "), Some("job_title"));
+        assert_eq!(map.canonical_for("title"), Some("job_title"));
+        assert_eq!(map.canonical_for("Titles"), None);
+    }
+}

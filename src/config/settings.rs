@@ -1,0 +1,140 @@
+//! Validated configuration: what the audit works from once the TOML has been checked.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::Serialize;
+
+/// The kind of CRM record an export holds, shared across vendors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectKind {
+    Contact,
+    Lead,
+    Account,
+    Opportunity,
+}
+
+impl ObjectKind {
+    pub const ALL: [ObjectKind; 4] = [
+        ObjectKind::Contact,
+        ObjectKind::Lead,
+        ObjectKind::Account,
+        ObjectKind::Opportunity,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Contact => "contact",
+            ObjectKind::Lead => "lead",
+            ObjectKind::Account => "account",
+            ObjectKind::Opportunity => "opportunity",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A vendor export layout: column labels (matched case-insensitively, trimmed) to canonical fields.
+#[derive(Debug, Clone)]
+pub struct FieldMap {
+    /// `vendor/object`, e.g. `hubspot/contacts`.
+    pub name: String,
+    pub vendor: String,
+    pub object: String,
+    pub kind: ObjectKind,
+    /// Normalised label -> canonical field.
+    labels: BTreeMap<String, String>,
+}
+
+impl FieldMap {
+    pub fn new(
+        vendor: String,
+        object: String,
+        kind: ObjectKind,
+        labels: BTreeMap<String, String>,
+    ) -> Self {
+        FieldMap {
+            name: format!("{vendor}/{object}"),
+            vendor,
+            object,
+            kind,
+            labels,
+        }
+    }
+
+    /// The canonical field a column label carries, if the map knows it.
+    pub fn canonical_for(&self, label: &str) -> Option<&str> {
+        self.labels.get(&normalize_label(label)).map(String::as_str)
+    }
+
+    /// Every canonical field this map can produce.
+    pub fn canonical_fields(&self) -> impl Iterator<Item = &str> {
+        self.labels.values().map(String::as_str)
+    }
+}
+
+/// Labels compare without case and surrounding spaces.
+pub fn normalize_label(label: &str) -> String {
+    label.trim().to_lowercase()
+}
+
+/// What the dictionary asks of one field or column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    pub target: Target,
+    pub min_fill: f64,
+    pub source: Option<String>,
+}
+
+/// A requirement names a canonical field (any vendor) or a raw column (custom fields).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Target {
+    Field(String),
+    Column(String),
+}
+
+impl Target {
+    pub fn name(&self) -> &str {
+        match self {
+            Target::Field(name) | Target::Column(name) => name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct UseCase {
+    pub id: String,
+    pub title: String,
+    /// Empty means the use case applies to every kind of export.
+    pub objects: Vec<ObjectKind>,
+    pub requires: Vec<Requirement>,
+}
+
+impl UseCase {
+    pub fn applies_to(&self, kind: Option<ObjectKind>) -> bool {
+        match kind {
+            Some(kind) => self.objects.is_empty() || self.objects.contains(&kind),
+            None => true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dictionary {
+    pub at_risk_margin: f64,
+    /// Placeholders that count as missing in every column, on top of the built-in ones.
+    pub missing_values: Vec<String>,
+    /// canonical field -> extra placeholders for that field only.
+    pub field_missing_values: BTreeMap<String, Vec<String>>,
+    /// Sorted by id.
+    pub use_cases: Vec<UseCase>,
+}

@@ -1,0 +1,427 @@
+//! CSV into polars batches: a reader thread cuts the decoded stream into blocks at record
+//! boundaries, rayon workers parse each block into a `DataFrame` of string columns.
+//!
+//! Memory stays bounded by the block size times the blocks in flight, whatever the file size.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::ops::AddAssign;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, sync_channel};
+
+use polars::prelude::{Column, DataFrame, IntoSeries, PlSmallStr, StringChunkedBuilder};
+use rayon::iter::{ParallelBridge, ParallelIterator};
+
+use super::decode::{self, Detected};
+use super::dialect::sniff_delimiter;
+use super::header::Header;
+use super::split::Splitter;
+use super::trailer::{RemovedReason, find_trailer};
+use super::{
+    InputError, MAX_EXAMPLES, Progress, RaggedRow, ReadOptions, RemovedLines, ScanSummary,
+};
+
+const SAMPLE_BYTES: usize = 64 << 10;
+
+/// An opened CSV export: encoding, dialect and header known, data not read yet.
+pub struct CsvInput {
+    path: PathBuf,
+    stream: Box<dyn Read + Send>,
+    /// Decoded bytes after the header, not handed out yet.
+    buf: Vec<u8>,
+    eof: bool,
+    /// 1-based line number of `buf[0]`.
+    next_line: u64,
+    header: Header,
+    header_line: u64,
+    encoding: Detected,
+    delimiter: u8,
+    raw_bytes_read: Arc<AtomicU64>,
+    total_bytes: Option<u64>,
+    options: ReadOptions,
+}
+
+/// Counts the bytes taken from the file, before decoding, for progress.
+struct Counting<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Reads until `buf` holds `target` bytes or the stream ends; true at end of stream.
+fn fill(stream: &mut dyn Read, buf: &mut Vec<u8>, target: usize) -> io::Result<bool> {
+    let want = target.saturating_sub(buf.len());
+    if want == 0 {
+        return Ok(false);
+    }
+    let got = stream.take(want as u64).read_to_end(buf)?;
+    Ok(got < want)
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Opens `path`, detects its encoding and delimiter and reads its header.
+pub fn open_csv(path: &Path, options: &ReadOptions) -> Result<CsvInput, InputError> {
+    let io_err = |source| InputError::Io { path: path.to_path_buf(), source };
+    let file = File::open(path).map_err(io_err)?;
+    let total_bytes = file.metadata().ok().map(|m| m.len());
+    let raw_bytes_read = Arc::new(AtomicU64::new(0));
+    let mut raw: Box<dyn Read + Send> = Box::new(Counting { inner: file, count: raw_bytes_read.clone() });
+    let mut sample = Vec::with_capacity(SAMPLE_BYTES);
+    fill(&mut raw, &mut sample, SAMPLE_BYTES).map_err(io_err)?;
+    if sample.is_empty() {
+        return Err(InputError::Empty { path: path.to_path_buf() });
+    }
+    let encoding = decode::detect(&sample)
+        .map_err(|e| InputError::NotText { path: path.to_path_buf(), why: e.0 })?;
+    let mut stream = decode::utf8_stream(Box::new(io::Cursor::new(sample).chain(raw)), encoding);
+
+    let mut buf = Vec::with_capacity(options.block_size);
+    let eof = fill(&mut stream, &mut buf, options.block_size).map_err(io_err)?;
+    if buf.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+        return Err(InputError::Empty { path: path.to_path_buf() });
+    }
+    let delimiter = options
+        .delimiter
+        .unwrap_or_else(|| sniff_delimiter(&buf[..buf.len().min(SAMPLE_BYTES)]));
+
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&buf[..]);
+    let mut record = csv::ByteRecord::new();
+    if !reader.read_byte_record(&mut record).map_err(|e| io_err(io::Error::other(e)))? {
+        return Err(InputError::Empty { path: path.to_path_buf() });
+    }
+    let header_line = record.position().map_or(1, |p| p.line());
+    let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
+    let header_end = reader.position().byte() as usize;
+    let next_line = 1 + count_newlines(&buf[..header_end]);
+    buf.drain(..header_end);
+
+    Ok(CsvInput {
+        path: path.to_path_buf(),
+        stream,
+        buf,
+        eof,
+        next_line,
+        header: Header::from_raw(&names),
+        header_line,
+        encoding,
+        delimiter,
+        raw_bytes_read,
+        total_bytes,
+        options: options.clone(),
+    })
+}
+
+/// A slice of the file that starts and ends on record boundaries.
+struct Block {
+    bytes: Vec<u8>,
+    /// 1-based line number of its first byte.
+    first_line: u64,
+}
+
+/// What one block contributes to the summary; merged in any order.
+#[derive(Default)]
+struct BlockStats {
+    rows: u64,
+    ragged: u64,
+    ragged_examples: Vec<RaggedRow>,
+    blank_lines: u64,
+    blank_examples: Vec<u64>,
+    repaired_cells: u64,
+}
+
+impl AddAssign for BlockStats {
+    fn add_assign(&mut self, other: BlockStats) {
+        self.rows += other.rows;
+        self.ragged += other.ragged;
+        self.ragged_examples.extend(other.ragged_examples);
+        self.ragged_examples.sort();
+        self.ragged_examples.truncate(MAX_EXAMPLES);
+        self.blank_lines += other.blank_lines;
+        self.blank_examples.extend(other.blank_examples);
+        self.blank_examples.sort();
+        self.blank_examples.truncate(MAX_EXAMPLES);
+        self.repaired_cells += other.repaired_cells;
+    }
+}
+
+/// What the reader thread found at the end of the file.
+struct ReaderEnd {
+    trailer: Vec<(u64, RemovedReason)>,
+}
+
+impl CsvInput {
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    pub fn header_line(&self) -> u64 {
+        self.header_line
+    }
+
+    pub fn encoding(&self) -> Detected {
+        self.encoding
+    }
+
+    pub fn delimiter(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// Reads every record once, in parallel blocks. `fold` sees each batch; the per-thread
+    /// accumulators are merged with `+=`, so the order of batches does not matter.
+    pub fn scan<A, I, F>(
+        self,
+        init: I,
+        fold: F,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<(A, ScanSummary), InputError>
+    where
+        A: Send + AddAssign,
+        I: Fn() -> A + Sync + Send,
+        F: Fn(&mut A, &DataFrame) + Sync + Send,
+    {
+        let path = self.path.clone();
+        let header_line = self.header_line;
+        let names: Vec<PlSmallStr> = self.header.names.iter().map(|n| PlSmallStr::from(n.as_str())).collect();
+        let delimiter = self.delimiter;
+        let in_flight = rayon::current_num_threads() * 2;
+        let (tx, rx) = sync_channel::<Block>(in_flight);
+
+        let (folded, end) = std::thread::scope(|s| {
+            let reader = s.spawn(move || self.produce(tx, progress));
+            let folded = rx
+                .into_iter()
+                .par_bridge()
+                .map(|block| {
+                    let mut acc = init();
+                    let stats = parse_block(&block, delimiter, &names, |df| fold(&mut acc, df));
+                    (acc, stats)
+                })
+                .reduce_with(|(mut a, mut sa), (b, sb)| {
+                    a += b;
+                    sa += sb;
+                    (a, sa)
+                });
+            let end = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (folded, end)
+        });
+        let end = end?;
+        let (acc, stats) = match folded {
+            Some((acc, stats)) if stats.rows > 0 => (acc, stats),
+            _ => return Err(InputError::NoRows { path, line: header_line }),
+        };
+        Ok((acc, summarize(stats, end)))
+    }
+
+    /// The reader thread: cuts blocks and sends them, holding the last one back so the
+    /// trailer can be stripped from the end of the file.
+    fn produce(
+        mut self,
+        tx: SyncSender<Block>,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<ReaderEnd, InputError> {
+        let io_err = |source| InputError::Io { path: self.path.clone(), source };
+        let block_size = self.options.block_size;
+        let mut splitter = Splitter::new(self.delimiter);
+        let mut pending: Option<Block> = None;
+        let mut target = block_size;
+        loop {
+            if !self.eof {
+                self.eof = fill(&mut self.stream, &mut self.buf, target).map_err(io_err)?;
+            }
+            progress(Progress {
+                bytes_read: self.raw_bytes_read.load(Ordering::Relaxed),
+                total_bytes: self.total_bytes,
+                lines_read: self.next_line,
+            });
+            splitter.scan(&self.buf);
+            if self.eof {
+                break;
+            }
+            match splitter.take_cut() {
+                Some(cut) => {
+                    let rest = self.buf.split_off(cut);
+                    let bytes = std::mem::replace(&mut self.buf, rest);
+                    let block = Block { first_line: self.next_line, bytes };
+                    self.next_line += count_newlines(&block.bytes);
+                    if let Some(previous) = pending.replace(block)
+                        && tx.send(previous).is_err()
+                    {
+                        // The workers stopped; their error is reported by the caller.
+                        return Ok(ReaderEnd { trailer: Vec::new() });
+                    }
+                    target = block_size.max(self.buf.len() + block_size / 2);
+                }
+                None if self.buf.len() >= self.options.max_record_bytes => {
+                    return Err(InputError::RecordTooLarge {
+                        path: self.path.clone(),
+                        line: self.next_line,
+                        limit: self.options.max_record_bytes >> 20,
+                    });
+                }
+                None => target = self.buf.len() + block_size,
+            }
+        }
+
+        if let Some(open) = splitter.unclosed_quote(&self.buf) {
+            return Err(InputError::UnbalancedQuote {
+                path: self.path.clone(),
+                line: self.next_line + count_newlines(&self.buf[..open]),
+            });
+        }
+        let mut last = match pending.take() {
+            Some(mut block) => {
+                block.bytes.append(&mut self.buf);
+                block
+            }
+            None => Block { first_line: self.next_line, bytes: std::mem::take(&mut self.buf) },
+        };
+        let (keep, removed) = find_trailer(&last.bytes, self.delimiter);
+        last.bytes.truncate(keep);
+        let trailer = removed
+            .into_iter()
+            .map(|(index, reason)| (last.first_line + index as u64, reason))
+            .collect();
+        if !last.bytes.is_empty() {
+            let _ = tx.send(last);
+        }
+        Ok(ReaderEnd { trailer })
+    }
+}
+
+/// Parses one block into a `DataFrame` of string columns named after the header and hands it
+/// to `visit`. Rows with too few cells get nulls; extra cells are left out; both are counted.
+fn parse_block(
+    block: &Block,
+    delimiter: u8,
+    names: &[PlSmallStr],
+    visit: impl FnOnce(&DataFrame),
+) -> BlockStats {
+    let width = names.len();
+    let mut stats = BlockStats::default();
+    // Validated once here so the per-cell path can skip it; cells of a valid block are valid
+    // because csv only splits at ASCII bytes, never inside a multi-byte character.
+    let block_is_utf8 = std::str::from_utf8(&block.bytes).is_ok();
+    let capacity = count_newlines(&block.bytes) as usize + 1;
+    let mut builders: Vec<StringChunkedBuilder> = names
+        .iter()
+        .map(|name| StringChunkedBuilder::new(name.clone(), capacity))
+        .collect();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&block.bytes[..]);
+    let mut record = csv::ByteRecord::new();
+    let mut previous_end = 0usize;
+    // Reading a byte slice cannot fail with `flexible`; an error would end the block early,
+    // which the row count would show.
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        let position = record.position().expect("csv records carry a position");
+        let start = position.byte() as usize;
+        if start > previous_end {
+            // csv skips empty lines silently; count them instead.
+            let skipped = &block.bytes[previous_end..start];
+            let mut line = block.first_line + count_newlines(&block.bytes[..previous_end]);
+            for &b in skipped {
+                if b == b'\n' {
+                    stats.blank_lines += 1;
+                    if stats.blank_examples.len() < MAX_EXAMPLES {
+                        stats.blank_examples.push(line);
+                    }
+                    line += 1;
+                }
+            }
+        }
+        previous_end = reader.position().byte() as usize;
+        stats.rows += 1;
+        let cells = record.len();
+        if cells != width {
+            stats.ragged += 1;
+            if stats.ragged_examples.len() < MAX_EXAMPLES {
+                stats.ragged_examples.push(RaggedRow {
+                    line: block.first_line + position.line() - 1,
+                    cells,
+                    expected: width,
+                });
+            }
+        }
+        for (builder, cell) in builders.iter_mut().zip(record.iter()) {
+            if block_is_utf8 {
+                // SAFETY: the whole block is valid UTF-8 and the cell boundaries are ASCII bytes.
+                builder.append_value(unsafe { std::str::from_utf8_unchecked(cell) });
+            } else {
+                match std::str::from_utf8(cell) {
+                    Ok(text) => builder.append_value(text),
+                    Err(_) => {
+                        stats.repaired_cells += 1;
+                        builder.append_value(decode::repair_cell(cell));
+                    }
+                }
+            }
+        }
+        for builder in builders.iter_mut().skip(cells) {
+            builder.append_null();
+        }
+    }
+    let columns: Vec<Column> = builders
+        .into_iter()
+        .map(|b| Column::from(b.finish().into_series()))
+        .collect();
+    let frame = DataFrame::new(stats.rows as usize, columns)
+        .expect("every column has one value per row and a unique name");
+    visit(&frame);
+    stats
+}
+
+fn summarize(stats: BlockStats, end: ReaderEnd) -> ScanSummary {
+    let mut removed: Vec<RemovedLines> = Vec::new();
+    let mut add = |reason, line| match removed.iter_mut().find(|r| r.reason == reason) {
+        Some(entry) => {
+            entry.count += 1;
+            if entry.lines.len() < MAX_EXAMPLES {
+                entry.lines.push(line);
+            }
+        }
+        None => removed.push(RemovedLines { reason, count: 1, lines: vec![line] }),
+    };
+    for (line, reason) in end.trailer {
+        add(reason, line);
+    }
+    if stats.blank_lines > 0 {
+        let entry_count = stats.blank_lines;
+        for &line in &stats.blank_examples {
+            add(RemovedReason::BlankLine, line);
+        }
+        if let Some(entry) = removed.iter_mut().find(|r| r.reason == RemovedReason::BlankLine) {
+            entry.count += entry_count - stats.blank_examples.len() as u64;
+        }
+    }
+    for entry in &mut removed {
+        entry.lines.sort_unstable();
+        entry.lines.truncate(MAX_EXAMPLES);
+    }
+    removed.sort_by_key(|r| r.reason);
+    ScanSummary {
+        rows: stats.rows,
+        ragged_rows: stats.ragged,
+        ragged_examples: stats.ragged_examples,
+        removed,
+        repaired_cells: stats.repaired_cells,
+    }
+}

@@ -1,0 +1,168 @@
+//! crm-ready measures whether a CRM export can feed the AI use cases a business wants to run,
+//! and says what to fix first.
+//!
+//! The library never prints and knows nothing of terminals: [`run`] writes the report to the
+//! writer it is given and reports progress through a callback.
+
+pub mod audit;
+pub mod config;
+pub mod input;
+pub mod model;
+pub mod report;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+use audit::{MapChoice, counters::TableCounters};
+use config::{Dictionary, FieldMap};
+use input::{Progress, ReadOptions, delimiter_name};
+use model::{InputReport, Report, SCHEMA_VERSION, Verdict};
+pub use report::{Format, Style};
+
+/// Which verdict makes the run fail (exit 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FailOn {
+    #[default]
+    Blocked,
+    AtRisk,
+}
+
+/// Everything a run needs, already validated by the caller's argument parser.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub paths: Vec<PathBuf>,
+    pub dictionary: Option<PathBuf>,
+    /// A built-in map name (`hubspot/contacts`) or a TOML file.
+    pub field_map: Option<String>,
+    pub format: Format,
+    /// Write the report here (atomically) instead of to the given writer.
+    pub output: Option<PathBuf>,
+    pub fail_on: FailOn,
+    pub style: Style,
+    /// Worker threads; all cores when `None`.
+    pub threads: Option<usize>,
+    pub read: ReadOptions,
+}
+
+/// How the audit came out, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No use case is blocked (nor at risk, with `FailOn::AtRisk`).
+    Pass,
+    Fail,
+}
+
+/// Audits the inputs and writes the report to `out` (or to `settings.output`).
+pub fn run(settings: &Settings, out: &mut dyn Write, progress: &(dyn Fn(Progress) + Sync)) -> Result<Outcome> {
+    let pool = {
+        let mut builder = rayon::ThreadPoolBuilder::new();
+        if let Some(n) = settings.threads {
+            builder = builder.num_threads(n);
+        }
+        builder.build().context("cannot start worker threads")?
+    };
+    let report = pool.install(|| build_report(settings, progress))?;
+    let failed = report.use_cases.iter().any(|u| match settings.fail_on {
+        FailOn::Blocked => u.verdict == Verdict::Blocked,
+        FailOn::AtRisk => matches!(u.verdict, Verdict::Blocked | Verdict::AtRisk),
+    });
+    match &settings.output {
+        Some(target) => write_atomically(target, |w| report::render(&report, settings.format, settings.style, w))?,
+        None => report::render(&report, settings.format, settings.style, out).context("cannot write the report")?,
+    }
+    Ok(if failed { Outcome::Fail } else { Outcome::Pass })
+}
+
+fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Result<Report> {
+    let builtin = config::builtin_field_maps().context("a built-in field map is invalid")?;
+    let forced = match &settings.field_map {
+        Some(name) => Some(config::load_field_map(name).context("cannot load the field map given with --field-map")?),
+        None => None,
+    };
+    let known = config::known_fields(builtin.iter().chain(forced.as_ref()));
+    let dictionary = config::load_dictionary(settings.dictionary.as_deref(), &known)
+        .context("cannot load the data dictionary")?;
+
+    let [path] = settings.paths.as_slice() else {
+        bail!("give exactly one export to audit (folders, ZIP files and several paths come in a later release)");
+    };
+    audit_file(path, settings, &builtin, forced.as_ref(), &dictionary, progress)
+}
+
+fn audit_file(
+    path: &Path,
+    settings: &Settings,
+    builtin: &[FieldMap],
+    forced: Option<&FieldMap>,
+    dictionary: &Dictionary,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Report> {
+    let csv = input::open_csv(path, &settings.read)?;
+    let header = csv.header().clone();
+    let choice = match forced {
+        Some(map) => Some(MapChoice::of(map, &header, true)),
+        None => audit::detect_map(&header, builtin),
+    };
+    let plan = audit::plan_columns(&header, choice.as_ref().map(|c| c.map), dictionary);
+    let encoding = csv.encoding().label().to_owned();
+    let delimiter = delimiter_name(csv.delimiter());
+    let header_line = csv.header_line();
+    let (counters, summary) = csv.scan(
+        TableCounters::default,
+        |acc, batch| audit::measure(&plan, batch, acc),
+        progress,
+    )?;
+    let fields = audit::field_reports(&plan, &counters);
+    let kind = choice.as_ref().map(|c| c.map.kind);
+    let (use_cases, fix_first) = audit::judge(&fields, summary.rows, kind, dictionary);
+    let input = InputReport {
+        path: path.display().to_string(),
+        format: "csv",
+        vendor: choice.as_ref().map(|c| c.map.vendor.clone()),
+        object: choice.as_ref().map(|c| c.map.object.clone()),
+        kind,
+        map: choice.as_ref().map(|c| c.map.name.clone()),
+        map_score: choice.as_ref().map_or(0.0, |c| c.score),
+        map_columns_matched: choice.as_ref().map_or(0, |c| c.matched),
+        map_forced: choice.as_ref().is_some_and(|c| c.forced),
+        encoding,
+        delimiter,
+        header_line,
+        columns: header.len(),
+        rows: summary.rows,
+        ragged_rows: summary.ragged_rows,
+        ragged_examples: summary.ragged_examples,
+        removed: summary.removed,
+        renamed_headers: header.renamed.clone(),
+        repaired_cells: summary.repaired_cells,
+    };
+    Ok(Report {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        inputs: vec![input],
+        rows: summary.rows,
+        fields,
+        use_cases,
+        fix_first,
+    })
+}
+
+/// Writes to a temporary file beside `target` and renames it, so a failed run leaves no half report.
+fn write_atomically(target: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = target.file_name().context("--output needs a file name")?;
+    let tmp = dir.join(format!(".{}.crm-ready-{}.tmp", name.to_string_lossy(), std::process::id()));
+    let result = (|| -> std::io::Result<()> {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        write(&mut file)?;
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&tmp, target)
+    })();
+    if let Err(err) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(err).with_context(|| format!("cannot write the report to {}", target.display()));
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! The report model: plain data that every output format renders and the JSON output serialises.
+//!
+//! The JSON form is a versioned contract: bump `SCHEMA_VERSION` on any change that is not a
+//! pure addition.
+
+use serde::Serialize;
+
+use crate::config::ObjectKind;
+use crate::input::{RaggedRow, RemovedLines, Renamed};
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool_version: String,
+    pub inputs: Vec<InputReport>,
+    /// Data records measured (trailers and blank lines excluded).
+    pub rows: u64,
+    /// One entry per column, in the file's column order.
+    pub fields: Vec<FieldReport>,
+    /// Sorted by use case id.
+    pub use_cases: Vec<UseCaseReport>,
+    /// Ranked: most use cases unblocked first, then fewest records needed.
+    pub fix_first: Vec<FixFirst>,
+}
+
+/// What was read and how: the evidence that the counts come from the right data.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputReport {
+    pub path: String,
+    pub format: &'static str,
+    pub vendor: Option<String>,
+    pub object: Option<String>,
+    pub kind: Option<ObjectKind>,
+    /// The field map used (`vendor/object` or a file path); null when none matched.
+    pub map: Option<String>,
+    /// Share of the header's columns the map recognised (0..1).
+    pub map_score: f64,
+    pub map_columns_matched: usize,
+    /// True when `--field-map` chose the map instead of detection.
+    pub map_forced: bool,
+    pub encoding: String,
+    pub delimiter: String,
+    pub header_line: u64,
+    pub columns: usize,
+    pub rows: u64,
+    pub ragged_rows: u64,
+    pub ragged_examples: Vec<RaggedRow>,
+    pub removed: Vec<RemovedLines>,
+    pub renamed_headers: Vec<Renamed>,
+    pub repaired_cells: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldReport {
+    /// The column name as in the export (made unique where the header repeats a name).
+    pub column: String,
+    /// The canonical field the map gives it; null for columns no map knows.
+    pub canonical: Option<String>,
+    pub rows: u64,
+    pub filled: u64,
+    pub fill_rate: f64,
+    pub blank: u64,
+    pub placeholder: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Ready,
+    AtRisk,
+    Blocked,
+    /// The use case is built on another kind of record than this export holds.
+    NotApplicable,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Ready => "ready",
+            Verdict::AtRisk => "at risk",
+            Verdict::Blocked => "blocked",
+            Verdict::NotApplicable => "not applicable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UseCaseReport {
+    pub id: String,
+    pub title: String,
+    pub verdict: Verdict,
+    /// Why the use case was not evaluated, for `not_applicable`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub requirements: Vec<RequirementReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementReport {
+    /// The canonical field, or the raw column name for `column` requirements.
+    pub field: String,
+    /// The export column that was measured; null when the export has none.
+    pub column: Option<String>,
+    /// Observed fill rate; null when the column is not in the export.
+    pub observed: Option<f64>,
+    pub threshold: f64,
+    pub met: bool,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixFirst {
+    pub field: String,
+    pub column: Option<String>,
+    pub in_export: bool,
+    /// The strictest threshold among the failing requirements on this field.
+    pub threshold: f64,
+    pub filled: u64,
+    /// Records to fill so the field meets that threshold: ceil(threshold x rows) - filled.
+    pub records_needed: u64,
+    /// Use cases that become ready or at risk once this field alone is fixed.
+    pub unblocks: Vec<String>,
+    /// Every use case in which this field fails a requirement.
+    pub affects: Vec<String>,
+}

@@ -1,0 +1,99 @@
+//! Output formats. Each renders the same `Report` to a `&mut dyn Write`; none decides where
+//! the bytes go or whether a terminal is attached.
+
+mod json;
+mod markdown;
+mod text;
+
+use std::io::{self, Write};
+
+use crate::model::{InputReport, Report};
+
+pub use text::Style;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Markdown,
+}
+
+pub fn render(report: &Report, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(report, style, out),
+        Format::Json => json::render(report, out),
+        Format::Markdown => markdown::render(report, out),
+    }
+}
+
+/// Fill rate as a percentage for tables: whole numbers unless that would hide a difference.
+fn percent(rate: f64) -> String {
+    let p = rate * 100.0;
+    if p > 99.5 && p < 100.0 {
+        format!("{p:.1}%")
+    } else {
+        format!("{p:.0}%")
+    }
+}
+
+/// Sentences saying what was found in an input and what was done about it.
+fn input_notes(input: &InputReport) -> Vec<String> {
+    let mut notes = Vec::new();
+    if input.encoding != "UTF-8" {
+        notes.push(format!("decoded as {}", input.encoding));
+    }
+    if input.repaired_cells > 0 {
+        notes.push(format!(
+            "{} cells were not valid UTF-8 and were read as Windows-1252",
+            input.repaired_cells
+        ));
+    }
+    for removed in &input.removed {
+        let lines: Vec<String> = removed.lines.iter().map(u64::to_string).collect();
+        let more = if removed.count as usize > removed.lines.len() { ", ..." } else { "" };
+        notes.push(format!(
+            "removed {} {} line{} from the counts (line{} {}{more})",
+            removed.count,
+            removed.reason.describe(),
+            if removed.count == 1 { "" } else { "s" },
+            if removed.lines.len() == 1 { "" } else { "s" },
+            lines.join(", ")
+        ));
+    }
+    if input.ragged_rows > 0 {
+        let examples: Vec<String> = input
+            .ragged_examples
+            .iter()
+            .map(|r| format!("line {}: {} cells", r.line, r.cells))
+            .collect();
+        let more = if input.ragged_rows as usize > input.ragged_examples.len() { "; ..." } else { "" };
+        notes.push(format!(
+            "{} row{} did not have the header's {} cells; missing cells count as blank, extra cells are ignored ({}{more})",
+            input.ragged_rows,
+            if input.ragged_rows == 1 { "" } else { "s" },
+            input.columns,
+            examples.join("; ")
+        ));
+    }
+    for renamed in &input.renamed_headers {
+        notes.push(format!(
+            "column {} {:?} renamed to {:?} ({})",
+            renamed.position, renamed.original, renamed.renamed, renamed.reason
+        ));
+    }
+    notes
+}
+
+/// "hubspot/contacts (25 of 30 columns)" or a note that no map matched.
+fn map_description(input: &InputReport) -> String {
+    match &input.map {
+        Some(map) => format!(
+            "{map} map{} ({} of {} columns recognised)",
+            if input.map_forced { ", as asked" } else { "" },
+            input.map_columns_matched,
+            input.columns
+        ),
+        None => "no field map matched: only column requirements can be checked".to_owned(),
+    }
+}
