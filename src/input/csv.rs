@@ -105,9 +105,14 @@ pub fn open_csv(path: &Path, options: &ReadOptions) -> Result<CsvInput, InputErr
     if !reader.read_byte_record(&mut record).map_err(|e| io_err(io::Error::other(e)))? {
         return Err(InputError::Empty { path: path.to_path_buf() });
     }
-    let header_line = record.position().map_or(1, |p| p.line());
+    let header_start = buf.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(0);
+    let header_line = 1 + count_newlines(&buf[..header_start]);
     let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
-    let header_end = reader.position().byte() as usize;
+    let mut header_end = reader.position().byte() as usize;
+    // csv stops between the `\r` and `\n` of a CRLF; the `\n` belongs to the header.
+    if buf.get(header_end) == Some(&b'\n') {
+        header_end += 1;
+    }
     let next_line = 1 + count_newlines(&buf[..header_end]);
     buf.drain(..header_end);
 
@@ -328,34 +333,38 @@ fn parse_block(
         .flexible(true)
         .from_reader(&block.bytes[..]);
     let mut record = csv::ByteRecord::new();
-    let mut previous_end = 0usize;
+    let bytes = &block.bytes[..];
+    // Line bookkeeping is incremental: `line` is the line number of `bytes[cursor]`.
+    let (mut cursor, mut line) = (0usize, block.first_line);
     // Reading a byte slice cannot fail with `flexible`; an error would end the block early,
     // which the row count would show.
     while let Ok(true) = reader.read_byte_record(&mut record) {
-        let position = record.position().expect("csv records carry a position");
-        let start = position.byte() as usize;
-        if start > previous_end {
-            // csv skips empty lines silently; count them instead.
-            let skipped = &block.bytes[previous_end..start];
-            let mut line = block.first_line + count_newlines(&block.bytes[..previous_end]);
-            for &b in skipped {
-                if b == b'\n' {
-                    stats.blank_lines += 1;
-                    if stats.blank_examples.len() < MAX_EXAMPLES {
-                        stats.blank_examples.push(line);
-                    }
-                    line += 1;
-                }
+        // csv reports a record as starting where the previous one stopped, which can be before
+        // the `\n` of a CRLF and before any empty lines it skipped. Find the real start.
+        let reported = record.position().map_or(cursor, |p| p.byte() as usize);
+        let start = reported
+            + bytes[reported..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+        let newlines_skipped = count_newlines(&bytes[reported..start]);
+        let ends_previous = u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines_skipped > 0);
+        let blank_lines = newlines_skipped - ends_previous;
+        line += count_newlines(&bytes[cursor..start]);
+        cursor = start;
+        for blank_line in line - blank_lines..line {
+            stats.blank_lines += 1;
+            if stats.blank_examples.len() < MAX_EXAMPLES {
+                stats.blank_examples.push(blank_line);
             }
         }
-        previous_end = reader.position().byte() as usize;
         stats.rows += 1;
         let cells = record.len();
         if cells != width {
             stats.ragged += 1;
             if stats.ragged_examples.len() < MAX_EXAMPLES {
                 stats.ragged_examples.push(RaggedRow {
-                    line: block.first_line + position.line() - 1,
+                    line,
                     cells,
                     expected: width,
                 });

@@ -1,0 +1,197 @@
+//! End-to-end audits of the bundled fixtures: counts worked out by construction (see
+//! fixtures/README.md), verdicts, the fix-first list and exit codes.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn hubspot_contacts_fixture_counts_match_construction() {
+    let dir = repo();
+    let (run, report) = audit_json(&dir, "fixtures/hubspot/contacts.csv", &[]);
+    assert_eq!(run.code, 1, "two use cases are blocked");
+    assert_eq!(report.schema_version, 1);
+    assert_eq!(report.tool_version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(report.rows, 20);
+
+    let input = &report.inputs[0];
+    assert_eq!(input.map.as_deref(), Some("hubspot/contacts"));
+    assert_eq!(input.kind.as_deref(), Some("contact"));
+    assert_eq!(input.map_columns_matched, 16);
+    assert!((input.map_score - 16.0 / 17.0).abs() < 1e-12);
+    assert!(!input.map_forced);
+    assert_eq!((input.encoding.as_str(), input.delimiter.as_str()), ("UTF-8", "comma"));
+    assert_eq!((input.columns, input.rows, input.ragged_rows), (17, 20, 0));
+    assert!(input.removed.is_empty());
+
+    // (rows, filled, blank, placeholder), as built in fixtures/README.md.
+    let expected: &[(&str, Option<&str>, (u64, u64, u64, u64))] = &[
+        ("Record ID", Some("record_id"), (20, 20, 0, 0)),
+        ("First Name", Some("first_name"), (20, 19, 1, 0)),
+        ("Last Name", Some("last_name"), (20, 20, 0, 0)),
+        ("Email", Some("email"), (20, 19, 0, 1)),
+        ("Phone Number", Some("phone"), (20, 12, 5, 3)),
+        ("Company Name", Some("company_name"), (20, 17, 2, 1)),
+        ("Job Title", Some("job_title"), (20, 13, 5, 2)),
+        ("Industry", Some("industry"), (20, 12, 3, 5)),
+        ("Lifecycle Stage", Some("lifecycle_stage"), (20, 20, 0, 0)),
+        ("Lead Status", Some("lead_status"), (20, 15, 5, 0)),
+        ("Number of Employees", Some("employee_count"), (20, 10, 10, 0)),
+        ("Country/Region", Some("country"), (20, 17, 3, 0)),
+        ("Create Date", Some("created_at"), (20, 20, 0, 0)),
+        ("Last Activity Date", Some("last_activity_at"), (20, 14, 6, 0)),
+        ("Contact owner", Some("owner"), (20, 20, 0, 0)),
+        ("Original Source", Some("lead_source"), (20, 18, 2, 0)),
+        ("Favorite Color", None, (20, 7, 13, 0)),
+    ];
+    let columns: Vec<&str> = report.fields.iter().map(|f| f.column.as_str()).collect();
+    let expected_columns: Vec<&str> = expected.iter().map(|e| e.0).collect();
+    assert_eq!(columns, expected_columns, "fields keep the file's column order");
+    for (column, canonical, counts) in expected {
+        assert_eq!(report.field(column).canonical.as_deref(), *canonical, "{column}");
+        assert_eq!(report.counts(column), *counts, "{column}");
+        assert_eq!(report.field(column).fill_rate, counts.1 as f64 / 20.0, "{column}");
+    }
+}
+
+#[test]
+fn hubspot_contacts_fixture_verdicts_and_fix_first() {
+    let (_, report) = audit_json(&repo(), "fixtures/hubspot/contacts.csv", &[]);
+    assert_eq!(report.verdict("lead_scoring"), "blocked"); // job_title 65% < 70%
+    assert_eq!(report.verdict("email_personalization"), "at_risk"); // email 95% = 95%, industry 60% = 60%
+    assert_eq!(report.verdict("next_best_action"), "blocked"); // lead_status 75% < 80%, last activity 70% < 80%
+    for id in ["churn_prediction", "icp_abm_targeting", "opportunity_scoring"] {
+        assert_eq!(report.verdict(id), "not_applicable", "{id}");
+        assert!(report.use_case(id).requirements.is_empty());
+    }
+    let ids: Vec<&str> = report.use_cases.iter().map(|u| u.id.as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(ids, sorted, "use cases are sorted by id");
+
+    let job = report.use_case("lead_scoring").requirements.iter().find(|r| r.field == "job_title").unwrap();
+    assert!(!job.met);
+    assert_eq!(job.observed, Some(0.65));
+    assert_eq!(job.threshold, 0.70);
+    assert_eq!(job.column.as_deref(), Some("Job Title"));
+    assert_eq!(job.reason, "65% populated, needs 70%: fill 1 more record");
+
+    let fixes: Vec<(&str, u64, Vec<&str>)> = report
+        .fix_first
+        .iter()
+        .map(|f| (f.field.as_str(), f.records_needed, f.unblocks.iter().map(String::as_str).collect()))
+        .collect();
+    assert_eq!(
+        fixes,
+        vec![
+            ("job_title", 1, vec!["lead_scoring"]), // 14 needed (70% of 20), 13 filled
+            ("lead_status", 1, vec![]),             // 16 needed, 15 filled; last_activity also blocks
+            ("last_activity_at", 2, vec![]),        // 16 needed, 14 filled
+        ]
+    );
+    assert_eq!(report.fix_first[1].affects, vec!["next_best_action"]);
+}
+
+const DICT_HEAD: &str = "[settings]\nat_risk_margin = 0.05\n\n";
+
+fn dictionary_run(requirements: &str, extra: &[&str]) -> (Run, Report) {
+    let dict = format!("{DICT_HEAD}[use_cases.probe]\ntitle = \"Probe\"\n{requirements}");
+    let dir = temp_with(&[("dict.toml", dict.as_bytes())]);
+    let fixture = fixture("hubspot/contacts.csv");
+    let mut args = vec!["--dictionary", "dict.toml"];
+    args.extend_from_slice(extra);
+    audit_json(dir.path(), fixture.to_str().unwrap(), &args)
+}
+
+#[test]
+fn ready_use_case_exits_zero() {
+    let (run, report) = dictionary_run(
+        "[[use_cases.probe.requires]]\nfield = \"email\"\nmin_fill = 0.5\n[[use_cases.probe.requires]]\nfield = \"owner\"\nmin_fill = 0.9\n",
+        &[],
+    );
+    assert_eq!(report.verdict("probe"), "ready");
+    assert!(report.fix_first.is_empty());
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn at_risk_exits_zero_unless_fail_on_at_risk() {
+    // Phone is 12/20 = 60%: meets 58% (12 records), but 58% + 5 points would need 13.
+    let req = "[[use_cases.probe.requires]]\nfield = \"phone\"\nmin_fill = 0.58\n";
+    let (run, report) = dictionary_run(req, &[]);
+    assert_eq!(report.verdict("probe"), "at_risk");
+    assert_eq!(run.code, 0);
+    let (run, _) = dictionary_run(req, &["--fail-on", "at-risk"]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn blocked_exits_one_with_records_needed() {
+    let (run, report) = dictionary_run("[[use_cases.probe.requires]]\nfield = \"phone\"\nmin_fill = 0.7\n", &[]);
+    assert_eq!(report.verdict("probe"), "blocked");
+    assert_eq!(run.code, 1);
+    let fix = &report.fix_first[0];
+    assert_eq!((fix.field.as_str(), fix.filled, fix.records_needed), ("phone", 12, 2));
+    assert_eq!(fix.unblocks, vec!["probe"]);
+}
+
+#[test]
+fn column_requirements_use_the_raw_column_and_block_when_absent() {
+    let (_, report) = dictionary_run(
+        "[[use_cases.probe.requires]]\ncolumn = \"favorite color\"\nmin_fill = 0.3\n[[use_cases.probe.requires]]\ncolumn = \"Persona__c\"\nmin_fill = 0.5\n",
+        &[],
+    );
+    let reqs = &report.use_case("probe").requirements;
+    assert_eq!(reqs[0].column.as_deref(), Some("Favorite Color"));
+    assert_eq!(reqs[0].observed, Some(0.35));
+    assert!(reqs[0].met);
+    assert_eq!(reqs[1].observed, None);
+    assert_eq!(reqs[1].reason, "column not in export");
+    assert_eq!(report.verdict("probe"), "blocked");
+    let fix = &report.fix_first[0];
+    assert_eq!((fix.field.as_str(), fix.in_export, fix.records_needed), ("Persona__c", false, 10));
+}
+
+#[test]
+fn dictionary_placeholders_count_only_for_their_field() {
+    // "Other" is an industry placeholder in the default dictionary (3 of them in the fixture);
+    // without that rule the same cells count as filled.
+    let (_, report) = dictionary_run("[[use_cases.probe.requires]]\nfield = \"industry\"\nmin_fill = 0.1\n", &[]);
+    assert_eq!(report.counts("Industry"), (20, 15, 3, 2));
+}
+
+#[test]
+fn forced_field_map_is_reported_as_forced() {
+    let (_, report) = audit_json(&repo(), "fixtures/hubspot/contacts.csv", &["--field-map", "salesforce/lead"]);
+    let input = &report.inputs[0];
+    assert_eq!(input.map.as_deref(), Some("salesforce/lead"));
+    assert!(input.map_forced);
+    // Salesforce lead labels found in this HubSpot header: First Name, Last Name, Email,
+    // Industry, Lead Status, Create Date.
+    assert_eq!(input.map_columns_matched, 6);
+    assert_eq!(report.field("Job Title").canonical, None);
+}
+
+#[test]
+fn same_input_gives_same_bytes_whatever_the_thread_count() {
+    let dir = repo();
+    let one = run_in(&dir, &["audit", "fixtures/hubspot/contacts.csv", "--format", "json", "-j", "1"]);
+    let two = run_in(&dir, &["audit", "fixtures/hubspot/contacts.csv", "--format", "json", "-j", "2"]);
+    let again = run_in(&dir, &["audit", "fixtures/hubspot/contacts.csv", "--format", "json", "-j", "2"]);
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(two.stdout, again.stdout);
+}
+
+#[test]
+fn output_file_holds_the_report_and_stdout_stays_empty() {
+    let dir = temp_with(&[]);
+    let fixture = fixture("hubspot/contacts.csv");
+    let run = run_in(dir.path(), &["audit", fixture.to_str().unwrap(), "--format", "json", "-o", "report.json"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    let text = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    let report: Report = serde_json::from_str(&text).unwrap();
+    assert_eq!(report.rows, 20);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file is left behind: {leftovers:?}");
+}

@@ -1,0 +1,216 @@
+//! Shared test helpers: run the real binary in a temporary directory and decode its JSON.
+
+#![allow(dead_code, reason = "each test binary uses a different subset")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Deserialize;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_crm-ready");
+
+/// The repository's own directory, where `fixtures/` lives.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("fixtures").join(rel)
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> Report {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!("stdout is not a report ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr)
+        })
+    }
+}
+
+/// Runs `crm-ready ARGS` in `dir` with a clean colour environment.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the binary runs");
+    Run {
+        code: out.status.code().expect("exited normally, not by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A temporary directory holding `files` (name, bytes).
+pub fn temp_with(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, bytes) in files {
+        let path = dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(path, bytes).unwrap();
+    }
+    dir
+}
+
+/// Audits `file` (a path relative to or inside `dir`) as JSON.
+pub fn audit_json(dir: &Path, file: &str, extra: &[&str]) -> (Run, Report) {
+    let mut args = vec!["audit", file, "--format", "json", "--quiet"];
+    args.extend_from_slice(extra);
+    let run = run_in(dir, &args);
+    assert!(run.code == 0 || run.code == 1, "exit {}; stderr:\n{}", run.code, run.stderr);
+    let report = run.json();
+    (run, report)
+}
+
+// Typed mirror of the JSON schema (version 1): decoding fails if a field goes missing.
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool_version: String,
+    pub inputs: Vec<Input>,
+    pub rows: u64,
+    pub fields: Vec<Field>,
+    pub use_cases: Vec<UseCase>,
+    pub fix_first: Vec<Fix>,
+}
+
+impl Report {
+    pub fn field(&self, column: &str) -> &Field {
+        self.fields
+            .iter()
+            .find(|f| f.column == column)
+            .unwrap_or_else(|| panic!("no column {column:?} in {:?}", self.fields.iter().map(|f| &f.column).collect::<Vec<_>>()))
+    }
+
+    pub fn use_case(&self, id: &str) -> &UseCase {
+        self.use_cases.iter().find(|u| u.id == id).unwrap_or_else(|| panic!("no use case {id}"))
+    }
+
+    pub fn verdict(&self, id: &str) -> &str {
+        &self.use_case(id).verdict
+    }
+
+    /// (rows, filled, blank, placeholder) of a column.
+    pub fn counts(&self, column: &str) -> (u64, u64, u64, u64) {
+        let f = self.field(column);
+        (f.rows, f.filled, f.blank, f.placeholder)
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Input {
+    pub path: String,
+    pub format: String,
+    pub vendor: Option<String>,
+    pub object: Option<String>,
+    pub kind: Option<String>,
+    pub map: Option<String>,
+    pub map_score: f64,
+    pub map_columns_matched: usize,
+    pub map_forced: bool,
+    pub encoding: String,
+    pub delimiter: String,
+    pub header_line: u64,
+    pub columns: usize,
+    pub rows: u64,
+    pub ragged_rows: u64,
+    pub ragged_examples: Vec<Ragged>,
+    pub removed: Vec<Removed>,
+    pub renamed_headers: Vec<RenamedHeader>,
+    pub repaired_cells: u64,
+}
+
+impl Input {
+    /// Lines removed for `reason` (report_footer, blank_line, bare_delimiters).
+    pub fn removed(&self, reason: &str) -> (u64, Vec<u64>) {
+        self.removed
+            .iter()
+            .find(|r| r.reason == reason)
+            .map_or((0, vec![]), |r| (r.count, r.lines.clone()))
+    }
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Ragged {
+    pub line: u64,
+    pub cells: usize,
+    pub expected: usize,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Removed {
+    pub reason: String,
+    pub count: u64,
+    pub lines: Vec<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenamedHeader {
+    pub position: usize,
+    pub original: String,
+    pub renamed: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub column: String,
+    pub canonical: Option<String>,
+    pub rows: u64,
+    pub filled: u64,
+    pub fill_rate: f64,
+    pub blank: u64,
+    pub placeholder: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UseCase {
+    pub id: String,
+    pub title: String,
+    pub verdict: String,
+    #[serde(default)]
+    pub note: Option<String>,
+    pub requirements: Vec<Requirement>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub field: String,
+    pub column: Option<String>,
+    pub observed: Option<f64>,
+    pub threshold: f64,
+    pub met: bool,
+    pub reason: String,
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fix {
+    pub field: String,
+    pub column: Option<String>,
+    pub in_export: bool,
+    pub threshold: f64,
+    pub filled: u64,
+    pub records_needed: u64,
+    pub unblocks: Vec<String>,
+    pub affects: Vec<String>,
+}

@@ -1,0 +1,97 @@
+//! Real-world export shapes: each fixture's counts worked out by hand (fixtures/README.md).
+
+mod common;
+
+use common::*;
+
+#[test]
+fn salesforce_report_footer_is_removed_and_reported() {
+    let (_, report) = audit_json(&repo(), "fixtures/salesforce/leads_report.csv", &[]);
+    let input = &report.inputs[0];
+    assert_eq!(input.map.as_deref(), Some("salesforce/lead"));
+    assert_eq!(input.map_columns_matched, 11);
+    assert_eq!(report.rows, 4, "the footer is not a record");
+    assert_eq!(input.ragged_rows, 0, "footer lines are not ragged rows");
+    assert_eq!(input.removed("report_footer"), (6, vec![6, 8, 9, 10, 11, 12]));
+    assert_eq!(input.removed("blank_line"), (1, vec![7]));
+    assert_eq!(report.counts("Title"), (4, 2, 1, 1));
+    assert_eq!(report.counts("Industry"), (4, 2, 1, 1)); // "Other" is an industry placeholder
+    assert_eq!(report.counts("Lead Source"), (4, 3, 1, 0));
+    assert_eq!(report.counts("Company"), (4, 4, 0, 0)); // "Beta, Inc." is one quoted value
+    assert_eq!(report.counts("Email"), (4, 3, 1, 0));
+}
+
+#[test]
+fn salesforce_data_export_empty_lookups_are_placeholders() {
+    let (_, report) = audit_json(&repo(), "fixtures/salesforce/Lead.csv", &[]);
+    let input = &report.inputs[0];
+    assert_eq!(input.map.as_deref(), Some("salesforce/lead"));
+    assert_eq!((input.map_columns_matched, input.columns), (16, 19));
+    assert_eq!(report.rows, 5);
+    assert_eq!(report.counts("MasterRecordId"), (5, 1, 0, 4));
+    assert_eq!(report.field("MasterRecordId").canonical, None);
+    assert_eq!(report.counts("Title"), (5, 3, 1, 1));
+    assert_eq!(report.counts("Industry"), (5, 3, 1, 1));
+    assert_eq!(report.counts("LeadSource"), (5, 3, 1, 1));
+    assert_eq!(report.counts("Country"), (5, 4, 1, 0), "NA is Namibia, not a placeholder");
+    assert_eq!(report.counts("NumberOfEmployees"), (5, 3, 2, 0));
+    assert_eq!(report.counts("AnnualRevenue"), (5, 2, 3, 0));
+    assert_eq!(report.counts("Persona__c"), (5, 2, 1, 2));
+    assert_eq!(report.field("LeadSource").canonical.as_deref(), Some("lead_source"));
+    assert_eq!(report.field("OwnerId").canonical.as_deref(), Some("owner"));
+    assert_eq!(report.field("HasOptedOutOfEmail").canonical.as_deref(), Some("email_opt_out"));
+}
+
+#[test]
+fn ragged_rows_are_counted_with_their_lines_not_dropped() {
+    let (_, report) = audit_json(&repo(), "fixtures/shapes/ragged.csv", &[]);
+    let input = &report.inputs[0];
+    assert_eq!(report.rows, 6);
+    assert_eq!(input.ragged_rows, 3);
+    assert_eq!(
+        input.ragged_examples,
+        vec![
+            Ragged { line: 3, cells: 2, expected: 4 },
+            Ragged { line: 5, cells: 6, expected: 4 },
+            Ragged { line: 6, cells: 1, expected: 4 },
+        ]
+    );
+    assert_eq!(report.counts("Email"), (6, 6, 0, 0));
+    assert_eq!(report.counts("First Name"), (6, 5, 1, 0));
+    assert_eq!(report.counts("Industry"), (6, 3, 2, 1));
+    assert_eq!(report.counts("Job Title"), (6, 3, 3, 0));
+}
+
+#[test]
+fn blank_lines_and_crlf_inside_quotes_keep_line_numbers_right() {
+    // Lines: 1 header, 2 record, 3-4 blank, 5 short record, 6 long record, 7-8 one record
+    // with a CRLF inside quotes, 9 a record with two cells.
+    let csv = b"Email,Industry,Job Title\r\na@x.com,Software,CEO\r\n\r\n\r\nb@x.com,N/A\r\nc@x.com,Retail,CTO,extra\r\n\"d@x.com\",\"Multi\r\nline\",VP\r\ne@x.com,Banking\r\n";
+    let dir = temp_with(&[("t.csv", csv)]);
+    let (_, report) = audit_json(dir.path(), "t.csv", &[]);
+    let input = &report.inputs[0];
+    assert_eq!(report.rows, 5);
+    assert_eq!(input.removed("blank_line"), (2, vec![3, 4]));
+    let lines: Vec<u64> = input.ragged_examples.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![5, 6, 9]);
+    assert_eq!(report.counts("Industry"), (5, 4, 0, 1)); // Software, N/A, Retail, Multi-line, Banking
+    assert_eq!(report.counts("Job Title"), (5, 3, 2, 0));
+}
+
+#[test]
+fn semicolon_export_is_sniffed() {
+    let csv = "Email;Industry;Annual Revenue\na@x.com;Software;1,5\nb@x.com;;2,25\n".as_bytes();
+    let dir = temp_with(&[("eu.csv", csv)]);
+    let (_, report) = audit_json(dir.path(), "eu.csv", &[]);
+    assert_eq!(report.inputs[0].delimiter, "semicolon");
+    assert_eq!(report.counts("Annual Revenue"), (2, 2, 0, 0));
+    assert_eq!(report.counts("Industry"), (2, 1, 1, 0));
+}
+
+#[test]
+fn forced_delimiter_overrides_sniffing() {
+    let dir = temp_with(&[("p.csv", b"Email|Industry\na@x.com|N/A\n")]);
+    let (_, report) = audit_json(dir.path(), "p.csv", &["--delimiter", "|"]);
+    assert_eq!(report.inputs[0].delimiter, "pipe");
+    assert_eq!(report.counts("Industry"), (1, 0, 0, 1));
+}
