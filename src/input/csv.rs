@@ -87,28 +87,42 @@ pub fn open_csv(path: &Path, options: &ReadOptions) -> Result<CsvInput, InputErr
         .map_err(|e| InputError::NotText { path: path.to_path_buf(), why: e.0 })?;
     let mut stream = decode::utf8_stream(Box::new(io::Cursor::new(sample).chain(raw)), encoding);
 
-    let mut buf = Vec::with_capacity(options.block_size);
-    let eof = fill(&mut stream, &mut buf, options.block_size).map_err(io_err)?;
-    if buf.iter().all(|b| b.is_ascii_whitespace() || *b == 0) {
+    let mut buf = Vec::with_capacity(options.block_size.max(SAMPLE_BYTES));
+    let mut target = options.block_size.max(SAMPLE_BYTES);
+    let mut eof = fill(&mut stream, &mut buf, target).map_err(io_err)?;
+    if buf.iter().all(|b| b.is_ascii_whitespace() || *b == 0) && eof {
         return Err(InputError::Empty { path: path.to_path_buf() });
     }
     let delimiter = options
         .delimiter
         .unwrap_or_else(|| sniff_delimiter(&buf[..buf.len().min(SAMPLE_BYTES)]));
 
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(&buf[..]);
+    // The header must be complete before the data is cut into blocks.
     let mut record = csv::ByteRecord::new();
-    if !reader.read_byte_record(&mut record).map_err(|e| io_err(io::Error::other(e)))? {
-        return Err(InputError::Empty { path: path.to_path_buf() });
-    }
+    let header_end = loop {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&buf[..]);
+        let found = reader.read_byte_record(&mut record).map_err(|e| io_err(io::Error::other(e)))?;
+        let end = reader.position().byte() as usize;
+        if eof || (found && end < buf.len()) {
+            if !found {
+                return Err(InputError::Empty { path: path.to_path_buf() });
+            }
+            break end;
+        }
+        if buf.len() >= options.max_record_bytes {
+            return Err(InputError::RecordTooLarge { path: path.to_path_buf(), line: 1, limit: options.max_record_bytes >> 20 });
+        }
+        target += options.block_size.max(SAMPLE_BYTES);
+        eof = fill(&mut stream, &mut buf, target).map_err(io_err)?;
+    };
     let header_start = buf.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(0);
     let header_line = 1 + count_newlines(&buf[..header_start]);
     let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
-    let mut header_end = reader.position().byte() as usize;
+    let mut header_end = header_end;
     // csv stops between the `\r` and `\n` of a CRLF; the `\n` belongs to the header.
     if buf.get(header_end) == Some(&b'\n') {
         header_end += 1;
