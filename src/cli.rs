@@ -103,7 +103,9 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
         "|" | "pipe" => Ok(b'|'),
         "\t" | "\\t" | "tab" => Ok(b'\t'),
         other if other.len() == 1 && other.is_ascii() && other != "\"" => Ok(other.as_bytes()[0]),
-        other => Err(format!("{other:?} is not a one-character delimiter; use , ; | or tab")),
+        other => Err(format!(
+            "{other:?} is not a one-character delimiter; use , ; | or tab"
+        )),
     }
 }
 
@@ -135,7 +137,10 @@ impl AuditArgs {
             },
             style: Style { color },
             threads: self.threads.map(usize::from),
-            read: ReadOptions { delimiter: self.delimiter, ..ReadOptions::default() },
+            read: ReadOptions {
+                delimiter: self.delimiter,
+                ..ReadOptions::default()
+            },
         }
     }
 }

@@ -55,7 +55,11 @@ pub enum Outcome {
 }
 
 /// Audits the inputs and writes the report to `out` (or to `settings.output`).
-pub fn run(settings: &Settings, out: &mut dyn Write, progress: &(dyn Fn(Progress) + Sync)) -> Result<Outcome> {
+pub fn run(
+    settings: &Settings,
+    out: &mut dyn Write,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Outcome> {
     let pool = {
         let mut builder = rayon::ThreadPoolBuilder::new();
         if let Some(n) = settings.threads {
@@ -69,8 +73,11 @@ pub fn run(settings: &Settings, out: &mut dyn Write, progress: &(dyn Fn(Progress
         FailOn::AtRisk => matches!(u.verdict, Verdict::Blocked | Verdict::AtRisk),
     });
     match &settings.output {
-        Some(target) => write_atomically(target, |w| report::render(&report, settings.format, settings.style, w))?,
-        None => report::render(&report, settings.format, settings.style, out).context("cannot write the report")?,
+        Some(target) => write_atomically(target, |w| {
+            report::render(&report, settings.format, settings.style, w)
+        })?,
+        None => report::render(&report, settings.format, settings.style, out)
+            .context("cannot write the report")?,
     }
     Ok(if failed { Outcome::Fail } else { Outcome::Pass })
 }
@@ -78,7 +85,10 @@ pub fn run(settings: &Settings, out: &mut dyn Write, progress: &(dyn Fn(Progress
 fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Result<Report> {
     let builtin = config::builtin_field_maps().context("a built-in field map is invalid")?;
     let forced = match &settings.field_map {
-        Some(name) => Some(config::load_field_map(name).context("cannot load the field map given with --field-map")?),
+        Some(name) => Some(
+            config::load_field_map(name)
+                .context("cannot load the field map given with --field-map")?,
+        ),
         None => None,
     };
     let known = config::known_fields(builtin.iter().chain(forced.as_ref()));
@@ -86,9 +96,18 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
         .context("cannot load the data dictionary")?;
 
     let [path] = settings.paths.as_slice() else {
-        bail!("give exactly one export to audit (folders, ZIP files and several paths come in a later release)");
+        bail!(
+            "give exactly one export to audit (folders, ZIP files and several paths come in a later release)"
+        );
     };
-    audit_file(path, settings, &builtin, forced.as_ref(), &dictionary, progress)
+    audit_file(
+        path,
+        settings,
+        &builtin,
+        forced.as_ref(),
+        &dictionary,
+        progress,
+    )
 }
 
 fn audit_file(
@@ -150,10 +169,20 @@ fn audit_file(
 }
 
 /// Writes to a temporary file beside `target` and renames it, so a failed run leaves no half report.
-fn write_atomically(target: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+fn write_atomically(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = target.file_name().context("--output needs a file name")?;
-    let tmp = dir.join(format!(".{}.crm-ready-{}.tmp", name.to_string_lossy(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.crm-ready-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = (|| -> std::io::Result<()> {
         let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
         write(&mut file)?;
@@ -162,7 +191,8 @@ fn write_atomically(target: &Path, write: impl FnOnce(&mut dyn Write) -> std::io
     })();
     if let Err(err) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(err).with_context(|| format!("cannot write the report to {}", target.display()));
+        return Err(err)
+            .with_context(|| format!("cannot write the report to {}", target.display()));
     }
     Ok(())
 }

@@ -40,7 +40,11 @@ fn audit(args: &cli::AuditArgs) -> ExitCode {
             }
             bar.set_position(p.bytes_read);
             let secs = started.elapsed().as_secs_f64().max(1e-3);
-            bar.set_message(format!("{} lines, {:.0} lines/s", p.lines_read, p.lines_read as f64 / secs));
+            bar.set_message(format!(
+                "{} lines, {:.0} lines/s",
+                p.lines_read,
+                p.lines_read as f64 / secs
+            ));
         }
     };
     let stdout = io::stdout();

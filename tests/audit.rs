@@ -20,12 +20,16 @@ fn hubspot_contacts_fixture_counts_match_construction() {
     assert_eq!(input.map_columns_matched, 16);
     assert!((input.map_score - 16.0 / 17.0).abs() < 1e-12);
     assert!(!input.map_forced);
-    assert_eq!((input.encoding.as_str(), input.delimiter.as_str()), ("UTF-8", "comma"));
+    assert_eq!(
+        (input.encoding.as_str(), input.delimiter.as_str()),
+        ("UTF-8", "comma")
+    );
     assert_eq!((input.columns, input.rows, input.ragged_rows), (17, 20, 0));
     assert!(input.removed.is_empty());
 
     // (rows, filled, blank, placeholder), as built in fixtures/README.md.
-    let expected: &[(&str, Option<&str>, (u64, u64, u64, u64))] = &[
+    type Counts = (u64, u64, u64, u64);
+    let expected: &[(&str, Option<&str>, Counts)] = &[
         ("Record ID", Some("record_id"), (20, 20, 0, 0)),
         ("First Name", Some("first_name"), (20, 19, 1, 0)),
         ("Last Name", Some("last_name"), (20, 20, 0, 0)),
@@ -36,21 +40,40 @@ fn hubspot_contacts_fixture_counts_match_construction() {
         ("Industry", Some("industry"), (20, 12, 3, 5)),
         ("Lifecycle Stage", Some("lifecycle_stage"), (20, 20, 0, 0)),
         ("Lead Status", Some("lead_status"), (20, 15, 5, 0)),
-        ("Number of Employees", Some("employee_count"), (20, 10, 10, 0)),
+        (
+            "Number of Employees",
+            Some("employee_count"),
+            (20, 10, 10, 0),
+        ),
         ("Country/Region", Some("country"), (20, 17, 3, 0)),
         ("Create Date", Some("created_at"), (20, 20, 0, 0)),
-        ("Last Activity Date", Some("last_activity_at"), (20, 14, 6, 0)),
+        (
+            "Last Activity Date",
+            Some("last_activity_at"),
+            (20, 14, 6, 0),
+        ),
         ("Contact owner", Some("owner"), (20, 20, 0, 0)),
         ("Original Source", Some("lead_source"), (20, 18, 2, 0)),
         ("Favorite Color", None, (20, 7, 13, 0)),
     ];
     let columns: Vec<&str> = report.fields.iter().map(|f| f.column.as_str()).collect();
     let expected_columns: Vec<&str> = expected.iter().map(|e| e.0).collect();
-    assert_eq!(columns, expected_columns, "fields keep the file's column order");
+    assert_eq!(
+        columns, expected_columns,
+        "fields keep the file's column order"
+    );
     for (column, canonical, counts) in expected {
-        assert_eq!(report.field(column).canonical.as_deref(), *canonical, "{column}");
+        assert_eq!(
+            report.field(column).canonical.as_deref(),
+            *canonical,
+            "{column}"
+        );
         assert_eq!(report.counts(column), *counts, "{column}");
-        assert_eq!(report.field(column).fill_rate, counts.1 as f64 / 20.0, "{column}");
+        assert_eq!(
+            report.field(column).fill_rate,
+            counts.1 as f64 / 20.0,
+            "{column}"
+        );
     }
 }
 
@@ -60,7 +83,11 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
     assert_eq!(report.verdict("lead_scoring"), "blocked"); // job_title 65% < 70%
     assert_eq!(report.verdict("email_personalization"), "at_risk"); // email 95% = 95%, industry 60% = 60%
     assert_eq!(report.verdict("next_best_action"), "blocked"); // lead_status 75% < 80%, last activity 70% < 80%
-    for id in ["churn_prediction", "icp_abm_targeting", "opportunity_scoring"] {
+    for id in [
+        "churn_prediction",
+        "icp_abm_targeting",
+        "opportunity_scoring",
+    ] {
         assert_eq!(report.verdict(id), "not_applicable", "{id}");
         assert!(report.use_case(id).requirements.is_empty());
     }
@@ -69,7 +96,12 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
     sorted.sort();
     assert_eq!(ids, sorted, "use cases are sorted by id");
 
-    let job = report.use_case("lead_scoring").requirements.iter().find(|r| r.field == "job_title").unwrap();
+    let job = report
+        .use_case("lead_scoring")
+        .requirements
+        .iter()
+        .find(|r| r.field == "job_title")
+        .unwrap();
     assert!(!job.met);
     assert_eq!(job.observed, Some(0.65));
     assert_eq!(job.threshold, 0.70);
@@ -79,14 +111,20 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
     let fixes: Vec<(&str, u64, Vec<&str>)> = report
         .fix_first
         .iter()
-        .map(|f| (f.field.as_str(), f.records_needed, f.unblocks.iter().map(String::as_str).collect()))
+        .map(|f| {
+            (
+                f.field.as_str(),
+                f.records_needed,
+                f.unblocks.iter().map(String::as_str).collect(),
+            )
+        })
         .collect();
     assert_eq!(
         fixes,
         vec![
             ("job_title", 1, vec!["lead_scoring"]), // 14 needed (70% of 20), 13 filled
-            ("lead_status", 1, vec![]),             // 16 needed, 15 filled; last_activity also blocks
-            ("last_activity_at", 2, vec![]),        // 16 needed, 14 filled
+            ("lead_status", 1, vec![]), // 16 needed, 15 filled; last_activity also blocks
+            ("last_activity_at", 2, vec![]), // 16 needed, 14 filled
         ]
     );
     assert_eq!(report.fix_first[1].affects, vec!["next_best_action"]);
@@ -127,11 +165,17 @@ fn at_risk_exits_zero_unless_fail_on_at_risk() {
 
 #[test]
 fn blocked_exits_one_with_records_needed() {
-    let (run, report) = dictionary_run("[[use_cases.probe.requires]]\nfield = \"phone\"\nmin_fill = 0.7\n", &[]);
+    let (run, report) = dictionary_run(
+        "[[use_cases.probe.requires]]\nfield = \"phone\"\nmin_fill = 0.7\n",
+        &[],
+    );
     assert_eq!(report.verdict("probe"), "blocked");
     assert_eq!(run.code, 1);
     let fix = &report.fix_first[0];
-    assert_eq!((fix.field.as_str(), fix.filled, fix.records_needed), ("phone", 12, 2));
+    assert_eq!(
+        (fix.field.as_str(), fix.filled, fix.records_needed),
+        ("phone", 12, 2)
+    );
     assert_eq!(fix.unblocks, vec!["probe"]);
 }
 
@@ -149,20 +193,30 @@ fn column_requirements_use_the_raw_column_and_block_when_absent() {
     assert_eq!(reqs[1].reason, "column not in export");
     assert_eq!(report.verdict("probe"), "blocked");
     let fix = &report.fix_first[0];
-    assert_eq!((fix.field.as_str(), fix.in_export, fix.records_needed), ("Persona__c", false, 10));
+    assert_eq!(
+        (fix.field.as_str(), fix.in_export, fix.records_needed),
+        ("Persona__c", false, 10)
+    );
 }
 
 #[test]
 fn dictionary_placeholders_count_only_for_their_field() {
     // "Other" is an industry placeholder in the default dictionary (3 of them in the fixture);
     // without that rule the same cells count as filled.
-    let (_, report) = dictionary_run("[[use_cases.probe.requires]]\nfield = \"industry\"\nmin_fill = 0.1\n", &[]);
+    let (_, report) = dictionary_run(
+        "[[use_cases.probe.requires]]\nfield = \"industry\"\nmin_fill = 0.1\n",
+        &[],
+    );
     assert_eq!(report.counts("Industry"), (20, 15, 3, 2));
 }
 
 #[test]
 fn forced_field_map_is_reported_as_forced() {
-    let (_, report) = audit_json(&repo(), "fixtures/hubspot/contacts.csv", &["--field-map", "salesforce/lead"]);
+    let (_, report) = audit_json(
+        &repo(),
+        "fixtures/hubspot/contacts.csv",
+        &["--field-map", "salesforce/lead"],
+    );
     let input = &report.inputs[0];
     assert_eq!(input.map.as_deref(), Some("salesforce/lead"));
     assert!(input.map_forced);
@@ -175,9 +229,39 @@ fn forced_field_map_is_reported_as_forced() {
 #[test]
 fn same_input_gives_same_bytes_whatever_the_thread_count() {
     let dir = repo();
-    let one = run_in(&dir, &["audit", "fixtures/hubspot/contacts.csv", "--format", "json", "-j", "1"]);
-    let two = run_in(&dir, &["audit", "fixtures/hubspot/contacts.csv", "--format", "json", "-j", "2"]);
-    let again = run_in(&dir, &["audit", "fixtures/hubspot/contacts.csv", "--format", "json", "-j", "2"]);
+    let one = run_in(
+        &dir,
+        &[
+            "audit",
+            "fixtures/hubspot/contacts.csv",
+            "--format",
+            "json",
+            "-j",
+            "1",
+        ],
+    );
+    let two = run_in(
+        &dir,
+        &[
+            "audit",
+            "fixtures/hubspot/contacts.csv",
+            "--format",
+            "json",
+            "-j",
+            "2",
+        ],
+    );
+    let again = run_in(
+        &dir,
+        &[
+            "audit",
+            "fixtures/hubspot/contacts.csv",
+            "--format",
+            "json",
+            "-j",
+            "2",
+        ],
+    );
     assert_eq!(one.stdout, two.stdout);
     assert_eq!(two.stdout, again.stdout);
 }
@@ -186,12 +270,29 @@ fn same_input_gives_same_bytes_whatever_the_thread_count() {
 fn output_file_holds_the_report_and_stdout_stays_empty() {
     let dir = temp_with(&[]);
     let fixture = fixture("hubspot/contacts.csv");
-    let run = run_in(dir.path(), &["audit", fixture.to_str().unwrap(), "--format", "json", "-o", "report.json"]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            fixture.to_str().unwrap(),
+            "--format",
+            "json",
+            "-o",
+            "report.json",
+        ],
+    );
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "");
     let text = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
     let report: Report = serde_json::from_str(&text).unwrap();
     assert_eq!(report.rows, 20);
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(leftovers.len(), 1, "no temporary file is left behind: {leftovers:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no temporary file is left behind: {leftovers:?}"
+    );
 }

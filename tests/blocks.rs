@@ -35,7 +35,9 @@ fn every_block_size_gives_the_counts_of_the_rows_as_written() {
             text.push_str("\r\n"); // a blank line, not a row
             continue;
         }
-        let cells: Vec<&(&str, Cell)> = (0..WIDTH).map(|c| &CELLS[(r * 7 + c * 3) % CELLS.len()]).collect();
+        let cells: Vec<&(&str, Cell)> = (0..WIDTH)
+            .map(|c| &CELLS[(r * 7 + c * 3) % CELLS.len()])
+            .collect();
         let line: Vec<&str> = cells.iter().map(|(t, _)| *t).collect();
         text.push_str(&line.join(","));
         text.push_str(if r % 2 == 0 { "\r\n" } else { "\n" });
@@ -51,19 +53,33 @@ fn every_block_size_gives_the_counts_of_the_rows_as_written() {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.csv");
-    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
 
     for block_size in [1, 7, 64, 333, 4096, 4 << 20] {
-        let options = ReadOptions { block_size, ..ReadOptions::default() };
+        let options = ReadOptions {
+            block_size,
+            ..ReadOptions::default()
+        };
         let csv = open_csv(&path, &options).unwrap();
         let plan: Vec<ColumnPlan> = csv
             .header()
             .names
             .iter()
-            .map(|n| ColumnPlan { name: n.clone(), canonical: None, missing: MissingRule::new([]) })
+            .map(|n| ColumnPlan {
+                name: n.clone(),
+                canonical: None,
+                missing: MissingRule::new([]),
+            })
             .collect();
         let (counters, summary) = csv
-            .scan(TableCounters::default, |acc, batch| measure(&plan, batch, acc), &|_| {})
+            .scan(
+                TableCounters::default,
+                |acc, batch| measure(&plan, batch, acc),
+                &|_| {},
+            )
             .unwrap();
         assert_eq!(summary.rows, rows, "block size {block_size}");
         assert_eq!(summary.ragged_rows, 0, "block size {block_size}");

@@ -12,7 +12,10 @@ fn salesforce_report_footer_is_removed_and_reported() {
     assert_eq!(input.map_columns_matched, 11);
     assert_eq!(report.rows, 4, "the footer is not a record");
     assert_eq!(input.ragged_rows, 0, "footer lines are not ragged rows");
-    assert_eq!(input.removed("report_footer"), (6, vec![6, 8, 9, 10, 11, 12]));
+    assert_eq!(
+        input.removed("report_footer"),
+        (6, vec![6, 8, 9, 10, 11, 12])
+    );
     assert_eq!(input.removed("blank_line"), (1, vec![7]));
     assert_eq!(report.counts("Title"), (4, 2, 1, 1));
     assert_eq!(report.counts("Industry"), (4, 2, 1, 1)); // "Other" is an industry placeholder
@@ -33,13 +36,23 @@ fn salesforce_data_export_empty_lookups_are_placeholders() {
     assert_eq!(report.counts("Title"), (5, 3, 1, 1));
     assert_eq!(report.counts("Industry"), (5, 3, 1, 1));
     assert_eq!(report.counts("LeadSource"), (5, 3, 1, 1));
-    assert_eq!(report.counts("Country"), (5, 4, 1, 0), "NA is Namibia, not a placeholder");
+    assert_eq!(
+        report.counts("Country"),
+        (5, 4, 1, 0),
+        "NA is Namibia, not a placeholder"
+    );
     assert_eq!(report.counts("NumberOfEmployees"), (5, 3, 2, 0));
     assert_eq!(report.counts("AnnualRevenue"), (5, 2, 3, 0));
     assert_eq!(report.counts("Persona__c"), (5, 2, 1, 2));
-    assert_eq!(report.field("LeadSource").canonical.as_deref(), Some("lead_source"));
+    assert_eq!(
+        report.field("LeadSource").canonical.as_deref(),
+        Some("lead_source")
+    );
     assert_eq!(report.field("OwnerId").canonical.as_deref(), Some("owner"));
-    assert_eq!(report.field("HasOptedOutOfEmail").canonical.as_deref(), Some("email_opt_out"));
+    assert_eq!(
+        report.field("HasOptedOutOfEmail").canonical.as_deref(),
+        Some("email_opt_out")
+    );
 }
 
 #[test]
@@ -51,9 +64,21 @@ fn ragged_rows_are_counted_with_their_lines_not_dropped() {
     assert_eq!(
         input.ragged_examples,
         vec![
-            Ragged { line: 3, cells: 2, expected: 4 },
-            Ragged { line: 5, cells: 6, expected: 4 },
-            Ragged { line: 6, cells: 1, expected: 4 },
+            Ragged {
+                line: 3,
+                cells: 2,
+                expected: 4
+            },
+            Ragged {
+                line: 5,
+                cells: 6,
+                expected: 4
+            },
+            Ragged {
+                line: 6,
+                cells: 1,
+                expected: 4
+            },
         ]
     );
     assert_eq!(report.counts("Email"), (6, 6, 0, 0));

@@ -49,7 +49,9 @@ pub struct TableCounters {
 
 impl TableCounters {
     pub fn new(width: usize) -> Self {
-        TableCounters { columns: vec![ColumnCounters::default(); width] }
+        TableCounters {
+            columns: vec![ColumnCounters::default(); width],
+        }
     }
 }
 
@@ -72,12 +74,31 @@ mod tests {
     #[test]
     fn merging_adds_column_by_column() {
         let mut a = TableCounters::new(2);
-        a.columns[0].fill = FillCounter { rows: 3, blank: 1, placeholder: 1 };
+        a.columns[0].fill = FillCounter {
+            rows: 3,
+            blank: 1,
+            placeholder: 1,
+        };
         let mut b = TableCounters::new(2);
-        b.columns[0].fill = FillCounter { rows: 2, blank: 0, placeholder: 1 };
-        b.columns[1].fill = FillCounter { rows: 2, blank: 2, placeholder: 0 };
+        b.columns[0].fill = FillCounter {
+            rows: 2,
+            blank: 0,
+            placeholder: 1,
+        };
+        b.columns[1].fill = FillCounter {
+            rows: 2,
+            blank: 2,
+            placeholder: 0,
+        };
         a += b;
-        assert_eq!(a.columns[0].fill, FillCounter { rows: 5, blank: 1, placeholder: 2 });
+        assert_eq!(
+            a.columns[0].fill,
+            FillCounter {
+                rows: 5,
+                blank: 1,
+                placeholder: 2
+            }
+        );
         assert_eq!(a.columns[0].fill.filled(), 2);
         assert_eq!(a.columns[1].fill.filled(), 0);
     }

@@ -24,9 +24,22 @@ pub struct MapChoice<'a> {
 
 impl<'a> MapChoice<'a> {
     pub fn of(map: &'a FieldMap, header: &Header, forced: bool) -> Self {
-        let matched = header.names.iter().filter(|n| map.canonical_for(n).is_some()).count();
-        let score = if header.is_empty() { 0.0 } else { matched as f64 / header.len() as f64 };
-        MapChoice { map, matched, score, forced }
+        let matched = header
+            .names
+            .iter()
+            .filter(|n| map.canonical_for(n).is_some())
+            .count();
+        let score = if header.is_empty() {
+            0.0
+        } else {
+            matched as f64 / header.len() as f64
+        };
+        MapChoice {
+            map,
+            matched,
+            score,
+            forced,
+        }
     }
 }
 
@@ -38,7 +51,9 @@ pub fn detect_map<'a>(header: &Header, maps: &'a [FieldMap]) -> Option<MapChoice
     let mut best: Option<MapChoice<'a>> = None;
     for map in maps {
         let choice = MapChoice::of(map, header, false);
-        if choice.matched >= MIN_MATCHED_COLUMNS && best.as_ref().is_none_or(|b| choice.matched > b.matched) {
+        if choice.matched >= MIN_MATCHED_COLUMNS
+            && best.as_ref().is_none_or(|b| choice.matched > b.matched)
+        {
             best = Some(choice);
         }
     }
@@ -54,7 +69,11 @@ pub struct ColumnPlan {
 }
 
 /// Plans every column of the header: its canonical field and its missing-value rule.
-pub fn plan_columns(header: &Header, map: Option<&FieldMap>, dictionary: &Dictionary) -> Vec<ColumnPlan> {
+pub fn plan_columns(
+    header: &Header,
+    map: Option<&FieldMap>,
+    dictionary: &Dictionary,
+) -> Vec<ColumnPlan> {
     header
         .names
         .iter()
@@ -65,8 +84,16 @@ pub fn plan_columns(header: &Header, map: Option<&FieldMap>, dictionary: &Dictio
                 .and_then(|c| dictionary.field_missing_values.get(c))
                 .into_iter()
                 .flatten();
-            let tokens = dictionary.missing_values.iter().chain(field_tokens).map(String::as_str);
-            ColumnPlan { name: name.clone(), canonical, missing: MissingRule::new(tokens) }
+            let tokens = dictionary
+                .missing_values
+                .iter()
+                .chain(field_tokens)
+                .map(String::as_str);
+            ColumnPlan {
+                name: name.clone(),
+                canonical,
+                missing: MissingRule::new(tokens),
+            }
         })
         .collect()
 }
@@ -91,7 +118,11 @@ pub fn field_reports(plan: &[ColumnPlan], counters: &TableCounters) -> Vec<Field
             canonical: plan.canonical.clone(),
             rows: c.fill.rows,
             filled: c.fill.filled(),
-            fill_rate: if c.fill.rows == 0 { 0.0 } else { c.fill.filled() as f64 / c.fill.rows as f64 },
+            fill_rate: if c.fill.rows == 0 {
+                0.0
+            } else {
+                c.fill.filled() as f64 / c.fill.rows as f64
+            },
             blank: c.fill.blank,
             placeholder: c.fill.placeholder,
         })

@@ -19,7 +19,9 @@ pub fn required_count(threshold: f64, rows: u64) -> u64 {
 pub fn find_field<'a>(fields: &'a [FieldReport], target: &Target) -> Option<&'a FieldReport> {
     match target {
         Target::Field(name) => fields.iter().find(|f| f.canonical.as_deref() == Some(name)),
-        Target::Column(name) => fields.iter().find(|f| f.column.trim().eq_ignore_ascii_case(name)),
+        Target::Column(name) => fields
+            .iter()
+            .find(|f| f.column.trim().eq_ignore_ascii_case(name)),
     }
 }
 
@@ -32,7 +34,12 @@ fn percent(rate: f64) -> String {
     }
 }
 
-fn check(req: &Requirement, fields: &[FieldReport], rows: u64, margin: f64) -> (RequirementReport, bool) {
+fn check(
+    req: &Requirement,
+    fields: &[FieldReport],
+    rows: u64,
+    margin: f64,
+) -> (RequirementReport, bool) {
     let field = find_field(fields, &req.target);
     let (observed, met, at_risk, reason) = match field {
         None => (None, false, false, "column not in export".to_owned()),
@@ -56,7 +63,11 @@ fn check(req: &Requirement, fields: &[FieldReport], rows: u64, margin: f64) -> (
                     percent(req.min_fill)
                 )
             } else {
-                format!("{} populated, needs {}", percent(f.fill_rate), percent(req.min_fill))
+                format!(
+                    "{} populated, needs {}",
+                    percent(f.fill_rate),
+                    percent(req.min_fill)
+                )
             };
             (Some(f.fill_rate), met, met && !comfortable, reason)
         }

@@ -8,13 +8,19 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub file: PathBuf,
-    /// 1-based line and column of the offending text, when known.
-    pub line: Option<usize>,
-    pub column: Option<usize>,
     pub message: String,
-    /// The offending source line, shown under the message with a caret.
-    pub source_line: Option<String>,
     pub hint: Option<String>,
+    /// Where in the file, when known (boxed: errors travel in `Result`s and should stay small).
+    pub location: Option<Box<Location>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line and column (in characters) of the offending text.
+    pub line: usize,
+    pub column: usize,
+    /// The offending source line, shown under the message with a caret.
+    pub source_line: String,
 }
 
 impl ConfigError {
@@ -25,22 +31,29 @@ impl ConfigError {
         span: Option<Range<usize>>,
         message: impl Into<String>,
     ) -> Self {
-        let (line, column, source_line) = match span {
-            Some(span) => {
-                let (line, column) = line_column(text, span.start);
-                let source_line = text.lines().nth(line - 1).map(str::to_owned);
-                (Some(line), Some(column), source_line)
-            }
-            None => (None, None, None),
-        };
+        let location = span.map(|span| {
+            let (line, column) = line_column(text, span.start);
+            let source_line = text.lines().nth(line - 1).unwrap_or_default().to_owned();
+            Box::new(Location {
+                line,
+                column,
+                source_line,
+            })
+        });
         ConfigError {
             file: file.to_path_buf(),
-            line,
-            column,
             message: message.into(),
-            source_line,
             hint: None,
+            location,
         }
+    }
+
+    pub fn line(&self) -> Option<usize> {
+        self.location.as_ref().map(|l| l.line)
+    }
+
+    pub fn column(&self) -> Option<usize> {
+        self.location.as_ref().map(|l| l.column)
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -69,13 +82,21 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
-        if let (Some(line), Some(column)) = (self.line, self.column) {
-            write!(f, ":{line}:{column}")?;
-        }
-        write!(f, ": {}", self.message)?;
-        if let (Some(src), Some(line), Some(column)) = (&self.source_line, self.line, self.column) {
+        if let Some(Location {
+            line,
+            column,
+            source_line,
+        }) = self.location.as_deref()
+        {
+            write!(f, ":{line}:{column}: {}", self.message)?;
             let gutter = line.to_string().len();
-            write!(f, "\n{:gutter$} |\n{line} | {src}\n{:gutter$} | {:>column$}", "", "", "^")?;
+            write!(
+                f,
+                "\n{:gutter$} |\n{line} | {source_line}\n{:gutter$} | {:>column$}",
+                "", "", "^"
+            )?;
+        } else {
+            write!(f, ": {}", self.message)?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;
@@ -100,8 +121,13 @@ mod tests {
 
     #[test]
     fn display_shows_caret_under_column() {
-        let err = ConfigError::at(Path::new("d.toml"), "x = 1\nmin_fil = 2\n", Some(6..13), "bad")
-            .with_hint("try min_fill");
+        let err = ConfigError::at(
+            Path::new("d.toml"),
+            "x = 1\nmin_fil = 2\n",
+            Some(6..13),
+            "bad",
+        )
+        .with_hint("try min_fill");
         let shown = err.to_string();
         assert!(shown.starts_with("d.toml:2:1: bad"), "{shown}");
         assert!(shown.contains("2 | min_fil = 2\n  | ^"), "{shown}");

@@ -8,7 +8,7 @@ mod settings;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-pub use error::{ConfigError, line_column};
+pub use error::{ConfigError, Location, line_column};
 pub use resolve::{parse_dictionary, parse_field_map};
 pub use settings::{
     Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
@@ -16,13 +16,34 @@ pub use settings::{
 
 /// The maps shipped in `field-maps/`, compiled in so the binary works from any directory.
 const BUILTIN_MAPS: &[(&str, &str)] = &[
-    ("hubspot/contacts", include_str!("../../field-maps/hubspot/contacts.toml")),
-    ("hubspot/companies", include_str!("../../field-maps/hubspot/companies.toml")),
-    ("hubspot/deals", include_str!("../../field-maps/hubspot/deals.toml")),
-    ("salesforce/lead", include_str!("../../field-maps/salesforce/lead.toml")),
-    ("salesforce/contact", include_str!("../../field-maps/salesforce/contact.toml")),
-    ("salesforce/account", include_str!("../../field-maps/salesforce/account.toml")),
-    ("salesforce/opportunity", include_str!("../../field-maps/salesforce/opportunity.toml")),
+    (
+        "hubspot/contacts",
+        include_str!("../../field-maps/hubspot/contacts.toml"),
+    ),
+    (
+        "hubspot/companies",
+        include_str!("../../field-maps/hubspot/companies.toml"),
+    ),
+    (
+        "hubspot/deals",
+        include_str!("../../field-maps/hubspot/deals.toml"),
+    ),
+    (
+        "salesforce/lead",
+        include_str!("../../field-maps/salesforce/lead.toml"),
+    ),
+    (
+        "salesforce/contact",
+        include_str!("../../field-maps/salesforce/contact.toml"),
+    ),
+    (
+        "salesforce/account",
+        include_str!("../../field-maps/salesforce/account.toml"),
+    ),
+    (
+        "salesforce/opportunity",
+        include_str!("../../field-maps/salesforce/opportunity.toml"),
+    ),
 ];
 
 pub const DEFAULT_DICTIONARY_PATH: &str = "field-maps/dictionary.toml";
@@ -112,7 +133,12 @@ mod tests {
         assert!(dict.use_cases.len() >= 6);
         for uc in &dict.use_cases {
             for req in &uc.requires {
-                assert!(req.source.is_some(), "{} {} has no source", uc.id, req.target.name());
+                assert!(
+                    req.source.is_some(),
+                    "{} {} has no source",
+                    uc.id,
+                    req.target.name()
+                );
             }
         }
     }
@@ -121,10 +147,27 @@ mod tests {
     fn canonical_minimum_set_is_known() {
         let known = known_fields(&builtin_field_maps().unwrap());
         for f in [
-            "record_id", "first_name", "last_name", "email", "phone", "company_name", "website",
-            "industry", "job_title", "lifecycle_stage", "lead_status", "annual_revenue",
-            "employee_count", "city", "state", "country", "created_at", "last_activity_at",
-            "owner", "lead_source", "email_opt_out",
+            "record_id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "company_name",
+            "website",
+            "industry",
+            "job_title",
+            "lifecycle_stage",
+            "lead_status",
+            "annual_revenue",
+            "employee_count",
+            "city",
+            "state",
+            "country",
+            "created_at",
+            "last_activity_at",
+            "owner",
+            "lead_source",
+            "email_opt_out",
         ] {
             assert!(known.contains(f), "{f} missing from the field maps");
         }

@@ -5,7 +5,9 @@ use std::path::Path;
 
 use super::error::ConfigError;
 use super::raw::{RawDictionary, RawFieldMap};
-use super::settings::{Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label};
+use super::settings::{
+    Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
+};
 
 const DEFAULT_AT_RISK_MARGIN: f64 = 0.05;
 
@@ -47,7 +49,12 @@ fn key_span(text: &str, key: &str) -> Option<std::ops::Range<usize>> {
 
 pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError> {
     let raw: RawFieldMap = toml::from_str(text).map_err(|e| {
-        toml_error(file, text, e, "a field map has `vendor`, `object`, `kind` and a [fields] table")
+        toml_error(
+            file,
+            text,
+            e,
+            "a field map has `vendor`, `object`, `kind` and a [fields] table",
+        )
     })?;
     let kind = ObjectKind::parse(raw.kind.get_ref()).ok_or_else(|| {
         ConfigError::at(
@@ -72,7 +79,12 @@ pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError>
         for alias in aliases {
             let label = normalize_label(alias.get_ref());
             if label.is_empty() {
-                return Err(ConfigError::at(file, text, Some(alias.span()), "empty column label"));
+                return Err(ConfigError::at(
+                    file,
+                    text,
+                    Some(alias.span()),
+                    "empty column label",
+                ));
             }
             if let Some(previous) = labels.insert(label, canonical.clone()) {
                 return Err(ConfigError::at(
@@ -98,13 +110,22 @@ pub fn parse_dictionary(
     known_fields: &BTreeSet<String>,
 ) -> Result<Dictionary, ConfigError> {
     let raw: RawDictionary = toml::from_str(text).map_err(|e| {
-        toml_error(file, text, e, "see field-maps/dictionary.toml for the expected layout")
+        toml_error(
+            file,
+            text,
+            e,
+            "see field-maps/dictionary.toml for the expected layout",
+        )
     })?;
     let unknown_field = |name: &str, span| {
         let near = closest(name, known_fields.iter().map(String::as_str));
         let hint = match near {
-            Some(near) => format!("did you mean `{near}`? For a column that no field map knows, write `column = \"{name}\"`"),
-            None => format!("use a canonical field from field-maps/, or `column = \"{name}\"` for a raw export column"),
+            Some(near) => format!(
+                "did you mean `{near}`? For a column that no field map knows, write `column = \"{name}\"`"
+            ),
+            None => format!(
+                "use a canonical field from field-maps/, or `column = \"{name}\"` for a raw export column"
+            ),
         };
         ConfigError::at(file, text, span, format!("unknown field `{name}`")).with_hint(hint)
     };
@@ -132,30 +153,50 @@ pub fn parse_dictionary(
     }
 
     if raw.use_cases.is_empty() {
-        return Err(ConfigError::at(file, text, None, "the dictionary defines no use case")
-            .with_hint("add at least one [use_cases.<id>] table with a [[use_cases.<id>.requires]] entry"));
+        return Err(
+            ConfigError::at(file, text, None, "the dictionary defines no use case").with_hint(
+                "add at least one [use_cases.<id>] table with a [[use_cases.<id>.requires]] entry",
+            ),
+        );
     }
     let mut use_cases = Vec::new();
     for (id, use_case) in raw.use_cases {
         let span = use_case.span();
         let use_case = use_case.into_inner();
         if !is_snake_case(&id) {
-            return Err(ConfigError::at(file, text, key_span(text, &id), format!("use case id `{id}` is not snake_case"))
-                .with_hint("ids are lower-case words joined by `_`, e.g. `lead_scoring`"));
+            return Err(ConfigError::at(
+                file,
+                text,
+                key_span(text, &id),
+                format!("use case id `{id}` is not snake_case"),
+            )
+            .with_hint("ids are lower-case words joined by `_`, e.g. `lead_scoring`"));
         }
         let mut objects = Vec::new();
         for object in use_case.objects.unwrap_or_default() {
             let kind = ObjectKind::parse(object.get_ref()).ok_or_else(|| {
-                ConfigError::at(file, text, Some(object.span()), format!("unknown object kind `{}`", object.get_ref()))
-                    .with_hint("use one of: contact, lead, account, opportunity")
+                ConfigError::at(
+                    file,
+                    text,
+                    Some(object.span()),
+                    format!("unknown object kind `{}`", object.get_ref()),
+                )
+                .with_hint("use one of: contact, lead, account, opportunity")
             })?;
             objects.push(kind);
         }
         objects.sort();
         objects.dedup();
         if use_case.requires.is_empty() {
-            return Err(ConfigError::at(file, text, Some(span), format!("use case `{id}` requires nothing"))
-                .with_hint(format!("add a [[use_cases.{id}.requires]] entry with `field` and `min_fill`")));
+            return Err(ConfigError::at(
+                file,
+                text,
+                Some(span),
+                format!("use case `{id}` requires nothing"),
+            )
+            .with_hint(format!(
+                "add a [[use_cases.{id}.requires]] entry with `field` and `min_fill`"
+            )));
         }
         let mut requires = Vec::new();
         for req in use_case.requires {
@@ -180,16 +221,35 @@ pub fn parse_dictionary(
             };
             let min_fill = *req.min_fill.get_ref();
             if !(0.0..=1.0).contains(&min_fill) {
-                return Err(ConfigError::at(file, text, Some(req.min_fill.span()), format!("min_fill {min_fill} is outside 0..1"))
-                    .with_hint("min_fill is a fraction of records: 0.6 means 60%"));
+                return Err(ConfigError::at(
+                    file,
+                    text,
+                    Some(req.min_fill.span()),
+                    format!("min_fill {min_fill} is outside 0..1"),
+                )
+                .with_hint("min_fill is a fraction of records: 0.6 means 60%"));
             }
             if requires.iter().any(|r: &Requirement| r.target == target) {
-                return Err(ConfigError::at(file, text, Some(req_span), format!("use case `{id}` requires `{}` twice", target.name()))
-                    .with_hint("keep one requirement per field"));
+                return Err(ConfigError::at(
+                    file,
+                    text,
+                    Some(req_span),
+                    format!("use case `{id}` requires `{}` twice", target.name()),
+                )
+                .with_hint("keep one requirement per field"));
             }
-            requires.push(Requirement { target, min_fill, source: req.source });
+            requires.push(Requirement {
+                target,
+                min_fill,
+                source: req.source,
+            });
         }
-        use_cases.push(UseCase { id, title: use_case.title, objects, requires });
+        use_cases.push(UseCase {
+            id,
+            title: use_case.title,
+            objects,
+            requires,
+        });
     }
     Ok(Dictionary {
         at_risk_margin,
@@ -228,7 +288,10 @@ mod tests {
     use super::*;
 
     fn known() -> BTreeSet<String> {
-        ["industry", "job_title", "email"].iter().map(|s| s.to_string()).collect()
+        ["industry", "job_title", "email"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     fn dict(text: &str) -> Result<Dictionary, ConfigError> {
@@ -258,7 +321,10 @@ min_fill = 0.5
     fn valid_dictionary_resolves() {
         let d = dict(VALID).unwrap();
         assert_eq!(d.at_risk_margin, 0.1);
-        assert_eq!(d.field_missing_values["industry"], vec!["Other".to_string()]);
+        assert_eq!(
+            d.field_missing_values["industry"],
+            vec!["Other".to_string()]
+        );
         let uc = &d.use_cases[0];
         assert_eq!(uc.id, "email_personalization");
         assert_eq!(uc.objects, vec![ObjectKind::Contact, ObjectKind::Lead]);
@@ -272,8 +338,8 @@ min_fill = 0.5
         let text = VALID.replace("min_fill = 0.5", "min_fil = 0.5");
         let err = dict(&text).unwrap_err();
         assert!(err.message.contains("min_fil"), "{err}");
-        assert_eq!(err.line, Some(17), "{err}");
-        assert_eq!(err.column, Some(1), "{err}");
+        assert_eq!(err.line(), Some(17), "{err}");
+        assert_eq!(err.column(), Some(1), "{err}");
     }
 
     #[test]
@@ -281,8 +347,8 @@ min_fill = 0.5
         let text = VALID.replace("min_fill = 0.60", "min_fill = 60");
         let err = dict(&text).unwrap_err();
         assert!(err.message.contains("outside 0..1"), "{err}");
-        assert_eq!(err.line, Some(13));
-        assert_eq!(err.column, Some(12));
+        assert_eq!(err.line(), Some(13));
+        assert_eq!(err.column(), Some(12));
         assert!(err.hint.as_deref().unwrap().contains("0.6 means 60%"));
     }
 
@@ -291,8 +357,13 @@ min_fill = 0.5
         let text = VALID.replace("field = \"industry\"", "field = \"industy\"");
         let err = dict(&text).unwrap_err();
         assert_eq!(err.message, "unknown field `industy`");
-        assert_eq!(err.line, Some(12));
-        assert!(err.hint.as_deref().unwrap().contains("did you mean `industry`"));
+        assert_eq!(err.line(), Some(12));
+        assert!(
+            err.hint
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `industry`")
+        );
     }
 
     #[test]
@@ -300,19 +371,22 @@ min_fill = 0.5
         let text = format!("{VALID}\n[use_cases.email_personalization]\ntitle = \"again\"\n");
         let err = dict(&text).unwrap_err();
         assert!(err.message.contains("duplicate"), "{err}");
-        assert_eq!(err.line, Some(19), "{err}");
+        assert_eq!(err.line(), Some(19), "{err}");
     }
 
     #[test]
     fn margin_outside_range_is_an_error() {
         let err = dict(&VALID.replace("0.1\n", "1.5\n")).unwrap_err();
         assert!(err.message.contains("at_risk_margin"), "{err}");
-        assert_eq!(err.line, Some(3));
+        assert_eq!(err.line(), Some(3));
     }
 
     #[test]
     fn field_and_column_together_is_an_error() {
-        let text = VALID.replace("column = \"Persona__c\"", "column = \"Persona__c\"\nfield = \"email\"");
+        let text = VALID.replace(
+            "column = \"Persona__c\"",
+            "column = \"Persona__c\"\nfield = \"email\"",
+        );
         let err = dict(&text).unwrap_err();
         assert!(err.message.contains("both"), "{err}");
     }
@@ -322,7 +396,7 @@ min_fill = 0.5
         let text = "vendor = \"x\"\nobject = \"y\"\nkind = \"contact\"\n[fields]\nemail = [\"Email\"]\nphone = [\" email \"]\n";
         let err = parse_field_map(Path::new("m.toml"), text).unwrap_err();
         assert!(err.message.contains("mapped to both"), "{err}");
-        assert_eq!(err.line, Some(6));
+        assert_eq!(err.line(), Some(6));
     }
 
     #[test]

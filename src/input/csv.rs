@@ -73,25 +73,37 @@ fn count_newlines(bytes: &[u8]) -> u64 {
 
 /// Opens `path`, detects its encoding and delimiter and reads its header.
 pub fn open_csv(path: &Path, options: &ReadOptions) -> Result<CsvInput, InputError> {
-    let io_err = |source| InputError::Io { path: path.to_path_buf(), source };
+    let io_err = |source| InputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let file = File::open(path).map_err(io_err)?;
     let total_bytes = file.metadata().ok().map(|m| m.len());
     let raw_bytes_read = Arc::new(AtomicU64::new(0));
-    let mut raw: Box<dyn Read + Send> = Box::new(Counting { inner: file, count: raw_bytes_read.clone() });
+    let mut raw: Box<dyn Read + Send> = Box::new(Counting {
+        inner: file,
+        count: raw_bytes_read.clone(),
+    });
     let mut sample = Vec::with_capacity(SAMPLE_BYTES);
     fill(&mut raw, &mut sample, SAMPLE_BYTES).map_err(io_err)?;
     if sample.is_empty() {
-        return Err(InputError::Empty { path: path.to_path_buf() });
+        return Err(InputError::Empty {
+            path: path.to_path_buf(),
+        });
     }
-    let encoding = decode::detect(&sample)
-        .map_err(|e| InputError::NotText { path: path.to_path_buf(), why: e.0 })?;
+    let encoding = decode::detect(&sample).map_err(|e| InputError::NotText {
+        path: path.to_path_buf(),
+        why: e.0,
+    })?;
     let mut stream = decode::utf8_stream(Box::new(io::Cursor::new(sample).chain(raw)), encoding);
 
     let mut buf = Vec::with_capacity(options.block_size.max(SAMPLE_BYTES));
     let mut target = options.block_size.max(SAMPLE_BYTES);
     let mut eof = fill(&mut stream, &mut buf, target).map_err(io_err)?;
     if buf.iter().all(|b| b.is_ascii_whitespace() || *b == 0) && eof {
-        return Err(InputError::Empty { path: path.to_path_buf() });
+        return Err(InputError::Empty {
+            path: path.to_path_buf(),
+        });
     }
     let delimiter = options
         .delimiter
@@ -105,21 +117,32 @@ pub fn open_csv(path: &Path, options: &ReadOptions) -> Result<CsvInput, InputErr
             .has_headers(false)
             .flexible(true)
             .from_reader(&buf[..]);
-        let found = reader.read_byte_record(&mut record).map_err(|e| io_err(io::Error::other(e)))?;
+        let found = reader
+            .read_byte_record(&mut record)
+            .map_err(|e| io_err(io::Error::other(e)))?;
         let end = reader.position().byte() as usize;
         if eof || (found && end < buf.len()) {
             if !found {
-                return Err(InputError::Empty { path: path.to_path_buf() });
+                return Err(InputError::Empty {
+                    path: path.to_path_buf(),
+                });
             }
             break end;
         }
         if buf.len() >= options.max_record_bytes {
-            return Err(InputError::RecordTooLarge { path: path.to_path_buf(), line: 1, limit: options.max_record_bytes >> 20 });
+            return Err(InputError::RecordTooLarge {
+                path: path.to_path_buf(),
+                line: 1,
+                limit: options.max_record_bytes >> 20,
+            });
         }
         target += options.block_size.max(SAMPLE_BYTES);
         eof = fill(&mut stream, &mut buf, target).map_err(io_err)?;
     };
-    let header_start = buf.iter().position(|b| !matches!(b, b'\r' | b'\n')).unwrap_or(0);
+    let header_start = buf
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(0);
     let header_line = 1 + count_newlines(&buf[..header_start]);
     let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
     let mut header_end = header_end;
@@ -216,7 +239,12 @@ impl CsvInput {
     {
         let path = self.path.clone();
         let header_line = self.header_line;
-        let names: Vec<PlSmallStr> = self.header.names.iter().map(|n| PlSmallStr::from(n.as_str())).collect();
+        let names: Vec<PlSmallStr> = self
+            .header
+            .names
+            .iter()
+            .map(|n| PlSmallStr::from(n.as_str()))
+            .collect();
         let delimiter = self.delimiter;
         let in_flight = rayon::current_num_threads() * 2;
         let (tx, rx) = sync_channel::<Block>(in_flight);
@@ -236,13 +264,20 @@ impl CsvInput {
                     sa += sb;
                     (a, sa)
                 });
-            let end = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let end = reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (folded, end)
         });
         let end = end?;
         let (acc, stats) = match folded {
             Some((acc, stats)) if stats.rows > 0 => (acc, stats),
-            _ => return Err(InputError::NoRows { path, line: header_line }),
+            _ => {
+                return Err(InputError::NoRows {
+                    path,
+                    line: header_line,
+                });
+            }
         };
         Ok((acc, summarize(stats, end)))
     }
@@ -254,7 +289,10 @@ impl CsvInput {
         tx: SyncSender<Block>,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<ReaderEnd, InputError> {
-        let io_err = |source| InputError::Io { path: self.path.clone(), source };
+        let io_err = |source| InputError::Io {
+            path: self.path.clone(),
+            source,
+        };
         let block_size = self.options.block_size;
         let mut splitter = Splitter::new(self.delimiter);
         let mut pending: Option<Block> = None;
@@ -276,13 +314,18 @@ impl CsvInput {
                 Some(cut) => {
                     let rest = self.buf.split_off(cut);
                     let bytes = std::mem::replace(&mut self.buf, rest);
-                    let block = Block { first_line: self.next_line, bytes };
+                    let block = Block {
+                        first_line: self.next_line,
+                        bytes,
+                    };
                     self.next_line += count_newlines(&block.bytes);
                     if let Some(previous) = pending.replace(block)
                         && tx.send(previous).is_err()
                     {
                         // The workers stopped; their error is reported by the caller.
-                        return Ok(ReaderEnd { trailer: Vec::new() });
+                        return Ok(ReaderEnd {
+                            trailer: Vec::new(),
+                        });
                     }
                     target = block_size.max(self.buf.len() + block_size / 2);
                 }
@@ -308,7 +351,10 @@ impl CsvInput {
                 block.bytes.append(&mut self.buf);
                 block
             }
-            None => Block { first_line: self.next_line, bytes: std::mem::take(&mut self.buf) },
+            None => Block {
+                first_line: self.next_line,
+                bytes: std::mem::take(&mut self.buf),
+            },
         };
         let (keep, removed) = find_trailer(&last.bytes, self.delimiter);
         last.bytes.truncate(keep);
@@ -362,7 +408,8 @@ fn parse_block(
                 .take_while(|&&b| b == b'\r' || b == b'\n')
                 .count();
         let newlines_skipped = count_newlines(&bytes[reported..start]);
-        let ends_previous = u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines_skipped > 0);
+        let ends_previous =
+            u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines_skipped > 0);
         let blank_lines = newlines_skipped - ends_previous;
         line += count_newlines(&bytes[cursor..start]);
         cursor = start;
@@ -421,7 +468,11 @@ fn summarize(stats: BlockStats, end: ReaderEnd) -> ScanSummary {
                 entry.lines.push(line);
             }
         }
-        None => removed.push(RemovedLines { reason, count: 1, lines: vec![line] }),
+        None => removed.push(RemovedLines {
+            reason,
+            count: 1,
+            lines: vec![line],
+        }),
     };
     for (line, reason) in end.trailer {
         add(reason, line);
@@ -431,7 +482,10 @@ fn summarize(stats: BlockStats, end: ReaderEnd) -> ScanSummary {
         for &line in &stats.blank_examples {
             add(RemovedReason::BlankLine, line);
         }
-        if let Some(entry) = removed.iter_mut().find(|r| r.reason == RemovedReason::BlankLine) {
+        if let Some(entry) = removed
+            .iter_mut()
+            .find(|r| r.reason == RemovedReason::BlankLine)
+        {
             entry.count += entry_count - stats.blank_examples.len() as u64;
         }
     }

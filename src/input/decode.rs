@@ -9,9 +9,15 @@ use encoding_rs_io::DecodeReaderBytesBuilder;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detected {
     /// UTF-8 (or plain ASCII); invalid bytes later on are repaired per cell as Windows-1252.
-    Utf8 { bom: bool },
-    Utf16Le { bom: bool },
-    Utf16Be { bom: bool },
+    Utf8 {
+        bom: bool,
+    },
+    Utf16Le {
+        bom: bool,
+    },
+    Utf16Be {
+        bom: bool,
+    },
     Windows1252,
 }
 
@@ -59,7 +65,12 @@ pub fn detect(sample: &[u8]) -> Result<Detected, NotText> {
         // UTF-16 text of mostly ASCII has a zero in (nearly) every other byte.
         let pairs = sample.len() / 2;
         let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-        let odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let odd = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count();
         if odd * 10 >= pairs * 9 && even * 10 <= pairs {
             return Ok(Detected::Utf16Le { bom: false });
         }
@@ -77,8 +88,8 @@ pub fn detect(sample: &[u8]) -> Result<Detected, NotText> {
     };
     // Invalid UTF-8. If real multi-byte UTF-8 characters appear too, the file is UTF-8 with a
     // few stray Windows-1252 bytes (an Excel re-save of some rows); otherwise it is Windows-1252.
-    let has_utf8_multibyte = sample[..valid_up_to].iter().any(|&b| b >= 0x80)
-        || count_utf8_sequences(sample) > 0;
+    let has_utf8_multibyte =
+        sample[..valid_up_to].iter().any(|&b| b >= 0x80) || count_utf8_sequences(sample) > 0;
     if has_utf8_multibyte {
         Ok(Detected::Utf8 { bom: false })
     } else {
@@ -104,8 +115,14 @@ fn looks_binary(sample: &[u8], nuls: usize) -> bool {
 
 fn binary_reason(sample: &[u8]) -> String {
     const MAGIC: &[(&[u8], &str)] = &[
-        (b"PK\x03\x04", "it is a ZIP archive (an XLSX workbook is one too)"),
-        (b"\xD0\xCF\x11\xE0", "it is an OLE2 file (an old .xls workbook or an encrypted .xlsx)"),
+        (
+            b"PK\x03\x04",
+            "it is a ZIP archive (an XLSX workbook is one too)",
+        ),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "it is an OLE2 file (an old .xls workbook or an encrypted .xlsx)",
+        ),
         (b"%PDF", "it is a PDF document"),
         (b"\x1F\x8B", "it is gzip-compressed"),
         (b"\x89PNG", "it is a PNG image"),
@@ -124,7 +141,10 @@ pub fn utf8_stream(raw: Box<dyn Read + Send>, detected: Detected) -> Box<dyn Rea
     match detected.transcoder() {
         None => {
             if detected == (Detected::Utf8 { bom: true }) {
-                Box::new(SkipPrefix { inner: raw, left: 3 })
+                Box::new(SkipPrefix {
+                    inner: raw,
+                    left: 3,
+                })
             } else {
                 raw
             }
@@ -184,18 +204,30 @@ mod tests {
 
     #[test]
     fn boms_are_recognised_and_removed() {
-        assert_eq!(detect(b"\xEF\xBB\xBFa,b").unwrap(), Detected::Utf8 { bom: true });
+        assert_eq!(
+            detect(b"\xEF\xBB\xBFa,b").unwrap(),
+            Detected::Utf8 { bom: true }
+        );
         assert_eq!(decode_all(b"\xEF\xBB\xBFa,b"), "a,b");
-        let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain("a\tb".encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a\tb".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
         assert_eq!(detect(&le).unwrap(), Detected::Utf16Le { bom: true });
         assert_eq!(decode_all(&le), "a\tb");
-        let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain("é,x".encode_utf16().flat_map(u16::to_be_bytes)).collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("é,x".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
         assert_eq!(decode_all(&be), "é,x");
     }
 
     #[test]
     fn utf16_without_bom_is_recognised_by_its_zero_bytes() {
-        let le: Vec<u8> = "Email,Name\r\n".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let le: Vec<u8> = "Email,Name\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         assert_eq!(detect(&le).unwrap(), Detected::Utf16Le { bom: false });
     }
 
@@ -208,7 +240,10 @@ mod tests {
 
     #[test]
     fn mostly_utf8_with_stray_bytes_stays_utf8() {
-        let bytes = "name\nJosé\n".bytes().chain(*b"M\xFCller\n").collect::<Vec<u8>>();
+        let bytes = "name\nJosé\n"
+            .bytes()
+            .chain(*b"M\xFCller\n")
+            .collect::<Vec<u8>>();
         assert_eq!(detect(&bytes).unwrap(), Detected::Utf8 { bom: false });
         assert_eq!(repair_cell(b"M\xFCller"), "Müller");
         assert_eq!(repair_cell("Zoë".as_bytes()), "Zoë");
@@ -216,7 +251,8 @@ mod tests {
 
     #[test]
     fn binary_files_are_refused_with_a_reason() {
-        let err = detect(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\x21\x00\x01\x02\x03").unwrap_err();
+        let err =
+            detect(b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00\x21\x00\x01\x02\x03").unwrap_err();
         assert!(err.0.contains("ZIP"), "{err:?}");
     }
 }

@@ -35,7 +35,9 @@ pub fn sniff_delimiter(sample: &[u8]) -> u8 {
         if widths.len() > 1 {
             widths.pop();
         }
-        let Some(&header_width) = widths.first() else { continue };
+        let Some(&header_width) = widths.first() else {
+            continue;
+        };
         if header_width < 2 {
             continue;
         }
@@ -61,7 +63,10 @@ mod tests {
 
     #[test]
     fn commas_inside_quotes_do_not_count() {
-        assert_eq!(sniff_delimiter(b"note;id\n\"a, b, c\";1\n\"d, e\";2\n"), b';');
+        assert_eq!(
+            sniff_delimiter(b"note;id\n\"a, b, c\";1\n\"d, e\";2\n"),
+            b';'
+        );
     }
 
     #[test]

@@ -77,7 +77,15 @@ mod tests {
     #[test]
     fn duplicates_are_kept_apart_by_position() {
         let h = Header::from_raw(&["Create Date", "Phone Number", "Create Date", "create date"]);
-        assert_eq!(h.names, vec!["Create Date", "Phone Number", "Create Date (2)", "create date (3)"]);
+        assert_eq!(
+            h.names,
+            vec![
+                "Create Date",
+                "Phone Number",
+                "Create Date (2)",
+                "create date (3)"
+            ]
+        );
         assert_eq!(h.renamed.len(), 2);
         assert_eq!(h.renamed[0].position, 3);
         assert_eq!(h.renamed[0].reason, "duplicate header");

@@ -109,5 +109,9 @@ pub enum InputError {
         "{}:{line}: a single record is larger than {limit} MiB (an unclosed quote, or not a CSV file)",
         path.display()
     )]
-    RecordTooLarge { path: PathBuf, line: u64, limit: usize },
+    RecordTooLarge {
+        path: PathBuf,
+        line: u64,
+        limit: usize,
+    },
 }

@@ -59,7 +59,10 @@ impl Splitter {
                         let p = i + k;
                         if buf[p] == b'\n' {
                             self.last_cut = Some(p + 1);
-                        } else if p == 0 || matches!(buf[p - 1], b'\n' | b'\r') || buf[p - 1] == self.delimiter {
+                        } else if p == 0
+                            || matches!(buf[p - 1], b'\n' | b'\r')
+                            || buf[p - 1] == self.delimiter
+                        {
                             self.in_quotes = true;
                             self.quote_opened_at = p;
                         }

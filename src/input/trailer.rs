@@ -15,11 +15,12 @@ pub enum RemovedReason {
 }
 
 impl RemovedReason {
+    /// Adjective for "N ... lines".
     pub fn describe(self) -> &'static str {
         match self {
             RemovedReason::ReportFooter => "report footer",
-            RemovedReason::BlankLine => "blank line",
-            RemovedReason::BareDelimiters => "row of bare delimiters",
+            RemovedReason::BlankLine => "blank",
+            RemovedReason::BareDelimiters => "bare-delimiter",
         }
     }
 }
@@ -50,7 +51,10 @@ fn classify(line: &[u8], delimiter: u8) -> Class {
     if trimmed.is_empty() {
         return Class::Blank;
     }
-    if trimmed.bytes().all(|b| b == delimiter || b == b'"' || b.is_ascii_whitespace()) {
+    if trimmed
+        .bytes()
+        .all(|b| b == delimiter || b == b'"' || b.is_ascii_whitespace())
+    {
         return Class::BareDelimiters;
     }
     let unquoted = trimmed.trim_start_matches(['"', ' ']).to_lowercase();
@@ -71,7 +75,10 @@ pub fn find_trailer(block: &[u8], delimiter: u8) -> (usize, Vec<(usize, RemovedR
     let body = block.strip_suffix(b"\n").unwrap_or(block);
     let mut end = body.len();
     loop {
-        let start = body[..end].iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+        let start = body[..end]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
         let line = &body[start..end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let class = classify(line, delimiter);
@@ -127,7 +134,15 @@ mod tests {
         assert_eq!(&block[..keep], b"1,a,b\n2,c,d\n");
         assert_eq!(
             removed,
-            vec![(2, ReportFooter), (3, BlankLine), (4, ReportFooter), (5, ReportFooter), (6, ReportFooter), (7, ReportFooter), (8, ReportFooter)]
+            vec![
+                (2, ReportFooter),
+                (3, BlankLine),
+                (4, ReportFooter),
+                (5, ReportFooter),
+                (6, ReportFooter),
+                (7, ReportFooter),
+                (8, ReportFooter)
+            ]
         );
     }
 

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{input_notes, map_description, percent};
+use super::{by_severity, input_notes, map_description, percent};
 use crate::model::{Report, Verdict};
 
 /// Table cells may not hold a pipe or a line break.
@@ -32,7 +32,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "| Use case | Verdict | Why |")?;
     writeln!(out, "|---|---|---|")?;
-    for uc in &report.use_cases {
+    for uc in by_severity(report) {
         let why: Vec<String> = match &uc.note {
             Some(note) => vec![note.clone()],
             None => uc
@@ -42,7 +42,13 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .map(|r| format!("`{}`: {}", r.field, r.reason))
                 .collect(),
         };
-        writeln!(out, "| {} | **{}** | {} |", cell(&uc.title), uc.verdict.label(), cell(&why.join("<br>")))?;
+        writeln!(
+            out,
+            "| {} | **{}** | {} |",
+            cell(&uc.title),
+            uc.verdict.label(),
+            cell(&why.join("<br>"))
+        )?;
     }
     writeln!(out)?;
     writeln!(out, "## Fix first")?;
@@ -50,11 +56,16 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if report.fix_first.is_empty() {
         writeln!(out, "Nothing blocks a use case.")?;
     } else {
-        writeln!(out, "| # | Field | Records to fill | Target | Unblocks | Also needed by |")?;
+        writeln!(
+            out,
+            "| # | Field | Records to fill | Target | Unblocks | Also needed by |"
+        )?;
         writeln!(out, "|---|---|---:|---:|---|---|")?;
         for (i, fix) in report.fix_first.iter().enumerate() {
             let field = match (&fix.column, fix.in_export) {
-                (Some(column), true) if column != &fix.field => format!("`{}` ({})", fix.field, cell(column)),
+                (Some(column), true) if column != &fix.field => {
+                    format!("`{}` ({})", fix.field, cell(column))
+                }
                 (_, true) => format!("`{}`", fix.field),
                 (_, false) => format!("`{}` (not in export)", fix.field),
             };
@@ -79,14 +90,19 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "## Fields")?;
     writeln!(out)?;
-    writeln!(out, "| Column | Canonical | Fill rate | Filled | Blank | Placeholder |")?;
+    writeln!(
+        out,
+        "| Column | Canonical | Fill rate | Filled | Blank | Placeholder |"
+    )?;
     writeln!(out, "|---|---|---:|---:|---:|---:|")?;
     for f in &report.fields {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",
             cell(&f.column),
-            f.canonical.as_deref().map_or(String::new(), |c| format!("`{c}`")),
+            f.canonical
+                .as_deref()
+                .map_or(String::new(), |c| format!("`{c}`")),
             percent(f.fill_rate),
             f.filled,
             f.blank,

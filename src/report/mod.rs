@@ -7,7 +7,7 @@ mod text;
 
 use std::io::{self, Write};
 
-use crate::model::{InputReport, Report};
+use crate::model::{InputReport, Report, UseCaseReport, Verdict};
 
 pub use text::Style;
 
@@ -19,12 +19,29 @@ pub enum Format {
     Markdown,
 }
 
-pub fn render(report: &Report, format: Format, style: Style, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(
+    report: &Report,
+    format: Format,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Text => text::render(report, style, out),
         Format::Json => json::render(report, out),
         Format::Markdown => markdown::render(report, out),
     }
+}
+
+/// Use cases worst first, for people; the JSON keeps the dictionary's id order.
+fn by_severity(report: &Report) -> Vec<&UseCaseReport> {
+    let mut use_cases: Vec<&UseCaseReport> = report.use_cases.iter().collect();
+    use_cases.sort_by_key(|u| match u.verdict {
+        Verdict::Blocked => 0,
+        Verdict::AtRisk => 1,
+        Verdict::Ready => 2,
+        Verdict::NotApplicable => 3,
+    });
+    use_cases
 }
 
 /// Fill rate as a percentage for tables: whole numbers unless that would hide a difference.
@@ -51,7 +68,11 @@ fn input_notes(input: &InputReport) -> Vec<String> {
     }
     for removed in &input.removed {
         let lines: Vec<String> = removed.lines.iter().map(u64::to_string).collect();
-        let more = if removed.count as usize > removed.lines.len() { ", ..." } else { "" };
+        let more = if removed.count as usize > removed.lines.len() {
+            ", ..."
+        } else {
+            ""
+        };
         notes.push(format!(
             "removed {} {} line{} from the counts (line{} {}{more})",
             removed.count,
@@ -67,7 +88,11 @@ fn input_notes(input: &InputReport) -> Vec<String> {
             .iter()
             .map(|r| format!("line {}: {} cells", r.line, r.cells))
             .collect();
-        let more = if input.ragged_rows as usize > input.ragged_examples.len() { "; ..." } else { "" };
+        let more = if input.ragged_rows as usize > input.ragged_examples.len() {
+            "; ..."
+        } else {
+            ""
+        };
         notes.push(format!(
             "{} row{} did not have the header's {} cells; missing cells count as blank, extra cells are ignored ({}{more})",
             input.ragged_rows,

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::{input_notes, map_description, percent};
+use super::{by_severity, input_notes, map_description, percent};
 use crate::model::{Report, Verdict};
 
 /// Whether to colour the output. The caller decides (terminal, NO_COLOR); this only obeys.
@@ -13,7 +13,11 @@ pub struct Style {
 
 impl Style {
     fn paint(self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
     }
 
     fn bold(self, text: &str) -> String {
@@ -62,16 +66,13 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
     writeln!(out)?;
 
     writeln!(out, "{}", style.bold("USE CASES"))?;
-    let title_width = report.use_cases.iter().map(|u| u.title.chars().count()).max().unwrap_or(0);
-    // Worst first; the JSON keeps the dictionary's id order.
-    let mut use_cases: Vec<_> = report.use_cases.iter().collect();
-    use_cases.sort_by_key(|u| match u.verdict {
-        Verdict::Blocked => 0,
-        Verdict::AtRisk => 1,
-        Verdict::Ready => 2,
-        Verdict::NotApplicable => 3,
-    });
-    for uc in use_cases {
+    let title_width = report
+        .use_cases
+        .iter()
+        .map(|u| u.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    for uc in by_severity(report) {
         let label = uc.verdict.label().to_uppercase();
         let reasons: Vec<String> = match &uc.note {
             Some(note) => vec![note.clone()],
@@ -109,25 +110,49 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
     if report.fix_first.is_empty() {
         writeln!(out, "  nothing blocks a use case")?;
     }
-    let field_width = report.fix_first.iter().map(|f| f.field.chars().count()).max().unwrap_or(0);
+    let field_width = report
+        .fix_first
+        .iter()
+        .map(|f| f.field.chars().count())
+        .max()
+        .unwrap_or(0);
     for (i, fix) in report.fix_first.iter().enumerate() {
         let what = if fix.in_export {
             let s = if fix.records_needed == 1 { "" } else { "s" };
-            format!("fill {} more record{s} to reach {}", fix.records_needed, percent(fix.threshold))
+            format!(
+                "fill {} more record{s} to reach {}",
+                fix.records_needed,
+                percent(fix.threshold)
+            )
         } else {
-            format!("add the column and fill {} records ({})", fix.records_needed, percent(fix.threshold))
+            format!(
+                "add the column and fill {} records ({})",
+                fix.records_needed,
+                percent(fix.threshold)
+            )
         };
         let unblocks = if fix.unblocks.is_empty() {
             format!("needed by {}", fix.affects.join(", "))
         } else {
             format!("unblocks {}", fix.unblocks.join(", "))
         };
-        writeln!(out, "  {:>2}. {}  {what}; {unblocks}", i + 1, pad(&fix.field, field_width))?;
+        writeln!(
+            out,
+            "  {:>2}. {}  {what}; {unblocks}",
+            i + 1,
+            pad(&fix.field, field_width)
+        )?;
     }
     writeln!(out)?;
 
     writeln!(out, "{}", style.bold("FIELDS"))?;
-    let column_width = report.fields.iter().map(|f| f.column.chars().count()).max().unwrap_or(0).max(6);
+    let column_width = report
+        .fields
+        .iter()
+        .map(|f| f.column.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(6);
     let canonical_width = report
         .fields
         .iter()

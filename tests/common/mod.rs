@@ -27,7 +27,10 @@ pub struct Run {
 impl Run {
     pub fn json(&self) -> Report {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("stdout is not a report ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr)
+            panic!(
+                "stdout is not a report ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
         })
     }
 }
@@ -65,7 +68,12 @@ pub fn audit_json(dir: &Path, file: &str, extra: &[&str]) -> (Run, Report) {
     let mut args = vec!["audit", file, "--format", "json", "--quiet"];
     args.extend_from_slice(extra);
     let run = run_in(dir, &args);
-    assert!(run.code == 0 || run.code == 1, "exit {}; stderr:\n{}", run.code, run.stderr);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "exit {}; stderr:\n{}",
+        run.code,
+        run.stderr
+    );
     let report = run.json();
     (run, report)
 }
@@ -89,11 +97,19 @@ impl Report {
         self.fields
             .iter()
             .find(|f| f.column == column)
-            .unwrap_or_else(|| panic!("no column {column:?} in {:?}", self.fields.iter().map(|f| &f.column).collect::<Vec<_>>()))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no column {column:?} in {:?}",
+                    self.fields.iter().map(|f| &f.column).collect::<Vec<_>>()
+                )
+            })
     }
 
     pub fn use_case(&self, id: &str) -> &UseCase {
-        self.use_cases.iter().find(|u| u.id == id).unwrap_or_else(|| panic!("no use case {id}"))
+        self.use_cases
+            .iter()
+            .find(|u| u.id == id)
+            .unwrap_or_else(|| panic!("no use case {id}"))
     }
 
     pub fn verdict(&self, id: &str) -> &str {

@@ -58,7 +58,11 @@ fn is_pad(c: char) -> bool {
 
 impl MissingRule {
     pub fn new<'a>(extra: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut rule = MissingRule { ascii_by_len: Vec::new(), unicode: Vec::new(), max_len: 0 };
+        let mut rule = MissingRule {
+            ascii_by_len: Vec::new(),
+            unicode: Vec::new(),
+            max_len: 0,
+        };
         for token in BUILTIN_PLACEHOLDERS.iter().copied().chain(extra) {
             let token = token.trim_matches(is_pad).to_lowercase();
             if token.is_empty() {
@@ -69,7 +73,10 @@ impl MissingRule {
                 if rule.ascii_by_len.len() <= len {
                     rule.ascii_by_len.resize(len + 1, Vec::new());
                 }
-                if !rule.ascii_by_len[len].iter().any(|t| **t == *token.as_bytes()) {
+                if !rule.ascii_by_len[len]
+                    .iter()
+                    .any(|t| **t == *token.as_bytes())
+                {
                     rule.ascii_by_len[len].push(token.into_bytes().into_boxed_slice());
                 }
                 rule.max_len = rule.max_len.max(len);
@@ -131,10 +138,33 @@ mod tests {
         for v in ["", "   ", "\t", "\0\0", " \u{a0}"] {
             assert_eq!(rule.classify(v), Cell::Blank, "{v:?}");
         }
-        for v in ["N/A", " n/a ", "#N/A", "NULL", "nil", "None", "UNKNOWN", "-", "--", "?", "TBD", "[Not Provided]", "000000000000000AAA", "000000000000000aaa"] {
+        for v in [
+            "N/A",
+            " n/a ",
+            "#N/A",
+            "NULL",
+            "nil",
+            "None",
+            "UNKNOWN",
+            "-",
+            "--",
+            "?",
+            "TBD",
+            "[Not Provided]",
+            "000000000000000AAA",
+            "000000000000000aaa",
+        ] {
             assert_eq!(rule.classify(v), Cell::Placeholder, "{v:?}");
         }
-        for v in ["NA", "Namibia", "0", "n/a/b", "Unknown Pleasures", "---", "x"] {
+        for v in [
+            "NA",
+            "Namibia",
+            "0",
+            "n/a/b",
+            "Unknown Pleasures",
+            "---",
+            "x",
+        ] {
             assert_eq!(rule.classify(v), Cell::Filled, "{v:?}");
         }
     }
@@ -152,11 +182,25 @@ mod tests {
     fn counts_a_column_with_nulls_as_blank() {
         let ca = StringChunked::new(
             PlSmallStr::from("industry"),
-            &[Some("Software"), Some("N/A"), Some("  "), None, Some("unknown"), Some("Retail")],
+            &[
+                Some("Software"),
+                Some("N/A"),
+                Some("  "),
+                None,
+                Some("unknown"),
+                Some("Retail"),
+            ],
         );
         let mut counter = FillCounter::default();
         MissingRule::new([]).count(&ca, &mut counter);
-        assert_eq!(counter, FillCounter { rows: 6, blank: 2, placeholder: 2 });
+        assert_eq!(
+            counter,
+            FillCounter {
+                rows: 6,
+                blank: 2,
+                placeholder: 2
+            }
+        );
         assert_eq!(counter.filled(), 2);
     }
 }
