@@ -67,6 +67,10 @@ pub struct AuditArgs {
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
 
+    /// Bytes per parallel parse block (tuning and tests).
+    #[arg(long, hide = true, value_name = "BYTES")]
+    pub block_size: Option<usize>,
+
     /// When to colour the text report.
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,

@@ -395,28 +395,37 @@ fn parse_block(
     let mut record = csv::ByteRecord::new();
     let bytes = &block.bytes[..];
     // Line bookkeeping is incremental: `line` is the line number of `bytes[cursor]`.
+    // Line numbers are only needed for what gets reported, so they are counted lazily:
+    // `line` is the line number of `bytes[cursor]`.
     let (mut cursor, mut line) = (0usize, block.first_line);
+    let mut line_at = |offset: usize| {
+        line += count_newlines(&bytes[cursor..offset]);
+        cursor = offset;
+        line
+    };
     // Reading a byte slice cannot fail with `flexible`; an error would end the block early,
     // which the row count would show.
     while let Ok(true) = reader.read_byte_record(&mut record) {
         // csv reports a record as starting where the previous one stopped, which can be before
         // the `\n` of a CRLF and before any empty lines it skipped. Find the real start.
-        let reported = record.position().map_or(cursor, |p| p.byte() as usize);
-        let start = reported
-            + bytes[reported..]
-                .iter()
-                .take_while(|&&b| b == b'\r' || b == b'\n')
-                .count();
-        let newlines_skipped = count_newlines(&bytes[reported..start]);
-        let ends_previous =
-            u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines_skipped > 0);
-        let blank_lines = newlines_skipped - ends_previous;
-        line += count_newlines(&bytes[cursor..start]);
-        cursor = start;
-        for blank_line in line - blank_lines..line {
-            stats.blank_lines += 1;
-            if stats.blank_examples.len() < MAX_EXAMPLES {
-                stats.blank_examples.push(blank_line);
+        let reported = record.position().map_or(0, |p| p.byte() as usize);
+        let skipped = bytes[reported..]
+            .iter()
+            .take_while(|&&b| b == b'\r' || b == b'\n')
+            .count();
+        let start = reported + skipped;
+        if skipped > 0 {
+            let newlines = count_newlines(&bytes[reported..start]);
+            let ends_previous = u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines > 0);
+            let blank_lines = newlines - ends_previous;
+            if blank_lines > 0 {
+                let here = line_at(start);
+                for blank_line in here - blank_lines..here {
+                    stats.blank_lines += 1;
+                    if stats.blank_examples.len() < MAX_EXAMPLES {
+                        stats.blank_examples.push(blank_line);
+                    }
+                }
             }
         }
         stats.rows += 1;
@@ -425,7 +434,7 @@ fn parse_block(
             stats.ragged += 1;
             if stats.ragged_examples.len() < MAX_EXAMPLES {
                 stats.ragged_examples.push(RaggedRow {
-                    line,
+                    line: line_at(start),
                     cells,
                     expected: width,
                 });

@@ -35,7 +35,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             delimiter: None,
-            block_size: 4 << 20,
+            block_size: 1 << 20,
             max_record_bytes: 64 << 20,
         }
     }

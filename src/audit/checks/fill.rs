@@ -46,9 +46,11 @@ pub enum Cell {
 pub struct MissingRule {
     /// ASCII placeholders, lower-cased, indexed by byte length.
     ascii_by_len: Vec<Vec<Box<[u8]>>>,
+    /// Lower-cased first bytes of the ASCII placeholders: most values fail this test at once.
+    first_bytes: [bool; 256],
     /// Non-ASCII placeholders, lower-cased (compared the slow way; rare).
     unicode: Vec<String>,
-    /// No ASCII placeholder is longer: longer untrimmed values are filled without a look.
+    /// No ASCII placeholder is longer.
     max_len: usize,
 }
 
@@ -56,10 +58,16 @@ fn is_pad(c: char) -> bool {
     c.is_whitespace() || c == '\0'
 }
 
+/// ASCII bytes that trimming removes; non-ASCII padding (NBSP, ...) takes the slow path.
+fn is_pad_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0)
+}
+
 impl MissingRule {
     pub fn new<'a>(extra: impl IntoIterator<Item = &'a str>) -> Self {
         let mut rule = MissingRule {
             ascii_by_len: Vec::new(),
+            first_bytes: [false; 256],
             unicode: Vec::new(),
             max_len: 0,
         };
@@ -73,10 +81,8 @@ impl MissingRule {
                 if rule.ascii_by_len.len() <= len {
                     rule.ascii_by_len.resize(len + 1, Vec::new());
                 }
-                if !rule.ascii_by_len[len]
-                    .iter()
-                    .any(|t| **t == *token.as_bytes())
-                {
+                rule.first_bytes[usize::from(token.as_bytes()[0])] = true;
+                if !rule.ascii_by_len[len].iter().any(|t| **t == *token.as_bytes()) {
                     rule.ascii_by_len[len].push(token.into_bytes().into_boxed_slice());
                 }
                 rule.max_len = rule.max_len.max(len);
@@ -87,20 +93,30 @@ impl MissingRule {
         rule
     }
 
+    /// What `value` is. Works on bytes: no allocation, no lower-casing, most values decided
+    /// by their length or first byte.
     pub fn classify(&self, value: &str) -> Cell {
         let bytes = value.as_bytes();
-        // Fast path for most real values: longer than any placeholder and not padded.
-        if bytes.len() > self.max_len
-            && self.unicode.is_empty()
-            && bytes[0].is_ascii_graphic()
-            && bytes[bytes.len() - 1].is_ascii_graphic()
-        {
-            return Cell::Filled;
+        let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+            return Cell::Blank;
+        };
+        if first.is_ascii() && last.is_ascii() && !is_pad_byte(first) && !is_pad_byte(last) {
+            // Not padded: compare as is.
+            if self.unicode.is_empty()
+                && (bytes.len() > self.max_len || !self.first_bytes[usize::from(first.to_ascii_lowercase())])
+            {
+                return Cell::Filled;
+            }
+            return self.compare(value);
         }
         let trimmed = value.trim_matches(is_pad);
         if trimmed.is_empty() {
             return Cell::Blank;
         }
+        self.compare(trimmed)
+    }
+
+    fn compare(&self, trimmed: &str) -> Cell {
         let t = trimmed.as_bytes();
         if let Some(tokens) = self.ascii_by_len.get(t.len())
             && tokens.iter().any(|token| token.eq_ignore_ascii_case(t))
@@ -115,15 +131,22 @@ impl MissingRule {
 
     /// Adds one batch of a column to `counter`. Nulls are cells absent from short rows.
     pub fn count(&self, column: &StringChunked, counter: &mut FillCounter) {
-        counter.rows += column.len() as u64;
-        counter.blank += column.null_count() as u64;
-        for value in column.iter().flatten() {
-            match self.classify(value) {
-                Cell::Filled => {}
-                Cell::Blank => counter.blank += 1,
-                Cell::Placeholder => counter.placeholder += 1,
+        let (mut blank, mut placeholder) = (column.null_count() as u64, 0u64);
+        let mut tally = |value: &str| match self.classify(value) {
+            Cell::Filled => {}
+            Cell::Blank => blank += 1,
+            Cell::Placeholder => placeholder += 1,
+        };
+        for array in column.downcast_iter() {
+            if column.null_count() == 0 {
+                array.values_iter().for_each(&mut tally);
+            } else {
+                array.iter().flatten().for_each(&mut tally);
             }
         }
+        counter.rows += column.len() as u64;
+        counter.blank += blank;
+        counter.placeholder += placeholder;
     }
 }
 
