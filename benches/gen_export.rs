@@ -48,17 +48,84 @@ enum Kind {
     SfId,
 }
 
-const FIRST: &[&str] = &["Ana", "Ben", "Chloé", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lea", "Mo", "Nia", "Oz", "Zoë"];
-const LAST: &[&str] = &["Smith", "Jones", "Dupont", "Patel", "Ng", "Ali", "Berg", "Sato", "Petrov", "Kim", "Müller", "García"];
-const INDUSTRY: &[&str] = &["Software", "Retail", "Banking", "Healthcare", "Manufacturing", "Education", "Other", "Telecommunications"];
-const STAGE: &[&str] = &["subscriber", "lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer", "evangelist"];
-const STATUS: &[&str] = &["New", "Open", "In Progress", "Open Deal", "Unqualified", "Attempted to Contact", "Connected"];
-const SOURCE: &[&str] = &["Organic Search", "Paid Search", "Email Marketing", "Social Media", "Referrals", "Direct Traffic", "Offline Sources"];
-const COUNTRY: &[&str] = &["United States", "France", "Germany", "Japan", "Brazil", "India", "United Kingdom", "NA"];
-const TITLE: &[&str] = &["CEO", "VP Sales", "Software Engineer", "Marketing Manager", "Head of Operations", "Data Analyst", "CFO"];
+const FIRST: &[&str] = &[
+    "Ana", "Ben", "Chloé", "Dev", "Eli", "Fay", "Gus", "Hana", "Ivan", "Jo", "Kai", "Lea", "Mo",
+    "Nia", "Oz", "Zoë",
+];
+const LAST: &[&str] = &[
+    "Smith", "Jones", "Dupont", "Patel", "Ng", "Ali", "Berg", "Sato", "Petrov", "Kim", "Müller",
+    "García",
+];
+const INDUSTRY: &[&str] = &[
+    "Software",
+    "Retail",
+    "Banking",
+    "Healthcare",
+    "Manufacturing",
+    "Education",
+    "Other",
+    "Telecommunications",
+];
+const STAGE: &[&str] = &[
+    "subscriber",
+    "lead",
+    "marketingqualifiedlead",
+    "salesqualifiedlead",
+    "opportunity",
+    "customer",
+    "evangelist",
+];
+const STATUS: &[&str] = &[
+    "New",
+    "Open",
+    "In Progress",
+    "Open Deal",
+    "Unqualified",
+    "Attempted to Contact",
+    "Connected",
+];
+const SOURCE: &[&str] = &[
+    "Organic Search",
+    "Paid Search",
+    "Email Marketing",
+    "Social Media",
+    "Referrals",
+    "Direct Traffic",
+    "Offline Sources",
+];
+const COUNTRY: &[&str] = &[
+    "United States",
+    "France",
+    "Germany",
+    "Japan",
+    "Brazil",
+    "India",
+    "United Kingdom",
+    "NA",
+];
+const TITLE: &[&str] = &[
+    "CEO",
+    "VP Sales",
+    "Software Engineer",
+    "Marketing Manager",
+    "Head of Operations",
+    "Data Analyst",
+    "CFO",
+];
 const OWNER: &[&str] = &["Jane Roe", "John Doe", "Ada Park", "Sam Lee"];
 const PLACEHOLDERS: &[&str] = &["N/A", "unknown", "-", "null", "TBD", "#N/A", "none", "?"];
-const WORDS: &[&str] = &["renewal", "pricing", "demo", "follow up", "budget", "Q3", "integration", "security review", "champion", "procurement"];
+const WORDS: &[&str] = &[
+    "renewal",
+    "pricing",
+    "demo",
+    "follow up",
+    "budget",
+    "Q3",
+    "integration",
+    "security review",
+    "champion",
+    "procurement",
+];
 
 fn hubspot_columns() -> Vec<(&'static str, f64, Kind)> {
     use Kind::*;
@@ -159,13 +226,45 @@ fn value(rng: &mut Rng, row: u64, kind: Kind, out: &mut String) {
             }
         }
         Kind::Name => out.push_str(rng.pick(FIRST)),
-        Kind::Email => write!(out, "{}.{}{}@example.com", rng.pick(FIRST).to_lowercase(), rng.pick(LAST).to_lowercase(), row).unwrap(),
-        Kind::Phone => write!(out, "+1 555 {:03} {:04}", rng.below(1000), rng.below(10_000)).unwrap(),
-        Kind::Company => write!(out, "{} {}", rng.pick(LAST), rng.pick(&["Inc.", "LLC", "GmbH", "SA", "Group"])).unwrap(),
+        Kind::Email => write!(
+            out,
+            "{}.{}{}@example.com",
+            rng.pick(FIRST).to_lowercase(),
+            rng.pick(LAST).to_lowercase(),
+            row
+        )
+        .unwrap(),
+        Kind::Phone => write!(
+            out,
+            "+1 555 {:03} {:04}",
+            rng.below(1000),
+            rng.below(10_000)
+        )
+        .unwrap(),
+        Kind::Company => write!(
+            out,
+            "{} {}",
+            rng.pick(LAST),
+            rng.pick(&["Inc.", "LLC", "GmbH", "SA", "Group"])
+        )
+        .unwrap(),
         Kind::Word(items) => out.push_str(rng.pick(items)),
         Kind::Number(max) => write!(out, "{}", rng.below(max) + 1).unwrap(),
-        Kind::Date => write!(out, "2026-{:02}-{:02} {:02}:{:02}", 1 + rng.below(12), 1 + rng.below(28), rng.below(24), rng.below(60)).unwrap(),
-        Kind::Url => write!(out, "https://www.{}.example.com", rng.pick(LAST).to_lowercase()).unwrap(),
+        Kind::Date => write!(
+            out,
+            "2026-{:02}-{:02} {:02}:{:02}",
+            1 + rng.below(12),
+            1 + rng.below(28),
+            rng.below(24),
+            rng.below(60)
+        )
+        .unwrap(),
+        Kind::Url => write!(
+            out,
+            "https://www.{}.example.com",
+            rng.pick(LAST).to_lowercase()
+        )
+        .unwrap(),
         Kind::Bool => out.push_str(if rng.chance(0.2) { "true" } else { "false" }),
         Kind::Text => {
             // Quoted, with commas, doubled quotes and sometimes a line break inside.
@@ -196,20 +295,35 @@ fn main() {
             "--seed" => seed = args.next().and_then(|v| v.parse().ok()).expect("--seed N"),
             "--vendor" => vendor = args.next().expect("--vendor hubspot|salesforce"),
             other if !other.starts_with('-') => path = Some(other.to_owned()),
-            other => panic!("unknown argument {other}; usage: gen_export [--rows N] [--seed N] [--vendor hubspot|salesforce] OUT.csv"),
+            other => panic!(
+                "unknown argument {other}; usage: gen_export [--rows N] [--seed N] [--vendor hubspot|salesforce] OUT.csv"
+            ),
         }
     }
-    let path = path.expect("usage: gen_export [--rows N] [--seed N] [--vendor hubspot|salesforce] OUT.csv");
+    let path = path
+        .expect("usage: gen_export [--rows N] [--seed N] [--vendor hubspot|salesforce] OUT.csv");
     let (columns, bom, quote_all) = match vendor.as_str() {
         "hubspot" => (hubspot_columns(), true, false),
         "salesforce" => (salesforce_columns(), false, true),
         other => panic!("unknown vendor {other}"),
     };
-    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).expect("create output"));
+    let mut out = BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&path).expect("create output"),
+    );
     if bom {
         out.write_all(b"\xEF\xBB\xBF").unwrap();
     }
-    let header: Vec<String> = columns.iter().map(|(name, _, _)| if quote_all { format!("\"{name}\"") } else { (*name).to_owned() }).collect();
+    let header: Vec<String> = columns
+        .iter()
+        .map(|(name, _, _)| {
+            if quote_all {
+                format!("\"{name}\"")
+            } else {
+                (*name).to_owned()
+            }
+        })
+        .collect();
     out.write_all(header.join(",").as_bytes()).unwrap();
     out.write_all(b"\r\n").unwrap();
     let mut rng = Rng(seed);

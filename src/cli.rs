@@ -27,16 +27,18 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Audit a HubSpot or Salesforce export (CSV) against a data dictionary.
+    /// Audit HubSpot or Salesforce exports against a data dictionary.
     #[command(after_help = EXIT_CODES)]
     Audit(AuditArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct AuditArgs {
-    /// The export to audit (CSV, any common encoding and delimiter).
-    #[arg(value_name = "PATH")]
-    pub path: PathBuf,
+    /// Exports to audit: CSV/TSV (any common encoding and delimiter, or .csv.gz), spreadsheets
+    /// (.xlsx, .xlsm, .xls, .xlsb, .ods), folders of them, or ZIP archives such as the
+    /// Salesforce weekly Data Export.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
 
     /// Data dictionary (TOML) of use cases and thresholds [default: the built-in one, as in field-maps/dictionary.toml].
     #[arg(long, value_name = "FILE")]
@@ -62,6 +64,15 @@ pub struct AuditArgs {
     /// Field delimiter, instead of detecting it: , ; | tab (or comma, semicolon, pipe).
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+
+    /// Spreadsheet sheet to read, by name or 1-based number [default: the first with data].
+    #[arg(long, value_name = "NAME|N")]
+    pub sheet: Option<String>,
+
+    /// Refuse a file larger than this once decompressed (ZIP or gzip bombs): bytes, or with
+    /// a K, M, G or T suffix (powers of 1024).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "64G")]
+    pub max_uncompressed: u64,
 
     /// Worker threads [default: one per core].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -113,6 +124,26 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
     }
 }
 
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (digits, shift) = match t.chars().last().map(|c| c.to_ascii_uppercase()) {
+        Some('K') => (&t[..t.len() - 1], 10),
+        Some('M') => (&t[..t.len() - 1], 20),
+        Some('G') => (&t[..t.len() - 1], 30),
+        Some('T') => (&t[..t.len() - 1], 40),
+        _ => (t, 0),
+    };
+    digits
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(1u64 << shift))
+        .filter(|&n| n > 0)
+        .ok_or_else(|| {
+            format!("{s:?} is not a size; use bytes or a number with K, M, G or T, e.g. 64G")
+        })
+}
+
 impl AuditArgs {
     pub fn settings(&self) -> Settings {
         let to_stdout = self.output.is_none();
@@ -126,7 +157,7 @@ impl AuditArgs {
             }
         };
         Settings {
-            paths: vec![self.path.clone()],
+            paths: self.paths.clone(),
             dictionary: self.dictionary.clone(),
             field_map: self.field_map.clone(),
             format: match self.format {
@@ -143,8 +174,36 @@ impl AuditArgs {
             threads: self.threads.map(usize::from),
             read: ReadOptions {
                 delimiter: self.delimiter,
+                block_size: self
+                    .block_size
+                    .unwrap_or(ReadOptions::default().block_size)
+                    .max(1),
+                max_uncompressed: self.max_uncompressed,
+                sheet: self.sheet.clone(),
                 ..ReadOptions::default()
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("1024"), Ok(1024));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert_eq!(parse_size("64G"), Ok(64 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("lots").is_err());
+    }
+
+    #[test]
+    fn delimiters_by_character_or_name() {
+        assert_eq!(parse_delimiter("tab"), Ok(b'\t'));
+        assert_eq!(parse_delimiter(";"), Ok(b';'));
+        assert!(parse_delimiter("\"").is_err());
+        assert!(parse_delimiter("ab").is_err());
     }
 }

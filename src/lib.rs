@@ -12,13 +12,17 @@ pub mod report;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
 
 use audit::{MapChoice, counters::TableCounters};
 use config::{Dictionary, FieldMap};
-use input::{Progress, ReadOptions, delimiter_name};
-use model::{InputReport, Report, SCHEMA_VERSION, Verdict};
+use input::{InputError, Progress, ReadOptions, Source};
+use model::{
+    FileError, FileReport, FixFirst, InputReport, Report, SCHEMA_VERSION, UseCaseReport, Verdict,
+};
 pub use report::{Format, Style};
 
 /// Which verdict makes the run fail (exit 1).
@@ -47,11 +51,13 @@ pub struct Settings {
 }
 
 /// How the audit came out, for the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// No use case is blocked (nor at risk, with `FailOn::AtRisk`).
     Pass,
     Fail,
+    /// Some files could not be audited (the report covers the others); one message each.
+    Errors(Vec<String>),
 }
 
 /// Audits the inputs and writes the report to `out` (or to `settings.output`).
@@ -68,10 +74,6 @@ pub fn run(
         builder.build().context("cannot start worker threads")?
     };
     let report = pool.install(|| build_report(settings, progress))?;
-    let failed = report.use_cases.iter().any(|u| match settings.fail_on {
-        FailOn::Blocked => u.verdict == Verdict::Blocked,
-        FailOn::AtRisk => matches!(u.verdict, Verdict::Blocked | Verdict::AtRisk),
-    });
     match &settings.output {
         Some(target) => write_atomically(target, |w| {
             report::render(&report, settings.format, settings.style, w)
@@ -79,6 +81,15 @@ pub fn run(
         None => report::render(&report, settings.format, settings.style, out)
             .context("cannot write the report")?,
     }
+    if !report.errors.is_empty() {
+        return Ok(Outcome::Errors(
+            report.errors.iter().map(|e| e.message.clone()).collect(),
+        ));
+    }
+    let failed = report.use_cases.iter().any(|u| match settings.fail_on {
+        FailOn::Blocked => u.verdict == Verdict::Blocked,
+        FailOn::AtRisk => matches!(u.verdict, Verdict::Blocked | Verdict::AtRisk),
+    });
     Ok(if failed { Outcome::Fail } else { Outcome::Pass })
 }
 
@@ -94,41 +105,168 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
     let known = config::known_fields(builtin.iter().chain(forced.as_ref()));
     let dictionary = config::load_dictionary(settings.dictionary.as_deref(), &known)
         .context("cannot load the data dictionary")?;
+    if settings.paths.is_empty() {
+        bail!("no export to audit: give a file, a folder or a ZIP archive");
+    }
+    let (sources, skipped) = input::discover(&settings.paths)?;
 
-    let [path] = settings.paths.as_slice() else {
-        bail!(
-            "give exactly one export to audit (folders, ZIP files and several paths come in a later release)"
-        );
+    // Progress of all files at once: each file reports its own, the sum goes out.
+    let done: Vec<(AtomicU64, AtomicU64)> = sources
+        .iter()
+        .map(|_| (AtomicU64::new(0), AtomicU64::new(0)))
+        .collect();
+    let total: Option<u64> = sources.iter().map(|s| s.size).sum();
+    let report_progress = |index: usize, p: Progress| {
+        done[index].0.store(p.bytes_read, Ordering::Relaxed);
+        done[index].1.store(p.lines_read, Ordering::Relaxed);
+        progress(Progress {
+            bytes_read: done.iter().map(|d| d.0.load(Ordering::Relaxed)).sum(),
+            total_bytes: if sources.len() == 1 {
+                p.total_bytes
+            } else {
+                total
+            },
+            lines_read: done.iter().map(|d| d.1.load(Ordering::Relaxed)).sum(),
+        });
     };
-    audit_file(
-        path,
-        settings,
-        &builtin,
-        forced.as_ref(),
-        &dictionary,
-        progress,
-    )
+    let audit = |(index, source): (usize, &Source)| {
+        audit_source(
+            source,
+            settings,
+            &builtin,
+            forced.as_ref(),
+            &dictionary,
+            &|p| report_progress(index, p),
+        )
+    };
+
+    if let [source] = sources.as_slice() {
+        // One file: its errors are the run's errors.
+        let file = audit((0, source))?;
+        return Ok(Report {
+            schema_version: SCHEMA_VERSION,
+            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+            inputs: vec![file.input],
+            rows: file.rows,
+            fields: file.fields,
+            use_cases: file.use_cases,
+            fix_first: file.fix_first,
+            files: Vec::new(),
+            skipped,
+            errors: Vec::new(),
+        });
+    }
+    // Several files: audit them in parallel, report a bad one and keep going.
+    let results: Vec<Result<FileReport, InputError>> =
+        sources.par_iter().enumerate().map(audit).collect();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for (source, result) in sources.iter().zip(results) {
+        match result {
+            Ok(file) => files.push(file),
+            Err(err) => errors.push(FileError {
+                path: source.name.display().to_string(),
+                message: err.to_string(),
+            }),
+        }
+    }
+    Ok(combine(files, &dictionary, skipped, errors))
 }
 
-fn audit_file(
-    path: &Path,
+/// The top level of a several-file report: per use case, the worst verdict among the files it
+/// applies to (so one blocked dataset fails the run); the fix-first lists of all files, ranked.
+fn combine(
+    files: Vec<FileReport>,
+    dictionary: &Dictionary,
+    skipped: Vec<input::Skipped>,
+    errors: Vec<FileError>,
+) -> Report {
+    let severity = |v: Verdict| match v {
+        Verdict::Blocked => 3,
+        Verdict::AtRisk => 2,
+        Verdict::Ready => 1,
+        Verdict::NotApplicable => 0,
+    };
+    let use_cases = dictionary
+        .use_cases
+        .iter()
+        .map(|uc| {
+            let mut worst: Option<(&FileReport, &UseCaseReport)> = None;
+            for file in &files {
+                if let Some(report) = file.use_cases.iter().find(|u| u.id == uc.id)
+                    && report.verdict != Verdict::NotApplicable
+                    && worst.is_none_or(|(_, w)| severity(report.verdict) > severity(w.verdict))
+                {
+                    worst = Some((file, report));
+                }
+            }
+            match worst {
+                Some((file, report)) => UseCaseReport {
+                    file: Some(file.input.path.clone()),
+                    ..report.clone()
+                },
+                None => {
+                    let wants: Vec<&str> = uc.objects.iter().map(|k| k.as_str()).collect();
+                    UseCaseReport {
+                        id: uc.id.clone(),
+                        title: uc.title.clone(),
+                        verdict: Verdict::NotApplicable,
+                        note: Some(format!("no file holds {} records", wants.join(" or "))),
+                        file: None,
+                        requirements: Vec::new(),
+                    }
+                }
+            }
+        })
+        .collect();
+    let mut fix_first: Vec<FixFirst> = files
+        .iter()
+        .flat_map(|f| {
+            f.fix_first.iter().map(|fix| FixFirst {
+                file: Some(f.input.path.clone()),
+                ..fix.clone()
+            })
+        })
+        .collect();
+    fix_first.sort_by(|a, b| {
+        b.unblocks
+            .len()
+            .cmp(&a.unblocks.len())
+            .then(a.records_needed.cmp(&b.records_needed))
+            .then_with(|| a.field.cmp(&b.field))
+            .then_with(|| a.file.cmp(&b.file))
+    });
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        inputs: files.iter().map(|f| f.input.clone()).collect(),
+        rows: files.iter().map(|f| f.rows).sum(),
+        fields: Vec::new(),
+        use_cases,
+        fix_first,
+        files,
+        skipped,
+        errors,
+    }
+}
+
+fn audit_source(
+    source: &Source,
     settings: &Settings,
     builtin: &[FieldMap],
     forced: Option<&FieldMap>,
     dictionary: &Dictionary,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<Report> {
-    let csv = input::open_csv(path, &settings.read)?;
-    let header = csv.header().clone();
+) -> Result<FileReport, InputError> {
+    let opened = input::open(source, &settings.read)?;
+    let header = opened.header().clone();
+    let info = opened.info();
     let choice = match forced {
         Some(map) => Some(MapChoice::of(map, &header, true)),
         None => audit::detect_map(&header, builtin),
     };
     let plan = audit::plan_columns(&header, choice.as_ref().map(|c| c.map), dictionary);
-    let encoding = csv.encoding().label().to_owned();
-    let delimiter = delimiter_name(csv.delimiter());
-    let header_line = csv.header_line();
-    let (counters, summary) = csv.scan(
+    let (counters, summary) = opened.scan(
         TableCounters::default,
         |acc, batch| audit::measure(&plan, batch, acc),
         progress,
@@ -137,8 +275,8 @@ fn audit_file(
     let kind = choice.as_ref().map(|c| c.map.kind);
     let (use_cases, fix_first) = audit::judge(&fields, summary.rows, kind, dictionary);
     let input = InputReport {
-        path: path.display().to_string(),
-        format: "csv",
+        path: source.name.display().to_string(),
+        format: info.format,
         vendor: choice.as_ref().map(|c| c.map.vendor.clone()),
         object: choice.as_ref().map(|c| c.map.object.clone()),
         kind,
@@ -146,9 +284,10 @@ fn audit_file(
         map_score: choice.as_ref().map_or(0.0, |c| c.score),
         map_columns_matched: choice.as_ref().map_or(0, |c| c.matched),
         map_forced: choice.as_ref().is_some_and(|c| c.forced),
-        encoding,
-        delimiter,
-        header_line,
+        encoding: info.encoding,
+        delimiter: info.delimiter,
+        sheet: info.sheet,
+        header_line: info.header_line,
         columns: header.len(),
         rows: summary.rows,
         ragged_rows: summary.ragged_rows,
@@ -157,17 +296,14 @@ fn audit_file(
         renamed_headers: header.renamed.clone(),
         repaired_cells: summary.repaired_cells,
     };
-    Ok(Report {
-        schema_version: SCHEMA_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-        inputs: vec![input],
+    Ok(FileReport {
+        input,
         rows: summary.rows,
         fields,
         use_cases,
         fix_first,
     })
 }
-
 /// Writes to a temporary file beside `target` and renames it, so a failed run leaves no half report.
 fn write_atomically(
     target: &Path,

@@ -59,6 +59,13 @@ fn audit(args: &cli::AuditArgs) -> ExitCode {
     match result {
         Ok(Outcome::Pass) => ExitCode::SUCCESS,
         Ok(Outcome::Fail) => ExitCode::from(1),
+        Ok(Outcome::Errors(messages)) => {
+            let mut stderr = io::stderr().lock();
+            for message in messages {
+                let _ = writeln!(stderr, "error: {message}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let mut stderr = io::stderr().lock();

@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use crate::config::ObjectKind;
-use crate::input::{RaggedRow, RemovedLines, Renamed};
+use crate::input::{RaggedRow, RemovedLines, Renamed, Skipped};
 
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -23,12 +23,39 @@ pub struct Report {
     pub use_cases: Vec<UseCaseReport>,
     /// Ranked: most use cases unblocked first, then fewest records needed.
     pub fix_first: Vec<FixFirst>,
+    /// With several files: each file's own audit. The top level then sums `rows`, leaves
+    /// `fields` empty, and gives per use case the worst verdict among the files it applies to.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<FileReport>,
+    /// Files in a folder or archive that were passed over, and why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<Skipped>,
+    /// Files that could not be audited; the others were.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FileError>,
+}
+
+/// The audit of one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub input: InputReport,
+    pub rows: u64,
+    pub fields: Vec<FieldReport>,
+    pub use_cases: Vec<UseCaseReport>,
+    pub fix_first: Vec<FixFirst>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
 }
 
 /// What was read and how: the evidence that the counts come from the right data.
 #[derive(Debug, Clone, Serialize)]
 pub struct InputReport {
     pub path: String,
+    /// csv, xlsx, xls, xlsb, ods...
     pub format: &'static str,
     pub vendor: Option<String>,
     pub object: Option<String>,
@@ -40,8 +67,13 @@ pub struct InputReport {
     pub map_columns_matched: usize,
     /// True when `--field-map` chose the map instead of detection.
     pub map_forced: bool,
-    pub encoding: String,
-    pub delimiter: String,
+    /// Text encoding as detected (CSV only).
+    pub encoding: Option<String>,
+    /// Field delimiter as detected or forced (CSV only).
+    pub delimiter: Option<String>,
+    /// The sheet read (spreadsheets only).
+    pub sheet: Option<String>,
+    /// Line (CSV) or row (spreadsheet) of the header.
     pub header_line: u64,
     pub columns: usize,
     pub rows: u64,
@@ -94,6 +126,9 @@ pub struct UseCaseReport {
     /// Why the use case was not evaluated, for `not_applicable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// With several files: the file this verdict comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
     pub requirements: Vec<RequirementReport>,
 }
 
@@ -126,4 +161,7 @@ pub struct FixFirst {
     pub unblocks: Vec<String>,
     /// Every use case in which this field fails a requirement.
     pub affects: Vec<String>,
+    /// With several files: the file to fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }

@@ -21,9 +21,10 @@ fn hubspot_contacts_fixture_counts_match_construction() {
     assert!((input.map_score - 16.0 / 17.0).abs() < 1e-12);
     assert!(!input.map_forced);
     assert_eq!(
-        (input.encoding.as_str(), input.delimiter.as_str()),
-        ("UTF-8", "comma")
+        (input.encoding.as_deref(), input.delimiter.as_deref()),
+        (Some("UTF-8"), Some("comma"))
     );
+    assert_eq!(input.sheet, None);
     assert_eq!((input.columns, input.rows, input.ragged_rows), (17, 20, 0));
     assert!(input.removed.is_empty());
 

@@ -176,3 +176,124 @@ fn bad_arguments_exit_two() {
     );
     assert!(run.stderr.contains("invalid value 'xml'"), "{}", run.stderr);
 }
+
+#[test]
+fn truncated_zip() {
+    let run = fails(&repo(), &["audit", "fixtures/bad/truncated.zip"]);
+    assert!(
+        run.stderr
+            .contains("fixtures/bad/truncated.zip: cannot read the archive"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn truncated_gzip() {
+    let run = fails(&repo(), &["audit", "fixtures/bad/truncated.csv.gz"]);
+    assert!(
+        run.stderr
+            .contains("fixtures/bad/truncated.csv.gz: cannot read"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn corrupt_spreadsheet() {
+    let run = fails(&repo(), &["audit", "fixtures/bad/corrupt.xlsx"]);
+    assert!(
+        run.stderr
+            .contains("fixtures/bad/corrupt.xlsx: cannot read the spreadsheet"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn decompression_bomb_is_refused_past_the_limit() {
+    // 8 MiB of commas compressed to 8 KiB; the limit is set below it.
+    let run = fails(
+        &repo(),
+        &["audit", "fixtures/bad/bomb.zip", "--max-uncompressed", "1M"],
+    );
+    assert!(
+        run.stderr.contains("fixtures/bad/bomb.zip!Contact.csv: refused: larger than 1048576 bytes once decompressed"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn first_row_of_data_is_not_taken_for_a_header() {
+    let run = fails(&repo(), &["audit", "fixtures/bad/no_header.csv"]);
+    assert!(
+        run.stderr.contains("fixtures/bad/no_header.csv:1: no header row: column 1 of the first row holds an email address"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn huge_single_field_is_an_error_not_a_hang() {
+    // A 10 MB field: past the 8 MiB record limit, nearly always a quote that never closed.
+    let mut csv = b"Email,Notes\na@x.test,\"".to_vec();
+    csv.extend(std::iter::repeat_n(b'x', 10 << 20));
+    csv.extend_from_slice(b"\"\n");
+    let dir = temp_with(&[("big.csv", &csv)]);
+    let run = fails(dir.path(), &["audit", "big.csv"]);
+    assert!(
+        run.stderr
+            .contains("big.csv:2: a single record is larger than 8 MiB"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn directory_without_exports() {
+    let dir = temp_with(&[("notes.md", b"# nothing to audit")]);
+    let run = fails(dir.path(), &["audit", "."]);
+    assert!(run.stderr.contains(".: no exports found"), "{}", run.stderr);
+}
+
+#[test]
+fn one_bad_file_in_a_folder_is_reported_and_the_rest_audited() {
+    let good = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[
+        ("a_good.csv", &good),
+        ("b_empty.csv", b""),
+        ("c_good.csv", &good),
+    ]);
+    let run = run_in(dir.path(), &["audit", ".", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("b_empty.csv: the file is empty"),
+        "{}",
+        run.stderr
+    );
+    let report = run.json();
+    assert_eq!(report.files.len(), 2);
+    assert_eq!(report.rows, 20);
+    assert_eq!(report.errors.len(), 1);
+    assert!(report.errors[0].path.ends_with("b_empty.csv"));
+}
+
+#[test]
+fn unknown_sheet_lists_the_sheets() {
+    let run = fails(
+        &repo(),
+        &[
+            "audit",
+            "fixtures/shapes/salesforce_report.xlsx",
+            "--sheet",
+            "Leads",
+        ],
+    );
+    assert!(
+        run.stderr
+            .contains("no sheet \"Leads\"; the sheets are: Contacts report, Raw"),
+        "{}",
+        run.stderr
+    );
+}

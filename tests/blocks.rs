@@ -7,7 +7,7 @@ use std::io::Write;
 use crm_ready::audit::checks::fill::{Cell, MissingRule};
 use crm_ready::audit::counters::{FillCounter, TableCounters};
 use crm_ready::audit::{ColumnPlan, measure};
-use crm_ready::input::{ReadOptions, open_csv};
+use crm_ready::input::{ReadOptions, Source, open_csv};
 
 /// Cell texts as they appear in the file, and what each one is.
 const CELLS: &[(&str, Cell)] = &[
@@ -63,7 +63,7 @@ fn every_block_size_gives_the_counts_of_the_rows_as_written() {
             block_size,
             ..ReadOptions::default()
         };
-        let csv = open_csv(&path, &options).unwrap();
+        let csv = open_csv(&Source::from_path(&path), &options).unwrap();
         let plan: Vec<ColumnPlan> = csv
             .header()
             .names

@@ -108,7 +108,7 @@ fn semicolon_export_is_sniffed() {
     let csv = "Email;Industry;Annual Revenue\na@x.com;Software;1,5\nb@x.com;;2,25\n".as_bytes();
     let dir = temp_with(&[("eu.csv", csv)]);
     let (_, report) = audit_json(dir.path(), "eu.csv", &[]);
-    assert_eq!(report.inputs[0].delimiter, "semicolon");
+    assert_eq!(report.inputs[0].delimiter.as_deref(), Some("semicolon"));
     assert_eq!(report.counts("Annual Revenue"), (2, 2, 0, 0));
     assert_eq!(report.counts("Industry"), (2, 1, 1, 0));
 }
@@ -117,6 +117,6 @@ fn semicolon_export_is_sniffed() {
 fn forced_delimiter_overrides_sniffing() {
     let dir = temp_with(&[("p.csv", b"Email|Industry\na@x.com|N/A\n")]);
     let (_, report) = audit_json(dir.path(), "p.csv", &["--delimiter", "|"]);
-    assert_eq!(report.inputs[0].delimiter, "pipe");
+    assert_eq!(report.inputs[0].delimiter.as_deref(), Some("pipe"));
     assert_eq!(report.counts("Industry"), (1, 0, 0, 1));
 }

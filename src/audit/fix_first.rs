@@ -55,6 +55,7 @@ pub fn fix_first(
                 records_needed: required_count(threshold, rows).saturating_sub(filled),
                 unblocks,
                 affects: affects.iter().map(|id| id.to_string()).collect(),
+                file: None,
             }
         })
         .collect();

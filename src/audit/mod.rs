@@ -77,8 +77,14 @@ pub fn plan_columns(
     header
         .names
         .iter()
-        .map(|name| {
-            let canonical = map.and_then(|m| m.canonical_for(name)).map(str::to_owned);
+        .zip(&header.segments)
+        .map(|(name, &segment)| {
+            // Columns of another object in a joined export are measured but not mapped: the
+            // company's country is not the contact's.
+            let canonical = map
+                .filter(|_| segment == 0)
+                .and_then(|m| m.canonical_for(name))
+                .map(str::to_owned);
             let field_tokens = canonical
                 .as_ref()
                 .and_then(|c| dictionary.field_missing_values.get(c))

@@ -97,6 +97,7 @@ pub fn evaluate_use_case(
             id: use_case.id.clone(),
             title: use_case.title.clone(),
             verdict: Verdict::NotApplicable,
+            file: None,
             note: Some(format!(
                 "built on {} records; this export holds {} records",
                 wants.join(" or "),
@@ -124,6 +125,7 @@ pub fn evaluate_use_case(
         title: use_case.title.clone(),
         verdict,
         note: None,
+        file: None,
         requirements,
     }
 }

@@ -3,10 +3,9 @@
 //!
 //! Memory stays bounded by the block size times the blocks in flight, whatever the file size.
 
-use std::fs::File;
 use std::io::{self, Read};
 use std::ops::AddAssign;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
@@ -14,13 +13,14 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use polars::prelude::{Column, DataFrame, IntoSeries, PlSmallStr, StringChunkedBuilder};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
+use super::container::Source;
 use super::decode::{self, Detected};
 use super::dialect::sniff_delimiter;
 use super::header::Header;
 use super::split::Splitter;
 use super::trailer::{RemovedReason, find_trailer};
 use super::{
-    InputError, MAX_EXAMPLES, Progress, RaggedRow, ReadOptions, RemovedLines, ScanSummary,
+    InputError, MAX_EXAMPLES, Progress, RaggedRow, ReadOptions, ScanSummary, group_removed,
 };
 
 const SAMPLE_BYTES: usize = 64 << 10;
@@ -71,17 +71,14 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Opens `path`, detects its encoding and delimiter and reads its header.
-pub fn open_csv(path: &Path, options: &ReadOptions) -> Result<CsvInput, InputError> {
-    let io_err = |source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = File::open(path).map_err(io_err)?;
-    let total_bytes = file.metadata().ok().map(|m| m.len());
+/// Opens `source`, detects its encoding and delimiter and reads its header.
+pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, InputError> {
+    let path = source.name.as_path();
+    let io_err = |err| InputError::io(path.to_path_buf(), err);
+    let total_bytes = source.size;
     let raw_bytes_read = Arc::new(AtomicU64::new(0));
     let mut raw: Box<dyn Read + Send> = Box::new(Counting {
-        inner: file,
+        inner: source.open(options.max_uncompressed)?,
         count: raw_bytes_read.clone(),
     });
     let mut sample = Vec::with_capacity(SAMPLE_BYTES);
@@ -145,6 +142,13 @@ pub fn open_csv(path: &Path, options: &ReadOptions) -> Result<CsvInput, InputErr
         .unwrap_or(0);
     let header_line = 1 + count_newlines(&buf[..header_start]);
     let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
+    let cells: Vec<&str> = names.iter().map(String::as_str).collect();
+    if let Some(why) = Header::looks_like_data(&cells) {
+        return Err(InputError::NoHeader {
+            path: path.to_path_buf(),
+            why,
+        });
+    }
     let mut header_end = header_end;
     // csv stops between the `\r` and `\n` of a CRLF; the `\n` belongs to the header.
     if buf.get(header_end) == Some(&b'\n') {
@@ -289,10 +293,7 @@ impl CsvInput {
         tx: SyncSender<Block>,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<ReaderEnd, InputError> {
-        let io_err = |source| InputError::Io {
-            path: self.path.clone(),
-            source,
-        };
+        let io_err = |err| InputError::io(self.path.clone(), err);
         let block_size = self.options.block_size;
         let mut splitter = Splitter::new(self.delimiter);
         let mut pending: Option<Block> = None;
@@ -356,7 +357,7 @@ impl CsvInput {
                 bytes: std::mem::take(&mut self.buf),
             },
         };
-        let (keep, removed) = find_trailer(&last.bytes, self.delimiter);
+        let (keep, removed) = find_trailer(&last.bytes, self.delimiter, self.header.len());
         last.bytes.truncate(keep);
         let trailer = removed
             .into_iter()
@@ -416,7 +417,8 @@ fn parse_block(
         let start = reported + skipped;
         if skipped > 0 {
             let newlines = count_newlines(&bytes[reported..start]);
-            let ends_previous = u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines > 0);
+            let ends_previous =
+                u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines > 0);
             let blank_lines = newlines - ends_previous;
             if blank_lines > 0 {
                 let here = line_at(start);
@@ -469,40 +471,18 @@ fn parse_block(
 }
 
 fn summarize(stats: BlockStats, end: ReaderEnd) -> ScanSummary {
-    let mut removed: Vec<RemovedLines> = Vec::new();
-    let mut add = |reason, line| match removed.iter_mut().find(|r| r.reason == reason) {
-        Some(entry) => {
-            entry.count += 1;
-            if entry.lines.len() < MAX_EXAMPLES {
-                entry.lines.push(line);
-            }
-        }
-        None => removed.push(RemovedLines {
-            reason,
-            count: 1,
-            lines: vec![line],
-        }),
-    };
-    for (line, reason) in end.trailer {
-        add(reason, line);
+    let blank_lines = stats
+        .blank_examples
+        .iter()
+        .map(|&line| (line, RemovedReason::BlankLine));
+    let mut removed = group_removed(end.trailer.into_iter().chain(blank_lines));
+    // Only the first blank lines inside the data were kept as examples; count them all.
+    if let Some(entry) = removed
+        .iter_mut()
+        .find(|r| r.reason == RemovedReason::BlankLine)
+    {
+        entry.count += stats.blank_lines - stats.blank_examples.len() as u64;
     }
-    if stats.blank_lines > 0 {
-        let entry_count = stats.blank_lines;
-        for &line in &stats.blank_examples {
-            add(RemovedReason::BlankLine, line);
-        }
-        if let Some(entry) = removed
-            .iter_mut()
-            .find(|r| r.reason == RemovedReason::BlankLine)
-        {
-            entry.count += entry_count - stats.blank_examples.len() as u64;
-        }
-    }
-    for entry in &mut removed {
-        entry.lines.sort_unstable();
-        entry.lines.truncate(MAX_EXAMPLES);
-    }
-    removed.sort_by_key(|r| r.reason);
     ScanSummary {
         rows: stats.rows,
         ragged_rows: stats.ragged,

@@ -3,22 +3,31 @@
 //! Whatever the shape of the file, the audit sees the same thing: the cleaned header and a
 //! stream of `DataFrame` batches whose columns are all strings, one per header column.
 
+mod container;
 mod csv;
 mod decode;
 mod dialect;
 mod header;
 mod split;
 mod trailer;
+mod xlsx;
 
-use std::path::PathBuf;
+use std::ops::AddAssign;
+use std::path::{Path, PathBuf};
 
+use polars::prelude::DataFrame;
 use serde::Serialize;
 
 pub use self::csv::{CsvInput, open_csv};
+pub use container::{LimitExceeded, Skipped, Source, SourceKind, discover};
 pub use decode::Detected;
 pub use dialect::delimiter_name;
 pub use header::{Header, Renamed};
 pub use trailer::RemovedReason;
+pub use xlsx::{SheetInput, open_spreadsheet};
+
+/// 64 GiB: far above any real CRM export, far below what a decompression bomb expands to.
+pub const DEFAULT_MAX_UNCOMPRESSED: u64 = 64 << 30;
 
 /// How to read, beyond what is detected.
 #[derive(Debug, Clone)]
@@ -29,6 +38,10 @@ pub struct ReadOptions {
     pub block_size: usize,
     /// A record longer than this is an error (it is nearly always an unclosed quote).
     pub max_record_bytes: usize,
+    /// Refuse a file larger than this once decompressed (ZIP and gzip bombs).
+    pub max_uncompressed: u64,
+    /// The spreadsheet sheet to read, by name or 1-based number.
+    pub sheet: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -36,7 +49,9 @@ impl Default for ReadOptions {
         ReadOptions {
             delimiter: None,
             block_size: 1 << 20,
-            max_record_bytes: 64 << 20,
+            max_record_bytes: 8 << 20,
+            max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
+            sheet: None,
         }
     }
 }
@@ -84,6 +99,112 @@ pub struct ScanSummary {
 /// How many examples of a problem a report lists before it only counts.
 pub const MAX_EXAMPLES: usize = 10;
 
+/// Groups removed lines by reason, keeping the first few line numbers of each.
+fn group_removed(lines: impl IntoIterator<Item = (u64, RemovedReason)>) -> Vec<RemovedLines> {
+    let mut removed: Vec<RemovedLines> = Vec::new();
+    for (line, reason) in lines {
+        match removed.iter_mut().find(|r| r.reason == reason) {
+            Some(entry) => {
+                entry.count += 1;
+                entry.lines.push(line);
+            }
+            None => removed.push(RemovedLines {
+                reason,
+                count: 1,
+                lines: vec![line],
+            }),
+        }
+    }
+    for entry in &mut removed {
+        entry.lines.sort_unstable();
+        entry.lines.truncate(MAX_EXAMPLES);
+    }
+    removed.sort_by_key(|r| r.reason);
+    removed
+}
+
+/// An export opened for reading, whatever its format: the same header and batches either way.
+pub enum Opened {
+    Csv(CsvInput),
+    Sheet(SheetInput),
+}
+
+/// How an opened export was read, for the report.
+#[derive(Debug, Clone)]
+pub struct ReadInfo {
+    pub format: &'static str,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    pub sheet: Option<String>,
+    pub header_line: u64,
+}
+
+/// Opens a source as CSV or spreadsheet.
+pub fn open(source: &Source, options: &ReadOptions) -> Result<Opened, InputError> {
+    match source.kind {
+        SourceKind::Csv => Ok(Opened::Csv(open_csv(source, options)?)),
+        SourceKind::Spreadsheet => Ok(Opened::Sheet(open_spreadsheet(
+            source,
+            options.sheet.as_deref(),
+            options.max_uncompressed,
+        )?)),
+    }
+}
+
+impl Opened {
+    pub fn header(&self) -> &Header {
+        match self {
+            Opened::Csv(c) => c.header(),
+            Opened::Sheet(s) => s.header(),
+        }
+    }
+
+    pub fn info(&self) -> ReadInfo {
+        match self {
+            Opened::Csv(c) => ReadInfo {
+                format: "csv",
+                encoding: Some(c.encoding().label().to_owned()),
+                delimiter: Some(delimiter_name(c.delimiter())),
+                sheet: None,
+                header_line: c.header_line(),
+            },
+            Opened::Sheet(s) => ReadInfo {
+                format: spreadsheet_format(s.name()),
+                encoding: None,
+                delimiter: None,
+                sheet: Some(s.sheet().to_owned()),
+                header_line: s.header_line(),
+            },
+        }
+    }
+
+    /// Reads every record once; see [`CsvInput::scan`].
+    pub fn scan<A, I, F>(
+        self,
+        init: I,
+        fold: F,
+        progress: &(dyn Fn(Progress) + Sync),
+    ) -> Result<(A, ScanSummary), InputError>
+    where
+        A: Send + AddAssign,
+        I: Fn() -> A + Sync + Send,
+        F: Fn(&mut A, &DataFrame) + Sync + Send,
+    {
+        match self {
+            Opened::Csv(c) => c.scan(init, fold, progress),
+            Opened::Sheet(s) => s.scan(init, fold, progress),
+        }
+    }
+}
+
+fn spreadsheet_format(name: &Path) -> &'static str {
+    let lower = name.to_string_lossy().to_lowercase();
+    ["xlsx", "xlsm", "xlsb", "xls", "ods"]
+        .into_iter()
+        .find(|ext| lower.ends_with(&format!(".{ext}")))
+        .unwrap_or("xlsx")
+}
+
 /// Why an input cannot be audited.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
@@ -114,4 +235,39 @@ pub enum InputError {
         line: u64,
         limit: usize,
     },
+    #[error("{}:1: no header row: {why}; the first row must name the columns", path.display())]
+    NoHeader { path: PathBuf, why: String },
+    #[error("{}: no exports found (looked for .csv, .tsv, .txt, .csv.gz, .zip, .xlsx, .xlsm, .xls, .xlsb, .ods)", path.display())]
+    NoExports { path: PathBuf },
+    #[error("{}: cannot read the archive: {why}", path.display())]
+    Archive { path: PathBuf, why: String },
+    #[error(
+        "{}: refused: larger than {limit} bytes once decompressed (a decompression bomb?); raise the limit with --max-uncompressed if it is real",
+        path.display()
+    )]
+    TooLarge { path: PathBuf, limit: u64 },
+    #[error("{}: cannot read the spreadsheet: {why}", path.display())]
+    Spreadsheet { path: PathBuf, why: String },
+    #[error("{}: no sheet {sheet:?}; the sheets are: {sheets}", path.display())]
+    NoSuchSheet {
+        path: PathBuf,
+        sheet: String,
+        sheets: String,
+    },
+}
+
+impl InputError {
+    /// An I/O error on `path`, told apart when it is the decompression limit.
+    pub fn io(path: PathBuf, err: std::io::Error) -> Self {
+        if let Some(LimitExceeded(limit)) = err
+            .get_ref()
+            .and_then(|e| e.downcast_ref::<LimitExceeded>())
+        {
+            return InputError::TooLarge {
+                path,
+                limit: *limit,
+            };
+        }
+        InputError::Io { path, source: err }
+    }
 }

@@ -12,6 +12,10 @@ pub enum RemovedReason {
     ReportFooter,
     BlankLine,
     BareDelimiters,
+    /// Totals after the data: bare numbers under a header of names and ids.
+    SummaryRow,
+    /// Title and filter rows above the header (spreadsheet reports), blank lines before it.
+    AboveHeader,
 }
 
 impl RemovedReason {
@@ -21,16 +25,21 @@ impl RemovedReason {
             RemovedReason::ReportFooter => "report footer",
             RemovedReason::BlankLine => "blank",
             RemovedReason::BareDelimiters => "bare-delimiter",
+            RemovedReason::SummaryRow => "summary",
+            RemovedReason::AboveHeader => "above-header",
         }
     }
 }
 
+/// What a line (or spreadsheet row) near the end of the data looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Class {
+pub enum Class {
     Blank,
     BareDelimiters,
     Footer,
     SingleCell,
+    /// Every non-empty cell is a number, and they fill at least half the columns.
+    Numeric,
     Data,
 }
 
@@ -45,7 +54,46 @@ const FOOTER_PREFIXES: &[&str] = &[
 /// How far back from the end to look: footers are a handful of lines.
 const MAX_TRAILER_LINES: usize = 64;
 
-fn classify(line: &[u8], delimiter: u8) -> Class {
+fn is_numeric_cell(cell: &str) -> bool {
+    let t = cell.trim().trim_matches('"');
+    !t.is_empty()
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && t.bytes().all(|b| {
+            b.is_ascii_digit()
+                || matches!(
+                    b,
+                    b'.' | b',' | b'-' | b'+' | b'%' | b'$' | b'(' | b')' | b' ' | b'/'
+                )
+        })
+}
+
+/// Classifies a row by its cells (`width` is the header's).
+pub fn classify_cells(cells: &[&str], width: usize) -> Class {
+    let filled: Vec<&str> = cells
+        .iter()
+        .map(|c| c.trim_matches(|ch: char| ch.is_whitespace() || ch == '\0'))
+        .filter(|c| !c.is_empty())
+        .collect();
+    match filled.as_slice() {
+        [] => Class::Blank,
+        [first, ..] if is_footer_text(first) => Class::Footer,
+        [_] if width > 1 => Class::SingleCell,
+        many if many.len() >= 2
+            && many.len() * 2 >= width
+            && many.iter().all(|c| is_numeric_cell(c)) =>
+        {
+            Class::Numeric
+        }
+        _ => Class::Data,
+    }
+}
+
+fn is_footer_text(text: &str) -> bool {
+    let unquoted = text.trim_start_matches(['"', ' ']).to_lowercase();
+    FOOTER_PREFIXES.iter().any(|p| unquoted.starts_with(p))
+}
+
+fn classify(line: &[u8], delimiter: u8, width: usize) -> Class {
     let text = String::from_utf8_lossy(line);
     let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\0');
     if trimmed.is_empty() {
@@ -57,20 +105,80 @@ fn classify(line: &[u8], delimiter: u8) -> Class {
     {
         return Class::BareDelimiters;
     }
-    let unquoted = trimmed.trim_start_matches(['"', ' ']).to_lowercase();
-    if FOOTER_PREFIXES.iter().any(|p| unquoted.starts_with(p)) {
+    if is_footer_text(trimmed) {
         return Class::Footer;
     }
-    if !line.contains(&delimiter) {
-        return Class::SingleCell;
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line);
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => {
+            let cells: Vec<&str> = record.iter().collect();
+            classify_cells(&cells, width)
+        }
+        _ => Class::Data,
     }
-    Class::Data
+}
+
+/// Given the classes of the last lines (first to last), the index of the first one that is
+/// trailer, and the reason for each removed one.
+pub fn decide(classes: &[Class]) -> (usize, Vec<RemovedReason>) {
+    // Only the trailing run of non-data lines can be trailer.
+    let run_start = classes
+        .iter()
+        .rposition(|c| *c == Class::Data)
+        .map_or(0, |i| i + 1);
+    let run = &classes[run_start..];
+    let has_footer = run.contains(&Class::Footer);
+    let first = if has_footer {
+        // Footer blocks are preceded by title lines that look like single cells: all of it goes.
+        run.iter()
+            .position(|c| *c != Class::SingleCell && *c != Class::Numeric)
+            .map(|i| {
+                // A totals row right before the footer goes too.
+                let mut i = i;
+                while i > 0 && run[i - 1] == Class::Numeric {
+                    i -= 1;
+                }
+                i
+            })
+    } else {
+        // Blank lines, bare delimiters and totals rows at the end.
+        let mut i = run.len();
+        while i > 0
+            && matches!(
+                run[i - 1],
+                Class::Blank | Class::BareDelimiters | Class::Numeric
+            )
+        {
+            i -= 1;
+        }
+        Some(i)
+    };
+    let first = run_start + first.unwrap_or(run.len());
+    let reasons = classes[first..]
+        .iter()
+        .map(|c| match c {
+            Class::Blank => RemovedReason::BlankLine,
+            Class::BareDelimiters => RemovedReason::BareDelimiters,
+            Class::Numeric => RemovedReason::SummaryRow,
+            _ => RemovedReason::ReportFooter,
+        })
+        .collect();
+    (first, reasons)
 }
 
 /// Splits the last block of a file into data and trailer. Returns the length of the data part
 /// and the removed lines as (0-based line index within `block`, reason).
-pub fn find_trailer(block: &[u8], delimiter: u8) -> (usize, Vec<(usize, RemovedReason)>) {
-    // (start offset, class) of the last lines, last first.
+pub fn find_trailer(
+    block: &[u8],
+    delimiter: u8,
+    width: usize,
+) -> (usize, Vec<(usize, RemovedReason)>) {
+    // (start offset, class) of the last lines, last first, up to the first data line.
     let mut lines: Vec<(usize, Class)> = Vec::new();
     let body = block.strip_suffix(b"\n").unwrap_or(block);
     let mut end = body.len();
@@ -81,43 +189,25 @@ pub fn find_trailer(block: &[u8], delimiter: u8) -> (usize, Vec<(usize, RemovedR
             .map_or(0, |p| p + 1);
         let line = &body[start..end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let class = classify(line, delimiter);
-        if class == Class::Data || lines.len() == MAX_TRAILER_LINES {
-            break;
-        }
+        let class = classify(line, delimiter, width);
         lines.push((start, class));
-        if start == 0 {
+        if class == Class::Data || lines.len() == MAX_TRAILER_LINES || start == 0 {
             break;
         }
         end = start - 1;
     }
     lines.reverse(); // first to last
-    let has_footer = lines.iter().any(|(_, c)| *c == Class::Footer);
-    let first_removed = if has_footer {
-        lines.iter().position(|(_, c)| *c != Class::SingleCell)
-    } else {
-        let kept = lines
-            .iter()
-            .rposition(|(_, c)| !matches!(c, Class::Blank | Class::BareDelimiters));
-        Some(kept.map_or(0, |k| k + 1))
-    };
-    let removed_lines = match first_removed {
-        Some(i) if i < lines.len() => &lines[i..],
-        _ => return (block.len(), Vec::new()),
-    };
-    let keep = removed_lines[0].0;
+    let classes: Vec<Class> = lines.iter().map(|(_, c)| *c).collect();
+    let (first, reasons) = decide(&classes);
+    if first == lines.len() {
+        return (block.len(), Vec::new());
+    }
+    let keep = lines[first].0;
     let first_line_index = block[..keep].iter().filter(|&&b| b == b'\n').count();
-    let removed = removed_lines
-        .iter()
+    let removed = reasons
+        .into_iter()
         .enumerate()
-        .map(|(k, (_, class))| {
-            let reason = match class {
-                Class::Blank => RemovedReason::BlankLine,
-                Class::BareDelimiters => RemovedReason::BareDelimiters,
-                _ => RemovedReason::ReportFooter,
-            };
-            (first_line_index + k, reason)
-        })
+        .map(|(k, reason)| (first_line_index + k, reason))
         .collect();
     (keep, removed)
 }
@@ -130,7 +220,7 @@ mod tests {
     #[test]
     fn salesforce_report_footer_is_removed() {
         let block = b"1,a,b\n2,c,d\n\"Grand Totals (2 records)\",,\n\n\"Leads by Source\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n\"Confidential Information - Do Not Distribute\"\n\"Generated By:  Jane Roe  11/23/2026 9:14 AM\"\n\"Acme Corp\"\n";
-        let (keep, removed) = find_trailer(block, b',');
+        let (keep, removed) = find_trailer(block, b',', 3);
         assert_eq!(&block[..keep], b"1,a,b\n2,c,d\n");
         assert_eq!(
             removed,
@@ -149,7 +239,7 @@ mod tests {
     #[test]
     fn trailing_blank_lines_and_bare_delimiters_are_removed() {
         let block = b"1,a\r\n2,b\r\n,\r\n\r\n";
-        let (keep, removed) = find_trailer(block, b',');
+        let (keep, removed) = find_trailer(block, b',', 3);
         assert_eq!(&block[..keep], b"1,a\r\n2,b\r\n");
         assert_eq!(removed, vec![(2, BareDelimiters), (3, BlankLine)]);
     }
@@ -157,14 +247,33 @@ mod tests {
     #[test]
     fn single_cell_data_rows_are_not_footers() {
         let block = b"1,a\nshort\n";
-        let (keep, removed) = find_trailer(block, b',');
+        let (keep, removed) = find_trailer(block, b',', 3);
         assert_eq!(keep, block.len());
         assert!(removed.is_empty());
     }
 
     #[test]
+    fn totals_rows_after_the_data_are_summary_rows() {
+        // Bare numbers under a header of names and ids, with and without a blank separator.
+        let block = b"ana@x.test,Ana,12\nben@x.test,Ben,3\n0,0,0.0016\n";
+        let (keep, removed) = find_trailer(block, b',', 3);
+        assert_eq!(&block[..keep], b"ana@x.test,Ana,12\nben@x.test,Ben,3\n");
+        assert_eq!(removed, vec![(2, SummaryRow)]);
+        let block = b"ana@x.test,Ana,12\n\n\"2\",,\"15\"\n";
+        let (keep, removed) = find_trailer(block, b',', 3);
+        assert_eq!(&block[..keep], b"ana@x.test,Ana,12\n");
+        assert_eq!(removed, vec![(1, BlankLine), (2, SummaryRow)]);
+    }
+
+    #[test]
+    fn a_record_with_text_is_never_a_summary_row() {
+        let block = b"1,Ana,12\n2,Ben,3\n";
+        assert_eq!(find_trailer(block, b',', 3), (block.len(), vec![]));
+    }
+
+    #[test]
     fn clean_data_is_untouched() {
         let block = b"1,a\n2,b";
-        assert_eq!(find_trailer(block, b','), (block.len(), vec![]));
+        assert_eq!(find_trailer(block, b',', 3), (block.len(), vec![]));
     }
 }

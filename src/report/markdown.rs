@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{by_severity, input_notes, map_description, percent};
-use crate::model::{Report, Verdict};
+use super::{by_severity, input_notes, map_description, percent, read_description};
+use crate::model::{FieldReport, FixFirst, InputReport, Report, UseCaseReport, Verdict};
 
 /// Table cells may not hold a pipe or a line break.
 fn cell(text: &str) -> String {
@@ -13,27 +13,82 @@ fn cell(text: &str) -> String {
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# CRM data readiness")?;
     writeln!(out)?;
-    for input in &report.inputs {
+    if report.files.is_empty() {
+        for input in &report.inputs {
+            write_input(input, out)?;
+        }
+        writeln!(out)?;
+        write_use_cases(&report.use_cases, false, "##", out)?;
+        write_fix_first(&report.fix_first, false, "##", out)?;
+        write_fields(&report.fields, "##", out)?;
+    } else {
         writeln!(
             out,
-            "- `{}`: {} records, {}, {}, {} delimited",
-            cell(&input.path),
-            input.rows,
-            map_description(input),
-            input.encoding,
-            input.delimiter
+            "## Summary: {} files, {} records",
+            report.files.len(),
+            report.rows
         )?;
-        for note in input_notes(input) {
-            writeln!(out, "  - {}", cell(&note))?;
+        writeln!(out)?;
+        for input in &report.inputs {
+            write_input(input, out)?;
+        }
+        writeln!(out)?;
+        write_use_cases(&report.use_cases, true, "###", out)?;
+        write_fix_first(&report.fix_first, true, "###", out)?;
+        for file in &report.files {
+            writeln!(out, "## `{}`", cell(&file.input.path))?;
+            writeln!(out)?;
+            write_use_cases(&file.use_cases, false, "###", out)?;
+            write_fields(&file.fields, "###", out)?;
+            writeln!(out)?;
         }
     }
-    writeln!(out)?;
-    writeln!(out, "## Use cases")?;
+    if !report.skipped.is_empty() || !report.errors.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "## Not audited")?;
+        writeln!(out)?;
+        for skipped in &report.skipped {
+            writeln!(
+                out,
+                "- `{}`: skipped, {}",
+                cell(&skipped.path),
+                cell(&skipped.reason)
+            )?;
+        }
+        for error in &report.errors {
+            writeln!(out, "- **error**: {}", cell(&error.message))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_input(input: &InputReport, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "- `{}`: {} records, {}, {}",
+        cell(&input.path),
+        input.rows,
+        map_description(input),
+        read_description(input)
+    )?;
+    for note in input_notes(input) {
+        writeln!(out, "  - {}", cell(&note))?;
+    }
+    Ok(())
+}
+
+fn write_use_cases(
+    use_cases: &[UseCaseReport],
+    show_file: bool,
+    h: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "{h} Use cases")?;
     writeln!(out)?;
     writeln!(out, "| Use case | Verdict | Why |")?;
     writeln!(out, "|---|---|---|")?;
-    for uc in by_severity(report) {
-        let why: Vec<String> = match &uc.note {
+    for uc in by_severity(use_cases) {
+        let mut why: Vec<String> = match &uc.note {
             Some(note) => vec![note.clone()],
             None => uc
                 .requirements
@@ -42,6 +97,9 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .map(|r| format!("`{}`: {}", r.field, r.reason))
                 .collect(),
         };
+        if let (true, Some(file)) = (show_file, &uc.file) {
+            why.insert(0, format!("in `{file}`"));
+        }
         writeln!(
             out,
             "| {} | **{}** | {} |",
@@ -50,52 +108,66 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             cell(&why.join("<br>"))
         )?;
     }
+    writeln!(out)
+}
+
+fn write_fix_first(
+    fixes: &[FixFirst],
+    show_file: bool,
+    h: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "{h} Fix first")?;
     writeln!(out)?;
-    writeln!(out, "## Fix first")?;
-    writeln!(out)?;
-    if report.fix_first.is_empty() {
+    if fixes.is_empty() {
         writeln!(out, "Nothing blocks a use case.")?;
-    } else {
+        return writeln!(out);
+    }
+    writeln!(
+        out,
+        "| # | Field | Records to fill | Target | Unblocks | Also needed by |"
+    )?;
+    writeln!(out, "|---|---|---:|---:|---|---|")?;
+    for (i, fix) in fixes.iter().enumerate() {
+        let mut field = match (&fix.column, fix.in_export) {
+            (Some(column), true) if column != &fix.field => {
+                format!("`{}` ({})", fix.field, cell(column))
+            }
+            (_, true) => format!("`{}`", fix.field),
+            (_, false) => format!("`{}` (not in export)", fix.field),
+        };
+        if let (true, Some(file)) = (show_file, &fix.file) {
+            field.push_str(&format!(" in `{}`", cell(file)));
+        }
+        let others: Vec<&str> = fix
+            .affects
+            .iter()
+            .filter(|a| !fix.unblocks.contains(a))
+            .map(String::as_str)
+            .collect();
         writeln!(
             out,
-            "| # | Field | Records to fill | Target | Unblocks | Also needed by |"
+            "| {} | {} | {} | {} | {} | {} |",
+            i + 1,
+            field,
+            fix.records_needed,
+            percent(fix.threshold),
+            fix.unblocks.join(", "),
+            others.join(", ")
         )?;
-        writeln!(out, "|---|---|---:|---:|---|---|")?;
-        for (i, fix) in report.fix_first.iter().enumerate() {
-            let field = match (&fix.column, fix.in_export) {
-                (Some(column), true) if column != &fix.field => {
-                    format!("`{}` ({})", fix.field, cell(column))
-                }
-                (_, true) => format!("`{}`", fix.field),
-                (_, false) => format!("`{}` (not in export)", fix.field),
-            };
-            let others: Vec<&str> = fix
-                .affects
-                .iter()
-                .filter(|a| !fix.unblocks.contains(a))
-                .map(String::as_str)
-                .collect();
-            writeln!(
-                out,
-                "| {} | {} | {} | {} | {} | {} |",
-                i + 1,
-                field,
-                fix.records_needed,
-                percent(fix.threshold),
-                fix.unblocks.join(", "),
-                others.join(", ")
-            )?;
-        }
     }
-    writeln!(out)?;
-    writeln!(out, "## Fields")?;
+    writeln!(out)
+}
+
+fn write_fields(fields: &[FieldReport], h: &str, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{h} Fields")?;
     writeln!(out)?;
     writeln!(
         out,
         "| Column | Canonical | Fill rate | Filled | Blank | Placeholder |"
     )?;
     writeln!(out, "|---|---|---:|---:|---:|---:|")?;
-    for f in &report.fields {
+    for f in fields {
         writeln!(
             out,
             "| {} | {} | {} | {} | {} | {} |",

@@ -33,8 +33,8 @@ pub fn render(
 }
 
 /// Use cases worst first, for people; the JSON keeps the dictionary's id order.
-fn by_severity(report: &Report) -> Vec<&UseCaseReport> {
-    let mut use_cases: Vec<&UseCaseReport> = report.use_cases.iter().collect();
+fn by_severity(use_cases: &[UseCaseReport]) -> Vec<&UseCaseReport> {
+    let mut use_cases: Vec<&UseCaseReport> = use_cases.iter().collect();
     use_cases.sort_by_key(|u| match u.verdict {
         Verdict::Blocked => 0,
         Verdict::AtRisk => 1,
@@ -57,8 +57,8 @@ fn percent(rate: f64) -> String {
 /// Sentences saying what was found in an input and what was done about it.
 fn input_notes(input: &InputReport) -> Vec<String> {
     let mut notes = Vec::new();
-    if input.encoding != "UTF-8" {
-        notes.push(format!("decoded as {}", input.encoding));
+    if let Some(encoding) = input.encoding.as_deref().filter(|e| *e != "UTF-8") {
+        notes.push(format!("decoded as {encoding}"));
     }
     if input.repaired_cells > 0 {
         notes.push(format!(
@@ -108,6 +108,18 @@ fn input_notes(input: &InputReport) -> Vec<String> {
         ));
     }
     notes
+}
+
+/// "UTF-8, comma delimited" or "sheet \"Leads\", header on row 5".
+fn read_description(input: &InputReport) -> String {
+    match (&input.sheet, &input.encoding, &input.delimiter) {
+        (Some(sheet), _, _) => format!(
+            "{} sheet {sheet:?}, header on row {}",
+            input.format, input.header_line
+        ),
+        (None, Some(encoding), Some(delimiter)) => format!("{encoding}, {delimiter} delimited"),
+        _ => input.format.to_owned(),
+    }
 }
 
 /// "hubspot/contacts (25 of 30 columns)" or a note that no map matched.

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{by_severity, input_notes, map_description, percent};
-use crate::model::{Report, Verdict};
+use super::{by_severity, input_notes, map_description, percent, read_description};
+use crate::model::{FieldReport, FixFirst, InputReport, Report, UseCaseReport, Verdict};
 
 /// Whether to colour the output. The caller decides (terminal, NO_COLOR); this only obeys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -49,32 +49,81 @@ fn pad(text: &str, width: usize) -> String {
 }
 
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    for input in &report.inputs {
-        writeln!(out, "{}", style.bold(&input.path))?;
+    if report.files.is_empty() {
+        for input in &report.inputs {
+            write_input(input, style, out)?;
+        }
+        writeln!(out)?;
+        write_use_cases(&by_severity(&report.use_cases), false, style, out)?;
+        write_fix_first(&report.fix_first, false, style, out)?;
+        write_fields(&report.fields, style, out)?;
+    } else {
+        for file in &report.files {
+            writeln!(out, "{}", style.bold(&format!("== {} ==", file.input.path)))?;
+            write_input(&file.input, style, out)?;
+            writeln!(out)?;
+            write_use_cases(&by_severity(&file.use_cases), false, style, out)?;
+            write_fix_first(&file.fix_first, false, style, out)?;
+            write_fields(&file.fields, style, out)?;
+            writeln!(out)?;
+        }
         writeln!(
             out,
-            "  {} records · {} · {} · {} delimited",
-            input.rows,
-            map_description(input),
-            input.encoding,
-            input.delimiter
+            "{}",
+            style.bold(&format!(
+                "== SUMMARY: {} files, {} records ==",
+                report.files.len(),
+                report.rows
+            ))
         )?;
-        for note in input_notes(input) {
-            writeln!(out, "  note: {note}")?;
-        }
+        writeln!(out)?;
+        write_use_cases(&by_severity(&report.use_cases), true, style, out)?;
+        write_fix_first(&report.fix_first, true, style, out)?;
     }
-    writeln!(out)?;
+    for skipped in &report.skipped {
+        writeln!(out, "skipped: {} ({})", skipped.path, skipped.reason)?;
+    }
+    for error in &report.errors {
+        writeln!(
+            out,
+            "{} {}",
+            style.paint("1;31", "not audited:"),
+            error.message
+        )?;
+    }
+    Ok(())
+}
 
+fn write_input(input: &InputReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", style.bold(&input.path))?;
+    writeln!(
+        out,
+        "  {} records · {} · {}",
+        input.rows,
+        map_description(input),
+        read_description(input)
+    )?;
+    for note in input_notes(input) {
+        writeln!(out, "  note: {note}")?;
+    }
+    Ok(())
+}
+
+fn write_use_cases(
+    use_cases: &[&UseCaseReport],
+    show_file: bool,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, "{}", style.bold("USE CASES"))?;
-    let title_width = report
-        .use_cases
+    let title_width = use_cases
         .iter()
         .map(|u| u.title.chars().count())
         .max()
         .unwrap_or(0);
-    for uc in by_severity(report) {
+    for uc in use_cases {
         let label = uc.verdict.label().to_uppercase();
-        let reasons: Vec<String> = match &uc.note {
+        let mut reasons: Vec<String> = match &uc.note {
             Some(note) => vec![note.clone()],
             None if uc.verdict == Verdict::Blocked => uc
                 .requirements
@@ -90,6 +139,9 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
                 .collect(),
             None => vec!["every requirement met".to_owned()],
         };
+        if let (true, Some(file)) = (show_file, &uc.file) {
+            reasons.insert(0, format!("in {file}"));
+        }
         let indent = " ".repeat(2 + title_width + 2 + 14 + 2);
         for (i, reason) in reasons.iter().enumerate() {
             if i == 0 {
@@ -104,19 +156,25 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
             }
         }
     }
-    writeln!(out)?;
+    writeln!(out)
+}
 
+fn write_fix_first(
+    fixes: &[FixFirst],
+    show_file: bool,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     writeln!(out, "{}", style.bold("FIX FIRST"))?;
-    if report.fix_first.is_empty() {
+    if fixes.is_empty() {
         writeln!(out, "  nothing blocks a use case")?;
     }
-    let field_width = report
-        .fix_first
+    let field_width = fixes
         .iter()
         .map(|f| f.field.chars().count())
         .max()
         .unwrap_or(0);
-    for (i, fix) in report.fix_first.iter().enumerate() {
+    for (i, fix) in fixes.iter().enumerate() {
         let what = if fix.in_export {
             let s = if fix.records_needed == 1 { "" } else { "s" };
             format!(
@@ -136,25 +194,29 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
         } else {
             format!("unblocks {}", fix.unblocks.join(", "))
         };
+        let file = match (show_file, &fix.file) {
+            (true, Some(file)) => format!(" [{file}]"),
+            _ => String::new(),
+        };
         writeln!(
             out,
-            "  {:>2}. {}  {what}; {unblocks}",
+            "  {:>2}. {}  {what}; {unblocks}{file}",
             i + 1,
             pad(&fix.field, field_width)
         )?;
     }
-    writeln!(out)?;
+    writeln!(out)
+}
 
+fn write_fields(fields: &[FieldReport], style: Style, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", style.bold("FIELDS"))?;
-    let column_width = report
-        .fields
+    let column_width = fields
         .iter()
         .map(|f| f.column.chars().count())
         .max()
         .unwrap_or(0)
         .max(6);
-    let canonical_width = report
-        .fields
+    let canonical_width = fields
         .iter()
         .map(|f| f.canonical.as_deref().map_or(1, |c| c.chars().count()))
         .max()
@@ -171,7 +233,7 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
         "BLANK",
         "PLACEHOLDER"
     )?;
-    for f in &report.fields {
+    for f in fields {
         writeln!(
             out,
             "  {}  {}  {}  {:>5}  {:>9}  {:>9}  {:>11}",

@@ -90,6 +90,36 @@ pub struct Report {
     pub fields: Vec<Field>,
     pub use_cases: Vec<UseCase>,
     pub fix_first: Vec<Fix>,
+    #[serde(default)]
+    pub files: Vec<FileReport>,
+    #[serde(default)]
+    pub skipped: Vec<Skipped>,
+    #[serde(default)]
+    pub errors: Vec<FileError>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileReport {
+    pub input: Input,
+    pub rows: u64,
+    pub fields: Vec<Field>,
+    pub use_cases: Vec<UseCase>,
+    pub fix_first: Vec<Fix>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Skipped {
+    pub path: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileError {
+    pub path: String,
+    pub message: String,
 }
 
 impl Report {
@@ -135,8 +165,9 @@ pub struct Input {
     pub map_score: f64,
     pub map_columns_matched: usize,
     pub map_forced: bool,
-    pub encoding: String,
-    pub delimiter: String,
+    pub encoding: Option<String>,
+    pub delimiter: Option<String>,
+    pub sheet: Option<String>,
     pub header_line: u64,
     pub columns: usize,
     pub rows: u64,
@@ -202,6 +233,8 @@ pub struct UseCase {
     pub verdict: String,
     #[serde(default)]
     pub note: Option<String>,
+    #[serde(default)]
+    pub file: Option<String>,
     pub requirements: Vec<Requirement>,
 }
 
@@ -229,4 +262,6 @@ pub struct Fix {
     pub records_needed: u64,
     pub unblocks: Vec<String>,
     pub affects: Vec<String>,
+    #[serde(default)]
+    pub file: Option<String>,
 }

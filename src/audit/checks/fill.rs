@@ -82,7 +82,10 @@ impl MissingRule {
                     rule.ascii_by_len.resize(len + 1, Vec::new());
                 }
                 rule.first_bytes[usize::from(token.as_bytes()[0])] = true;
-                if !rule.ascii_by_len[len].iter().any(|t| **t == *token.as_bytes()) {
+                if !rule.ascii_by_len[len]
+                    .iter()
+                    .any(|t| **t == *token.as_bytes())
+                {
                     rule.ascii_by_len[len].push(token.into_bytes().into_boxed_slice());
                 }
                 rule.max_len = rule.max_len.max(len);
@@ -103,7 +106,8 @@ impl MissingRule {
         if first.is_ascii() && last.is_ascii() && !is_pad_byte(first) && !is_pad_byte(last) {
             // Not padded: compare as is.
             if self.unicode.is_empty()
-                && (bytes.len() > self.max_len || !self.first_bytes[usize::from(first.to_ascii_lowercase())])
+                && (bytes.len() > self.max_len
+                    || !self.first_bytes[usize::from(first.to_ascii_lowercase())])
             {
                 return Cell::Filled;
             }
