@@ -98,11 +98,16 @@ pub fn evaluate_use_case(
             title: use_case.title.clone(),
             verdict: Verdict::NotApplicable,
             file: None,
-            note: Some(format!(
-                "built on {} records; this export holds {} records",
-                wants.join(" or "),
-                kind.map_or("other", |k| k.as_str())
-            )),
+            note: Some(match kind {
+                Some(kind) => format!(
+                    "built on {} records; this export holds {kind} records",
+                    wants.join(" or ")
+                ),
+                None => format!(
+                    "built on {} records; no field map matched this export, so its kind of records is unknown (use --field-map)",
+                    wants.join(" or ")
+                ),
+            }),
             requirements: Vec::new(),
         };
     }

@@ -120,11 +120,10 @@ pub struct UseCase {
 }
 
 impl UseCase {
+    /// Whether the use case can be judged on an export of `kind` records. An export whose kind
+    /// is unknown (no field map matched) only serves use cases that name no kind.
     pub fn applies_to(&self, kind: Option<ObjectKind>) -> bool {
-        match kind {
-            Some(kind) => self.objects.is_empty() || self.objects.contains(&kind),
-            None => true,
-        }
+        self.objects.is_empty() || kind.is_some_and(|kind| self.objects.contains(&kind))
     }
 }
 

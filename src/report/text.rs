@@ -59,7 +59,6 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
         write_fields(&report.fields, style, out)?;
     } else {
         for file in &report.files {
-            writeln!(out, "{}", style.bold(&format!("== {} ==", file.input.path)))?;
             write_input(&file.input, style, out)?;
             writeln!(out)?;
             write_use_cases(&by_severity(&file.use_cases), false, style, out)?;
@@ -96,9 +95,10 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
 
 fn write_input(input: &InputReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", style.bold(&input.path))?;
+    let records = if input.rows == 1 { "record" } else { "records" };
     writeln!(
         out,
-        "  {} records · {} · {}",
+        "  {} {records} · {} · {}",
         input.rows,
         map_description(input),
         read_description(input)
