@@ -19,6 +19,8 @@ pub enum SourceKind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Location {
+    /// Bytes already in memory (tests, fuzzing, embedding).
+    Memory(std::sync::Arc<[u8]>),
     File(PathBuf),
     Gzip(PathBuf),
     ZipEntry { archive: PathBuf, index: usize },
@@ -233,6 +235,16 @@ impl Source {
         }
     }
 
+    /// A CSV export held in memory, named `name` in reports.
+    pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Source {
+        Source {
+            name: PathBuf::from(name),
+            kind: SourceKind::Csv,
+            size: Some(bytes.len() as u64),
+            location: Location::Memory(bytes.into()),
+        }
+    }
+
     /// The decompressed bytes of the source, refusing more than `max_bytes` (ZIP bombs).
     pub fn open(&self, max_bytes: u64) -> Result<Box<dyn Read + Send>, InputError> {
         let io_err = |source| InputError::Io {
@@ -240,6 +252,7 @@ impl Source {
             source,
         };
         let inner: Box<dyn Read + Send> = match &self.location {
+            Location::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
             Location::File(path) => Box::new(File::open(path).map_err(io_err)?),
             Location::Gzip(path) => Box::new(flate2::read::MultiGzDecoder::new(
                 io::BufReader::new(File::open(path).map_err(io_err)?),

@@ -1,0 +1,31 @@
+//! Criterion bench: the whole audit of a generated 100k-row HubSpot-style export, with
+//! throughput in bytes. Run with `cargo bench --bench audit`.
+
+use std::io::BufWriter;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use crm_ready::{Format, Settings};
+
+mod generator;
+
+fn audit_100k(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut group = c.benchmark_group("audit");
+    for vendor in ["hubspot", "salesforce"] {
+        let path = dir.path().join(format!("{vendor}.csv"));
+        let mut file = BufWriter::new(std::fs::File::create(&path).expect("create"));
+        generator::write_export(&mut file, vendor, 100_000, 1).expect("generate");
+        drop(file);
+        let bytes = std::fs::metadata(&path).expect("size").len();
+        let settings = Settings { paths: vec![path.clone()], format: Format::Json, ..Settings::default() };
+        group.throughput(Throughput::Bytes(bytes));
+        group.sample_size(20);
+        group.bench_function(format!("{vendor}_100k_rows"), |b| {
+            b.iter(|| crm_ready::run(&settings, &mut std::io::sink(), &|_| {}).expect("audit"))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, audit_100k);
+criterion_main!(benches);
