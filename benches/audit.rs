@@ -17,7 +17,11 @@ fn audit_100k(c: &mut Criterion) {
         generator::write_export(&mut file, vendor, 100_000, 1).expect("generate");
         drop(file);
         let bytes = std::fs::metadata(&path).expect("size").len();
-        let settings = Settings { paths: vec![path.clone()], format: Format::Json, ..Settings::default() };
+        let settings = Settings {
+            paths: vec![path.clone()],
+            format: Format::Json,
+            ..Settings::default()
+        };
         group.throughput(Throughput::Bytes(bytes));
         group.sample_size(20);
         group.bench_function(format!("{vendor}_100k_rows"), |b| {

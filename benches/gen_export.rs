@@ -23,7 +23,10 @@ fn main() {
         }
     }
     let path = path.expect(usage);
-    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&path).expect("create output"));
+    let mut out = BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&path).expect("create output"),
+    );
     generator::write_export(&mut out, &vendor, rows, seed).expect("write export");
     out.flush().expect("write export");
 }

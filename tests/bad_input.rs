@@ -297,3 +297,13 @@ fn unknown_sheet_lists_the_sheets() {
         run.stderr
     );
 }
+
+#[test]
+fn password_protected_workbook() {
+    let run = fails(&repo(), &["audit", "fixtures/bad/password.xlsx"]);
+    assert!(
+        run.stderr.contains("fixtures/bad/password.xlsx: cannot read the spreadsheet: the workbook is password-protected"),
+        "{}",
+        run.stderr
+    );
+}

@@ -120,3 +120,30 @@ fn forced_delimiter_overrides_sniffing() {
     assert_eq!(report.inputs[0].delimiter.as_deref(), Some("pipe"));
     assert_eq!(report.counts("Industry"), (1, 0, 0, 1));
 }
+
+#[test]
+fn header_names_with_doubled_quotes_are_unescaped() {
+    // HubSpot's lifecycle stage date columns carry quotes in their names.
+    let csv = b"Email,\"Date entered \"\"Lead (Lifecycle Stage Pipeline)\"\"\",Industry\r\na@x.test,2026-01-02,N/A\r\n";
+    let dir = temp_with(&[("hs.csv", csv)]);
+    let (_, report) = audit_json(dir.path(), "hs.csv", &[]);
+    assert_eq!(
+        report.fields[1].column,
+        "Date entered \"Lead (Lifecycle Stage Pipeline)\""
+    );
+    assert_eq!(
+        report.counts("Date entered \"Lead (Lifecycle Stage Pipeline)\""),
+        (1, 1, 0, 0)
+    );
+    assert_eq!(report.counts("Industry"), (1, 0, 0, 1));
+}
+
+#[test]
+fn utf16_without_bom_is_detected() {
+    let text = "Email,Industry\r\na@x.test,Software\r\nb@x.test,\r\n";
+    let bytes: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let dir = temp_with(&[("u16.csv", &bytes)]);
+    let (_, report) = audit_json(dir.path(), "u16.csv", &[]);
+    assert_eq!(report.inputs[0].encoding.as_deref(), Some("UTF-16LE"));
+    assert_eq!(report.counts("Industry"), (2, 1, 1, 0));
+}

@@ -152,6 +152,17 @@ fn spreadsheet_report_with_title_rows_and_footer_gives_the_same_counts() {
 }
 
 #[test]
+fn other_spreadsheet_formats_give_the_same_counts() {
+    for (name, format) in [("base.xls", "xls"), ("base.ods", "ods")] {
+        let report = audit_shape(name, &[]);
+        assert_base_counts(&report, name);
+        assert_eq!(report.inputs[0].format, format);
+        assert_eq!(report.inputs[0].sheet.as_deref(), Some("Contacts"));
+        assert_eq!(report.inputs[0].header_line, 1);
+    }
+}
+
+#[test]
 fn sheet_is_chosen_by_name_or_number() {
     let report = audit_shape("salesforce_report.xlsx", &["--sheet", "raw"]);
     assert_eq!(report.inputs[0].sheet.as_deref(), Some("Raw"));

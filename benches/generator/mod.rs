@@ -282,9 +282,13 @@ fn value(rng: &mut Rng, row: u64, kind: Kind, out: &mut String) {
     }
 }
 
-
 /// Writes `rows` generated records of `vendor` ("hubspot" or "salesforce") with `seed`.
-pub fn write_export(out: &mut dyn Write, vendor: &str, rows: u64, seed: u64) -> std::io::Result<()> {
+pub fn write_export(
+    out: &mut dyn Write,
+    vendor: &str,
+    rows: u64,
+    seed: u64,
+) -> std::io::Result<()> {
     let (columns, bom, quote_all) = match vendor {
         "hubspot" => (hubspot_columns(), true, false),
         "salesforce" => (salesforce_columns(), false, true),
@@ -295,7 +299,13 @@ pub fn write_export(out: &mut dyn Write, vendor: &str, rows: u64, seed: u64) -> 
     }
     let header: Vec<String> = columns
         .iter()
-        .map(|(name, _, _)| if quote_all { format!("\"{name}\"") } else { (*name).to_owned() })
+        .map(|(name, _, _)| {
+            if quote_all {
+                format!("\"{name}\"")
+            } else {
+                (*name).to_owned()
+            }
+        })
         .collect();
     out.write_all(header.join(",").as_bytes())?;
     out.write_all(b"\r\n")?;

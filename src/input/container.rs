@@ -23,7 +23,10 @@ enum Location {
     Memory(std::sync::Arc<[u8]>),
     File(PathBuf),
     Gzip(PathBuf),
-    ZipEntry { archive: PathBuf, index: usize },
+    ZipEntry {
+        archive: PathBuf,
+        index: usize,
+    },
 }
 
 /// One export file to audit.

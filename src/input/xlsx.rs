@@ -36,18 +36,9 @@ pub struct SheetInput {
 }
 
 fn spreadsheet_error(source: &Source, err: impl std::fmt::Display) -> InputError {
-    let why = err.to_string();
-    let hint = if why.to_lowercase().contains("password")
-        || why.contains("Cfb")
-        || why.contains("EncryptedPackage")
-    {
-        " (a password-protected or encrypted workbook: save an unprotected copy)"
-    } else {
-        ""
-    };
     InputError::Spreadsheet {
         path: source.name.clone(),
-        why: format!("{why}{hint}"),
+        why: err.to_string(),
     }
 }
 
@@ -111,6 +102,17 @@ pub fn open_spreadsheet(
         .open(max_bytes)?
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::io(source.name.clone(), e))?;
+    let lower = source.name.to_string_lossy().to_lowercase();
+    let zip_format = [".xlsx", ".xlsm", ".xlsb"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    if zip_format && bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        // Excel stores a password-protected workbook inside an encrypted OLE container.
+        return Err(InputError::Spreadsheet {
+            path: source.name.clone(),
+            why: "the workbook is password-protected (encrypted); save an unprotected copy and audit that".into(),
+        });
+    }
     let mut workbook =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(source, e))?;
     let names = workbook.sheet_names();
