@@ -20,9 +20,7 @@ use rayon::prelude::*;
 use audit::{MapChoice, counters::TableCounters};
 use config::{Dictionary, FieldMap};
 use input::{InputError, Progress, ReadOptions, Source};
-use model::{
-    FileError, FileReport, FixFirst, InputReport, Report, SCHEMA_VERSION, UseCaseReport, Verdict,
-};
+use model::{FileError, FileReport, InputReport, Report, SCHEMA_VERSION, Verdict};
 pub use report::{Format, Style};
 
 /// Which verdict makes the run fail (exit 1).
@@ -170,73 +168,8 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
             }),
         }
     }
-    Ok(combine(files, &dictionary, skipped, errors))
-}
-
-/// The top level of a several-file report: per use case, the worst verdict among the files it
-/// applies to (so one blocked dataset fails the run); the fix-first lists of all files, ranked.
-fn combine(
-    files: Vec<FileReport>,
-    dictionary: &Dictionary,
-    skipped: Vec<input::Skipped>,
-    errors: Vec<FileError>,
-) -> Report {
-    let severity = |v: Verdict| match v {
-        Verdict::Blocked => 3,
-        Verdict::AtRisk => 2,
-        Verdict::Ready => 1,
-        Verdict::NotApplicable => 0,
-    };
-    let use_cases = dictionary
-        .use_cases
-        .iter()
-        .map(|uc| {
-            let mut worst: Option<(&FileReport, &UseCaseReport)> = None;
-            for file in &files {
-                if let Some(report) = file.use_cases.iter().find(|u| u.id == uc.id)
-                    && report.verdict != Verdict::NotApplicable
-                    && worst.is_none_or(|(_, w)| severity(report.verdict) > severity(w.verdict))
-                {
-                    worst = Some((file, report));
-                }
-            }
-            match worst {
-                Some((file, report)) => UseCaseReport {
-                    file: Some(file.input.path.clone()),
-                    ..report.clone()
-                },
-                None => {
-                    let wants: Vec<&str> = uc.objects.iter().map(|k| k.as_str()).collect();
-                    UseCaseReport {
-                        id: uc.id.clone(),
-                        title: uc.title.clone(),
-                        verdict: Verdict::NotApplicable,
-                        note: Some(format!("no file holds {} records", wants.join(" or "))),
-                        file: None,
-                        requirements: Vec::new(),
-                    }
-                }
-            }
-        })
-        .collect();
-    let mut fix_first: Vec<FixFirst> = files
-        .iter()
-        .flat_map(|f| {
-            f.fix_first.iter().map(|fix| FixFirst {
-                file: Some(f.input.path.clone()),
-                ..fix.clone()
-            })
-        })
-        .collect();
-    fix_first.sort_by(|a, b| {
-        b.unblocks
-            .len()
-            .cmp(&a.unblocks.len())
-            .then(a.records_needed.cmp(&b.records_needed))
-            .then_with(|| a.field.cmp(&b.field))
-            .then_with(|| a.file.cmp(&b.file))
-    });
-    Report {
+    let (use_cases, fix_first) = audit::summary::combine(&files, &dictionary);
+    Ok(Report {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         inputs: files.iter().map(|f| f.input.clone()).collect(),
@@ -247,7 +180,7 @@ fn combine(
         files,
         skipped,
         errors,
-    }
+    })
 }
 
 fn audit_source(

@@ -108,6 +108,16 @@ pub enum Verdict {
 }
 
 impl Verdict {
+    /// Worse is larger: blocked > at risk > ready > not applicable.
+    pub fn severity(self) -> u8 {
+        match self {
+            Verdict::Blocked => 3,
+            Verdict::AtRisk => 2,
+            Verdict::Ready => 1,
+            Verdict::NotApplicable => 0,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Verdict::Ready => "ready",

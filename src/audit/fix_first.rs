@@ -59,12 +59,18 @@ pub fn fix_first(
             }
         })
         .collect();
+    rank(&mut list);
+    list
+}
+
+/// Most use cases unblocked first, then fewest records needed; ties by field, then file.
+pub fn rank(list: &mut [FixFirst]) {
     list.sort_by(|a, b| {
         b.unblocks
             .len()
             .cmp(&a.unblocks.len())
             .then(a.records_needed.cmp(&b.records_needed))
             .then_with(|| a.field.cmp(&b.field))
+            .then_with(|| a.file.cmp(&b.file))
     });
-    list
 }

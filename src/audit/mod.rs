@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod counters;
 pub mod fix_first;
+pub mod summary;
 pub mod verdict;
 
 use polars::prelude::DataFrame;

@@ -35,11 +35,10 @@ pub fn render(
 /// Use cases worst first, for people; the JSON keeps the dictionary's id order.
 fn by_severity(use_cases: &[UseCaseReport]) -> Vec<&UseCaseReport> {
     let mut use_cases: Vec<&UseCaseReport> = use_cases.iter().collect();
+    // Worst first; not applicable last. The sort is stable, so ties keep the id order.
     use_cases.sort_by_key(|u| match u.verdict {
-        Verdict::Blocked => 0,
-        Verdict::AtRisk => 1,
-        Verdict::Ready => 2,
-        Verdict::NotApplicable => 3,
+        Verdict::NotApplicable => u8::MAX,
+        v => Verdict::Blocked.severity() - v.severity(),
     });
     use_cases
 }
