@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
-use audit::{MapChoice, counters::TableCounters};
+use audit::{ChosenBy, MapChoice, counters::TableCounters};
 use config::{Dictionary, FieldMap};
 use input::{InputError, Progress, ReadOptions, Source};
 use model::{FileError, FileReport, InputReport, Report, SCHEMA_VERSION, Verdict};
@@ -195,8 +195,8 @@ fn audit_source(
     let header = opened.header().clone();
     let info = opened.info();
     let choice = match forced {
-        Some(map) => Some(MapChoice::of(map, &header, true)),
-        None => audit::detect_map(&header, builtin),
+        Some(map) => Some(MapChoice::of(map, &header, ChosenBy::Option)),
+        None => audit::detect_map(&header, builtin, source.file_stem().as_deref()),
     };
     let plan = audit::plan_columns(&header, choice.as_ref().map(|c| c.map), dictionary);
     let (counters, summary) = opened.scan(
@@ -216,7 +216,10 @@ fn audit_source(
         map: choice.as_ref().map(|c| c.map.name.clone()),
         map_score: choice.as_ref().map_or(0.0, |c| c.score),
         map_columns_matched: choice.as_ref().map_or(0, |c| c.matched),
-        map_forced: choice.as_ref().is_some_and(|c| c.forced),
+        map_forced: choice
+            .as_ref()
+            .is_some_and(|c| c.chosen_by == ChosenBy::Option),
+        map_chosen_by: choice.as_ref().map(|c| c.chosen_by),
         encoding: info.encoding,
         delimiter: info.delimiter,
         sheet: info.sheet,

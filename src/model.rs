@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::audit::ChosenBy;
 use crate::config::ObjectKind;
 use crate::input::{RaggedRow, RemovedLines, Renamed, Skipped};
 
@@ -67,6 +68,9 @@ pub struct InputReport {
     pub map_columns_matched: usize,
     /// True when `--field-map` chose the map instead of detection.
     pub map_forced: bool,
+    /// `option` (--field-map), `file_name` (a Salesforce Data Export file named after its
+    /// object) or `header` (the map recognising the most columns); null when none.
+    pub map_chosen_by: Option<ChosenBy>,
     /// Text encoding as detected (CSV only).
     pub encoding: Option<String>,
     /// Field delimiter as detected or forced (CSV only).

@@ -20,6 +20,7 @@ fn hubspot_contacts_fixture_counts_match_construction() {
     assert_eq!(input.map_columns_matched, 16);
     assert!((input.map_score - 16.0 / 17.0).abs() < 1e-12);
     assert!(!input.map_forced);
+    assert_eq!(input.map_chosen_by.as_deref(), Some("header"));
     assert_eq!(
         (input.encoding.as_deref(), input.delimiter.as_deref()),
         (Some("UTF-8"), Some("comma"))
@@ -221,6 +222,7 @@ fn forced_field_map_is_reported_as_forced() {
     let input = &report.inputs[0];
     assert_eq!(input.map.as_deref(), Some("salesforce/lead"));
     assert!(input.map_forced);
+    assert_eq!(input.map_chosen_by.as_deref(), Some("option"));
     // Salesforce lead labels found in this HubSpot header: First Name, Last Name, Email,
     // Industry, Lead Status, Create Date.
     assert_eq!(input.map_columns_matched, 6);

@@ -30,6 +30,7 @@ fn salesforce_data_export_empty_lookups_are_placeholders() {
     let input = &report.inputs[0];
     assert_eq!(input.map.as_deref(), Some("salesforce/lead"));
     assert_eq!((input.map_columns_matched, input.columns), (16, 19));
+    assert_eq!(input.map_chosen_by.as_deref(), Some("file_name"));
     assert_eq!(report.rows, 5);
     assert_eq!(report.counts("MasterRecordId"), (5, 1, 0, 4));
     assert_eq!(report.field("MasterRecordId").canonical, None);
@@ -146,4 +147,46 @@ fn utf16_without_bom_is_detected() {
     let (_, report) = audit_json(dir.path(), "u16.csv", &[]);
     assert_eq!(report.inputs[0].encoding.as_deref(), Some("UTF-16LE"));
     assert_eq!(report.counts("Industry"), (2, 1, 1, 0));
+}
+
+#[test]
+fn salesforce_objects_without_a_map_get_none_even_if_columns_match() {
+    // A Data Export's User.csv shares system and address columns with Account; it must not
+    // be audited as accounts. Lead.csv is recognised by its name.
+    use std::io::Write;
+    let lead = std::fs::read(fixture("salesforce/Lead.csv")).unwrap();
+    let user = b"Id,IsDeleted,Name,Phone,City,State,Country,CreatedDate,LastModifiedDate,Username\r\n005A,false,Jane Roe,+1 555 0100,Paris,,France,2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z,jane@acme.test\r\n";
+    let dir = temp_with(&[]);
+    let path = dir.path().join("WE_00D_1.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("Lead.csv", stored).unwrap();
+    zip.write_all(&lead).unwrap();
+    zip.start_file("User.csv", stored).unwrap();
+    zip.write_all(user).unwrap();
+    zip.finish().unwrap();
+    let (_, report) = audit_json(dir.path(), "WE_00D_1.zip", &[]);
+    assert_eq!(report.files.len(), 2);
+    assert_eq!(
+        report.files[0].input.map.as_deref(),
+        Some("salesforce/lead")
+    );
+    assert_eq!(
+        report.files[0].input.map_chosen_by.as_deref(),
+        Some("file_name")
+    );
+    assert_eq!(report.files[1].input.map, None);
+    assert_eq!(report.files[1].input.kind, None);
+    assert!(
+        report.files[1]
+            .use_cases
+            .iter()
+            .all(|u| u.verdict == "not_applicable")
+    );
+    assert_eq!(report.verdict("churn_prediction"), "not_applicable");
+    assert_eq!(
+        report.use_case("lead_scoring").file.as_deref(),
+        Some("WE_00D_1.zip!Lead.csv")
+    );
 }

@@ -14,17 +14,29 @@ use crate::model::{FieldReport, FixFirst, UseCaseReport};
 use checks::fill::MissingRule;
 use counters::TableCounters;
 
+/// How a field map came to be chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChosenBy {
+    /// `--field-map`.
+    Option,
+    /// A Salesforce Data Export file named after its object (`Lead.csv`).
+    FileName,
+    /// The map that recognised the most columns.
+    Header,
+}
+
 /// The field map chosen for a header, and how well it fits.
 #[derive(Debug, Clone)]
 pub struct MapChoice<'a> {
     pub map: &'a FieldMap,
     pub matched: usize,
     pub score: f64,
-    pub forced: bool,
+    pub chosen_by: ChosenBy,
 }
 
 impl<'a> MapChoice<'a> {
-    pub fn of(map: &'a FieldMap, header: &Header, forced: bool) -> Self {
+    pub fn of(map: &'a FieldMap, header: &Header, chosen_by: ChosenBy) -> Self {
         let matched = header
             .names
             .iter()
@@ -39,7 +51,7 @@ impl<'a> MapChoice<'a> {
             map,
             matched,
             score,
-            forced,
+            chosen_by,
         }
     }
 }
@@ -47,11 +59,31 @@ impl<'a> MapChoice<'a> {
 /// A map must recognise at least this many columns to be chosen automatically.
 pub const MIN_MATCHED_COLUMNS: usize = 2;
 
-/// The map that recognises the most columns of `header` (the first listed wins a tie).
-pub fn detect_map<'a>(header: &Header, maps: &'a [FieldMap]) -> Option<MapChoice<'a>> {
+/// Every object of a Salesforce Data Export carries these system columns.
+fn is_salesforce_data_export(header: &Header) -> bool {
+    let has = |name: &str| header.names.iter().any(|n| n.eq_ignore_ascii_case(name));
+    has("Id") && (has("SystemModstamp") || has("IsDeleted"))
+}
+
+/// The map for an export. A Salesforce Data Export file is known by its name (`Lead.csv`):
+/// its system columns (`Id`, `CreatedDate`, `OwnerId`...) would match a map of another object,
+/// so one whose object has no map (`User.csv`, `Task.csv`) gets none. Otherwise, the map that
+/// recognises the most columns (the first listed wins a tie), if it recognises at least two.
+pub fn detect_map<'a>(
+    header: &Header,
+    maps: &'a [FieldMap],
+    file_stem: Option<&str>,
+) -> Option<MapChoice<'a>> {
+    if is_salesforce_data_export(header) {
+        let stem = file_stem?;
+        return maps
+            .iter()
+            .find(|m| m.vendor == "salesforce" && m.object.eq_ignore_ascii_case(stem))
+            .map(|m| MapChoice::of(m, header, ChosenBy::FileName));
+    }
     let mut best: Option<MapChoice<'a>> = None;
     for map in maps {
-        let choice = MapChoice::of(map, header, false);
+        let choice = MapChoice::of(map, header, ChosenBy::Header);
         if choice.matched >= MIN_MATCHED_COLUMNS
             && best.as_ref().is_none_or(|b| choice.matched > b.matched)
         {

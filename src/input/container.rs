@@ -238,6 +238,14 @@ impl Source {
         }
     }
 
+    /// The file name without extensions (`Lead` for `export.zip!data/Lead.csv.gz`).
+    pub fn file_stem(&self) -> Option<String> {
+        let name = self.name.to_string_lossy();
+        let base = name.rsplit(['/', '\\', '!']).next()?;
+        let stem = base.split('.').next()?;
+        (!stem.is_empty()).then(|| stem.to_owned())
+    }
+
     /// A CSV export held in memory, named `name` in reports.
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Source {
         Source {

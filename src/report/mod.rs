@@ -7,6 +7,7 @@ mod text;
 
 use std::io::{self, Write};
 
+use crate::audit::ChosenBy;
 use crate::model::{InputReport, Report, UseCaseReport, Verdict};
 
 pub use text::Style;
@@ -126,7 +127,11 @@ fn map_description(input: &InputReport) -> String {
     match &input.map {
         Some(map) => format!(
             "{map} map{} ({} of {} columns recognised)",
-            if input.map_forced { ", as asked" } else { "" },
+            match input.map_chosen_by {
+                Some(ChosenBy::Option) => ", as asked",
+                Some(ChosenBy::FileName) => " (by file name)",
+                _ => "",
+            },
             input.map_columns_matched,
             input.columns
         ),

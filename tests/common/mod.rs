@@ -165,6 +165,7 @@ pub struct Input {
     pub map_score: f64,
     pub map_columns_matched: usize,
     pub map_forced: bool,
+    pub map_chosen_by: Option<String>,
     pub encoding: Option<String>,
     pub delimiter: Option<String>,
     pub sheet: Option<String>,
