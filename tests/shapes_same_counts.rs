@@ -286,3 +286,19 @@ fn joined_export_keeps_repeated_columns_apart_by_object() {
         "the company's country is not the contact's"
     );
 }
+
+#[test]
+fn several_paths_are_audited_together() {
+    let (_, report) = audit_json(
+        &repo(),
+        "fixtures/shapes/base.csv",
+        &["fixtures/shapes/tab.tsv"],
+    );
+    let paths: Vec<&str> = report.files.iter().map(|f| f.input.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        vec!["fixtures/shapes/base.csv", "fixtures/shapes/tab.tsv"]
+    );
+    assert_eq!(report.rows, 20);
+    assert_eq!(report.inputs.len(), 2);
+}
