@@ -190,3 +190,13 @@ fn salesforce_objects_without_a_map_get_none_even_if_columns_match() {
         Some("WE_00D_1.zip!Lead.csv")
     );
 }
+
+#[test]
+fn blank_lines_above_the_header_are_reported() {
+    let dir = temp_with(&[("lead.csv", b"\r\n\r\nEmail,Industry\r\na@x.test,N/A\r\n")]);
+    let (_, report) = audit_json(dir.path(), "lead.csv", &[]);
+    let input = &report.inputs[0];
+    assert_eq!(input.header_line, 3);
+    assert_eq!(input.removed("above_header"), (2, vec![1, 2]));
+    assert_eq!(report.counts("Industry"), (1, 0, 0, 1));
+}

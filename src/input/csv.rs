@@ -283,7 +283,7 @@ impl CsvInput {
                 });
             }
         };
-        Ok((acc, summarize(stats, end)))
+        Ok((acc, summarize(stats, end, header_line)))
     }
 
     /// The reader thread: cuts blocks and sends them, holding the last one back so the
@@ -470,12 +470,14 @@ fn parse_block(
     stats
 }
 
-fn summarize(stats: BlockStats, end: ReaderEnd) -> ScanSummary {
+/// `header_line` > 1 means blank lines stood above the header.
+fn summarize(stats: BlockStats, end: ReaderEnd, header_line: u64) -> ScanSummary {
+    let above = (1..header_line).map(|line| (line, RemovedReason::AboveHeader));
     let blank_lines = stats
         .blank_examples
         .iter()
         .map(|&line| (line, RemovedReason::BlankLine));
-    let mut removed = group_removed(end.trailer.into_iter().chain(blank_lines));
+    let mut removed = group_removed(above.chain(end.trailer).chain(blank_lines));
     // Only the first blank lines inside the data were kept as examples; count them all.
     if let Some(entry) = removed
         .iter_mut()
