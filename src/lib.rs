@@ -222,6 +222,7 @@ fn audit_source(
         map_chosen_by: choice.as_ref().map(|c| c.chosen_by),
         encoding: info.encoding,
         delimiter: info.delimiter,
+        line_ending: info.line_ending,
         sheet: info.sheet,
         header_line: info.header_line,
         columns: header.len(),

@@ -75,6 +75,8 @@ pub struct InputReport {
     pub encoding: Option<String>,
     /// Field delimiter as detected or forced (CSV only).
     pub delimiter: Option<String>,
+    /// How records end: LF, CRLF, CR (converted while reading) or none (CSV only).
+    pub line_ending: Option<&'static str>,
     /// The sheet read (spreadsheets only).
     pub sheet: Option<String>,
     /// Line (CSV) or row (spreadsheet) of the header.

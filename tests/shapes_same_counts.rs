@@ -91,6 +91,7 @@ fn dialects_give_the_same_counts() {
         ("pipe_all_quoted.csv", "pipe"),
         ("tab.tsv", "tab"),
         ("nul_bytes.csv", "comma"),
+        ("mac_cr.csv", "comma"),
     ] {
         let report = audit_shape(name, &[]);
         assert_base_counts(&report, name);
@@ -301,4 +302,23 @@ fn several_paths_are_audited_together() {
     );
     assert_eq!(report.rows, 20);
     assert_eq!(report.inputs.len(), 2);
+}
+
+#[test]
+fn line_endings_are_reported() {
+    for (name, ending) in [
+        ("base.csv", "LF"),
+        ("utf8_bom.csv", "CRLF"),
+        ("mac_cr.csv", "CR"),
+    ] {
+        assert_eq!(
+            audit_shape(name, &[]).inputs[0].line_ending.as_deref(),
+            Some(ending),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        audit_shape("salesforce_report.xlsx", &[]).inputs[0].line_ending,
+        None
+    );
 }

@@ -38,9 +38,60 @@ pub struct CsvInput {
     header_line: u64,
     encoding: Detected,
     delimiter: u8,
+    line_ending: LineEnding,
     raw_bytes_read: Arc<AtomicU64>,
     total_bytes: Option<u64>,
     options: ReadOptions,
+}
+
+/// How records end, as seen in the first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineEnding {
+    Lf,
+    CrLf,
+    /// Lone carriage returns (old Mac): converted to LF while reading.
+    Cr,
+    /// A single record and no line break at all.
+    None,
+}
+
+impl LineEnding {
+    fn of(sample: &[u8]) -> LineEnding {
+        let lf = sample.iter().filter(|&&b| b == b'\n').count();
+        let crlf = sample.windows(2).filter(|w| w == b"\r\n").count();
+        let cr = sample.iter().filter(|&&b| b == b'\r').count() - crlf;
+        if lf == 0 && cr == 0 {
+            LineEnding::None
+        } else if cr > lf {
+            LineEnding::Cr
+        } else if crlf * 2 > lf {
+            LineEnding::CrLf
+        } else {
+            LineEnding::Lf
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            LineEnding::Lf => "LF",
+            LineEnding::CrLf => "CRLF",
+            LineEnding::Cr => "CR",
+            LineEnding::None => "none",
+        }
+    }
+}
+
+/// Turns every CR into LF.
+struct CrToLf(Box<dyn Read + Send>);
+
+impl Read for CrToLf {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        for b in buf[..n].iter_mut().filter(|b| **b == b'\r') {
+            *b = b'\n';
+        }
+        Ok(n)
+    }
 }
 
 /// Counts the bytes taken from the file, before decoding, for progress.
@@ -101,6 +152,15 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         return Err(InputError::Empty {
             path: path.to_path_buf(),
         });
+    }
+    let line_ending = LineEnding::of(&buf[..buf.len().min(SAMPLE_BYTES)]);
+    if line_ending == LineEnding::Cr {
+        // Excel for Mac's "CSV (Macintosh)": records end with a lone CR. Blocks are cut at
+        // LF, so CRs become LFs (inside quoted values too, where they mean the same).
+        for b in buf.iter_mut().filter(|b| **b == b'\r') {
+            *b = b'\n';
+        }
+        stream = Box::new(CrToLf(stream));
     }
     let delimiter = options
         .delimiter
@@ -167,6 +227,7 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         header_line,
         encoding,
         delimiter,
+        line_ending,
         raw_bytes_read,
         total_bytes,
         options: options.clone(),
@@ -226,6 +287,10 @@ impl CsvInput {
 
     pub fn delimiter(&self) -> u8 {
         self.delimiter
+    }
+
+    pub fn line_ending(&self) -> LineEnding {
+        self.line_ending
     }
 
     /// Reads every record once, in parallel blocks. `fold` sees each batch; the per-thread

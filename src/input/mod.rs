@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::DataFrame;
 use serde::Serialize;
 
-pub use self::csv::{CsvInput, open_csv};
+pub use self::csv::{CsvInput, LineEnding, open_csv};
 pub use container::{LimitExceeded, Skipped, Source, SourceKind, discover};
 pub use decode::Detected;
 pub use dialect::delimiter_name;
@@ -135,6 +135,7 @@ pub struct ReadInfo {
     pub format: &'static str,
     pub encoding: Option<String>,
     pub delimiter: Option<String>,
+    pub line_ending: Option<&'static str>,
     pub sheet: Option<String>,
     pub header_line: u64,
 }
@@ -165,6 +166,7 @@ impl Opened {
                 format: "csv",
                 encoding: Some(c.encoding().label().to_owned()),
                 delimiter: Some(delimiter_name(c.delimiter())),
+                line_ending: Some(c.line_ending().label()),
                 sheet: None,
                 header_line: c.header_line(),
             },
@@ -172,6 +174,7 @@ impl Opened {
                 format: spreadsheet_format(s.name()),
                 encoding: None,
                 delimiter: None,
+                line_ending: None,
                 sheet: Some(s.sheet().to_owned()),
                 header_line: s.header_line(),
             },

@@ -60,6 +60,9 @@ fn input_notes(input: &InputReport) -> Vec<String> {
     if let Some(encoding) = input.encoding.as_deref().filter(|e| *e != "UTF-8") {
         notes.push(format!("decoded as {encoding}"));
     }
+    if input.line_ending == Some("CR") {
+        notes.push("records end with a lone CR (old Mac): read as line breaks".to_owned());
+    }
     if input.repaired_cells > 0 {
         notes.push(format!(
             "{} cells were not valid UTF-8 and were read as Windows-1252",

@@ -168,6 +168,7 @@ pub struct Input {
     pub map_chosen_by: Option<String>,
     pub encoding: Option<String>,
     pub delimiter: Option<String>,
+    pub line_ending: Option<String>,
     pub sheet: Option<String>,
     pub header_line: u64,
     pub columns: usize,
