@@ -10,9 +10,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
-use polars::prelude::{Column, DataFrame, IntoSeries, PlSmallStr, StringChunkedBuilder};
+use std::borrow::Cow;
+
+use polars::prelude::{DataFrame, PlSmallStr};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
+use super::batch::{BatchBuilder, column_names};
 use super::container::Source;
 use super::decode::{self, Detected};
 use super::dialect::sniff_delimiter;
@@ -308,12 +311,7 @@ impl CsvInput {
     {
         let path = self.path.clone();
         let header_line = self.header_line;
-        let names: Vec<PlSmallStr> = self
-            .header
-            .names
-            .iter()
-            .map(|n| PlSmallStr::from(n.as_str()))
-            .collect();
+        let names = column_names(&self.header);
         let delimiter = self.delimiter;
         let in_flight = rayon::current_num_threads() * 2;
         let (tx, rx) = sync_channel::<Block>(in_flight);
@@ -449,10 +447,7 @@ fn parse_block(
     // because csv only splits at ASCII bytes, never inside a multi-byte character.
     let block_is_utf8 = std::str::from_utf8(&block.bytes).is_ok();
     let capacity = count_newlines(&block.bytes) as usize + 1;
-    let mut builders: Vec<StringChunkedBuilder> = names
-        .iter()
-        .map(|name| StringChunkedBuilder::new(name.clone(), capacity))
-        .collect();
+    let mut batch = BatchBuilder::new(names, capacity);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -507,30 +502,25 @@ fn parse_block(
                 });
             }
         }
-        for (builder, cell) in builders.iter_mut().zip(record.iter()) {
+        let repaired = &mut stats.repaired_cells;
+        // A `Cow` per cell: borrowed unless the cell had to be repaired.
+        let texts = record.iter().map(|cell| {
             if block_is_utf8 {
-                // SAFETY: the whole block is valid UTF-8 and the cell boundaries are ASCII bytes.
-                builder.append_value(unsafe { std::str::from_utf8_unchecked(cell) });
+                // SAFETY: the whole block is valid UTF-8 and cell boundaries are ASCII bytes.
+                Cow::Borrowed(unsafe { std::str::from_utf8_unchecked(cell) })
             } else {
                 match std::str::from_utf8(cell) {
-                    Ok(text) => builder.append_value(text),
+                    Ok(text) => Cow::Borrowed(text),
                     Err(_) => {
-                        stats.repaired_cells += 1;
-                        builder.append_value(decode::repair_cell(cell));
+                        *repaired += 1;
+                        Cow::Owned(decode::repair_cell(cell))
                     }
                 }
             }
-        }
-        for builder in builders.iter_mut().skip(cells) {
-            builder.append_null();
-        }
+        });
+        batch.push_row(texts.map(Some));
     }
-    let columns: Vec<Column> = builders
-        .into_iter()
-        .map(|b| Column::from(b.finish().into_series()))
-        .collect();
-    let frame = DataFrame::new(stats.rows as usize, columns)
-        .expect("every column has one value per row and a unique name");
+    let frame = batch.finish();
     visit(&frame);
     stats
 }

@@ -3,6 +3,7 @@
 //! Whatever the shape of the file, the audit sees the same thing: the cleaned header and a
 //! stream of `DataFrame` batches whose columns are all strings, one per header column.
 
+mod batch;
 mod container;
 mod csv;
 mod decode;

@@ -2,15 +2,16 @@
 //! any report title rows, and the cells as the user sees them, converted to polars batches in
 //! parallel.
 
-use std::fmt::Write as _;
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 use std::ops::AddAssign;
 use std::path::PathBuf;
 
 use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
-use polars::prelude::{Column, DataFrame, IntoSeries, PlSmallStr, StringChunkedBuilder};
+use polars::prelude::DataFrame;
 use rayon::prelude::*;
 
+use super::batch::{BatchBuilder, column_names};
 use super::container::Source;
 use super::header::Header;
 use super::trailer::{Class, RemovedReason, classify_cells, decide};
@@ -43,39 +44,37 @@ fn spreadsheet_error(source: &Source, err: impl std::fmt::Display) -> InputError
 }
 
 /// What a cell shows: numbers without a spurious `.0`, dates as ISO 8601, errors as `#N/A`.
-fn cell_text<'a>(cell: &'a Data, buf: &'a mut String) -> Option<&'a str> {
-    buf.clear();
-    match cell {
+fn cell_text(cell: &Data) -> Option<Cow<'_, str>> {
+    let text = match cell {
         Data::Empty => return None,
-        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => return Some(s),
-        Data::Int(i) => write!(buf, "{i}").unwrap(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => write!(buf, "{f:.0}").unwrap(),
-        Data::Float(f) => write!(buf, "{f}").unwrap(),
-        Data::Bool(b) => buf.push_str(if *b { "TRUE" } else { "FALSE" }),
+        Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => {
+            return Some(Cow::Borrowed(s));
+        }
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+        Data::Float(f) => f.to_string(),
+        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_owned(),
         Data::DateTime(d) => {
             let (y, mo, day, h, mi, s, _) = d.to_ymd_hms_milli();
             if d.is_duration() {
-                write!(
-                    buf,
+                format!(
                     "{:02}:{mi:02}:{s:02}",
                     d.as_f64() as u64 * 24 + u64::from(h)
                 )
-                .unwrap();
             } else if (h, mi, s) == (0, 0, 0) {
-                write!(buf, "{y:04}-{mo:02}-{day:02}").unwrap();
+                format!("{y:04}-{mo:02}-{day:02}")
             } else {
-                write!(buf, "{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}").unwrap();
+                format!("{y:04}-{mo:02}-{day:02} {h:02}:{mi:02}:{s:02}")
             }
         }
-        Data::Error(e) => write!(buf, "{e}").unwrap(),
-    }
-    Some(buf.as_str())
+        Data::Error(e) => e.to_string(),
+    };
+    Some(Cow::Owned(text))
 }
 
 fn row_texts(row: &[Data]) -> Vec<String> {
-    let mut buf = String::new();
     row.iter()
-        .map(|c| cell_text(c, &mut buf).unwrap_or("").to_owned())
+        .map(|c| cell_text(c).map(Cow::into_owned).unwrap_or_default())
         .collect()
 }
 
@@ -247,37 +246,18 @@ impl SheetInput {
         I: Fn() -> A + Sync + Send,
         F: Fn(&mut A, &DataFrame) + Sync + Send,
     {
-        let names: Vec<PlSmallStr> = self
-            .header
-            .names
-            .iter()
-            .map(|n| PlSmallStr::from(n.as_str()))
-            .collect();
+        let names = column_names(&self.header);
         let rows: Vec<&[Data]> = self.range.rows().collect();
         let data = &rows[self.data.clone()];
         let done = std::sync::atomic::AtomicU64::new(0);
         let acc = data
             .par_chunks(BATCH_ROWS)
             .map(|chunk| {
-                let mut builders: Vec<StringChunkedBuilder> = names
-                    .iter()
-                    .map(|n| StringChunkedBuilder::new(n.clone(), chunk.len()))
-                    .collect();
-                let mut buf = String::new();
+                let mut batch = BatchBuilder::new(&names, chunk.len());
                 for row in chunk {
-                    for (i, builder) in builders.iter_mut().enumerate() {
-                        match row.get(i).and_then(|cell| cell_text(cell, &mut buf)) {
-                            Some(text) => builder.append_value(text),
-                            None => builder.append_null(),
-                        }
-                    }
+                    batch.push_row(row.iter().map(cell_text));
                 }
-                let columns: Vec<Column> = builders
-                    .into_iter()
-                    .map(|b| Column::from(b.finish().into_series()))
-                    .collect();
-                let frame = DataFrame::new(chunk.len(), columns)
-                    .expect("one value per row in every column");
+                let frame = batch.finish();
                 let mut acc = init();
                 fold(&mut acc, &frame);
                 let rows_done = done
