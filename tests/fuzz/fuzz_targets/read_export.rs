@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
         Some((&b, rest)) => (usize::from(b % 64) + 1, rest),
         None => (1, data),
     };
-    let options = ReadOptions { block_size, max_record_bytes: 1 << 16, ..ReadOptions::default() };
+    let options = ReadOptions {
+        block_size,
+        max_record_bytes: 1 << 16,
+        ..ReadOptions::default()
+    };
     let Ok(csv) = open_csv(&Source::from_bytes("fuzz.csv", bytes.to_vec()), &options) else {
         return;
     };
@@ -23,9 +27,17 @@ fuzz_target!(|data: &[u8]| {
         .header()
         .names
         .iter()
-        .map(|n| ColumnPlan { name: n.clone(), canonical: None, missing: MissingRule::new(["Other"]) })
+        .map(|n| ColumnPlan {
+            name: n.clone(),
+            canonical: None,
+            missing: MissingRule::new(["Other"]),
+        })
         .collect();
-    if let Ok((counters, summary)) = csv.scan(TableCounters::default, |acc, batch| measure(&plan, batch, acc), &|_| {}) {
+    if let Ok((counters, summary)) = csv.scan(
+        TableCounters::default,
+        |acc, batch| measure(&plan, batch, acc),
+        &|_| {},
+    ) {
         for column in &counters.columns {
             assert_eq!(column.fill.rows, summary.rows);
             assert!(column.fill.blank + column.fill.placeholder <= column.fill.rows);
