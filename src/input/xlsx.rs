@@ -34,6 +34,8 @@ pub struct SheetInput {
     data: std::ops::Range<usize>,
     /// (sheet row number, reason) of rows left out.
     removed: Vec<(u64, RemovedReason)>,
+    /// Size of the workbook file, so progress is reported in bytes like for CSV.
+    file_bytes: u64,
 }
 
 fn spreadsheet_error(source: &Source, err: impl std::fmt::Display) -> InputError {
@@ -112,6 +114,7 @@ pub fn open_spreadsheet(
             why: "the workbook is password-protected (encrypted); save an unprotected copy and audit that".into(),
         });
     }
+    let file_bytes = bytes.len() as u64;
     let mut workbook =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(source, e))?;
     let names = workbook.sheet_names();
@@ -214,6 +217,7 @@ pub fn open_spreadsheet(
         range,
         data,
         removed,
+        file_bytes,
     })
 }
 
@@ -263,9 +267,10 @@ impl SheetInput {
                 let rows_done = done
                     .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed)
                     + chunk.len() as u64;
+                // The workbook is already read; the share of rows converted stands for bytes.
                 progress(Progress {
-                    bytes_read: rows_done,
-                    total_bytes: Some(data.len() as u64),
+                    bytes_read: self.file_bytes * rows_done / data.len() as u64,
+                    total_bytes: Some(self.file_bytes),
                     lines_read: rows_done,
                 });
                 acc
