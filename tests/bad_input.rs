@@ -162,7 +162,7 @@ fn unknown_field_map_name() {
         ],
     );
     assert!(
-        run.stderr.contains("cannot read hubspot/tickets"),
+        run.stderr.contains("no field map \"hubspot/tickets\": give a TOML file, or one of the built-in maps: hubspot/contacts, hubspot/companies"),
         "{}",
         run.stderr
     );

@@ -60,6 +60,8 @@ pub enum LoadError {
     },
     #[error(transparent)]
     Invalid(#[from] ConfigError),
+    #[error("no field map {name:?}: give a TOML file, or one of the built-in maps: {known}")]
+    UnknownMap { name: String, known: String },
 }
 
 fn builtin_path(name: &str) -> PathBuf {
@@ -91,6 +93,12 @@ pub fn load_field_map(name_or_path: &str) -> Result<FieldMap, LoadError> {
         return Ok(parse_field_map(&builtin_path(name), text)?);
     }
     let path = Path::new(name_or_path);
+    if !path.exists() && !name_or_path.ends_with(".toml") {
+        return Err(LoadError::UnknownMap {
+            name: name_or_path.to_owned(),
+            known: builtin_map_names().collect::<Vec<_>>().join(", "),
+        });
+    }
     let text = read(path)?;
     Ok(parse_field_map(path, &text)?)
 }
