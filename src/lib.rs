@@ -196,7 +196,12 @@ fn audit_source(
     let info = opened.info();
     let choice = match forced {
         Some(map) => Some(MapChoice::of(map, &header, ChosenBy::Option)),
-        None => audit::detect_map(&header, builtin, source.file_stem().as_deref()),
+        None => audit::detect_map(
+            &header,
+            builtin,
+            source.file_stem().as_deref(),
+            &opened.sample_column("Id", SAMPLE_IDS),
+        ),
     };
     let plan = audit::plan_columns(&header, choice.as_ref().map(|c| c.map), dictionary);
     let (counters, summary) = opened.scan(
@@ -241,6 +246,9 @@ fn audit_source(
         fix_first,
     })
 }
+/// Record ids looked at to tell which Salesforce object an export holds.
+const SAMPLE_IDS: usize = 20;
+
 /// Writes to a temporary file beside `target` and renames it, so a failed run leaves no half report.
 fn write_atomically(
     target: &Path,

@@ -30,7 +30,11 @@ fn salesforce_data_export_empty_lookups_are_placeholders() {
     let input = &report.inputs[0];
     assert_eq!(input.map.as_deref(), Some("salesforce/lead"));
     assert_eq!((input.map_columns_matched, input.columns), (16, 19));
-    assert_eq!(input.map_chosen_by.as_deref(), Some("file_name"));
+    assert_eq!(
+        input.map_chosen_by.as_deref(),
+        Some("record_ids"),
+        "00Q... ids are leads"
+    );
     assert_eq!(report.rows, 5);
     assert_eq!(report.counts("MasterRecordId"), (5, 1, 0, 4));
     assert_eq!(report.field("MasterRecordId").canonical, None);
@@ -155,7 +159,7 @@ fn salesforce_objects_without_a_map_get_none_even_if_columns_match() {
     // be audited as accounts. Lead.csv is recognised by its name.
     use std::io::Write;
     let lead = std::fs::read(fixture("salesforce/Lead.csv")).unwrap();
-    let user = b"Id,IsDeleted,Name,Phone,City,State,Country,CreatedDate,LastModifiedDate,Username\r\n005A,false,Jane Roe,+1 555 0100,Paris,,France,2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z,jane@acme.test\r\n";
+    let user = b"Id,IsDeleted,Name,Phone,City,State,Country,CreatedDate,LastModifiedDate,Username\r\n0055g00000XyZaBAAV,false,Jane Roe,+1 555 0100,Paris,,France,2026-01-01T00:00:00.000Z,2026-01-02T00:00:00.000Z,jane@acme.test\r\n";
     let dir = temp_with(&[]);
     let path = dir.path().join("WE_00D_1.zip");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
@@ -174,7 +178,7 @@ fn salesforce_objects_without_a_map_get_none_even_if_columns_match() {
     );
     assert_eq!(
         report.files[0].input.map_chosen_by.as_deref(),
-        Some("file_name")
+        Some("record_ids")
     );
     assert_eq!(report.files[1].input.map, None);
     assert_eq!(report.files[1].input.kind, None);
@@ -199,4 +203,34 @@ fn blank_lines_above_the_header_are_reported() {
     assert_eq!(input.header_line, 3);
     assert_eq!(input.removed("above_header"), (2, vec![1, 2]));
     assert_eq!(report.counts("Industry"), (1, 0, 0, 1));
+}
+
+#[test]
+fn data_loader_extract_is_recognised_by_its_record_ids() {
+    // Not named after its object, system columns present: the 00Q id prefix says leads.
+    let csv = b"Id,IsDeleted,Company,Status,Industry,Title\r\n00Q5g00000A1bCdEAF,false,Acme,Open,N/A,CEO\r\n00Q5g00000A2bCdEAF,false,Beta,Working,Retail,\r\n";
+    let dir = temp_with(&[("extract.csv", csv)]);
+    let (_, report) = audit_json(dir.path(), "extract.csv", &[]);
+    assert_eq!(report.inputs[0].map.as_deref(), Some("salesforce/lead"));
+    assert_eq!(
+        report.inputs[0].map_chosen_by.as_deref(),
+        Some("record_ids")
+    );
+    assert_eq!(report.counts("Industry"), (2, 1, 0, 1));
+    // Record ids are read to decide, never reported.
+    let run = run_in(dir.path(), &["audit", "extract.csv", "--format", "json"]);
+    assert!(!run.stdout.contains("00Q5g"), "{}", run.stdout);
+}
+
+#[test]
+fn salesforce_file_named_after_its_object_without_usable_ids() {
+    // Ids too short to carry a key prefix: the file name decides.
+    let csv = b"Id,IsDeleted,StageName,Amount,CloseDate\r\n1,false,Closed Won,100,2026-01-01\r\n";
+    let dir = temp_with(&[("Opportunity.csv", csv)]);
+    let (_, report) = audit_json(dir.path(), "Opportunity.csv", &[]);
+    assert_eq!(
+        report.inputs[0].map.as_deref(),
+        Some("salesforce/opportunity")
+    );
+    assert_eq!(report.inputs[0].map_chosen_by.as_deref(), Some("file_name"));
 }

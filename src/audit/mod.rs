@@ -20,6 +20,8 @@ use counters::TableCounters;
 pub enum ChosenBy {
     /// `--field-map`.
     Option,
+    /// A Salesforce export whose record ids name the object (`00Q...`: leads).
+    RecordIds,
     /// A Salesforce Data Export file named after its object (`Lead.csv`).
     FileName,
     /// The map that recognised the most columns.
@@ -60,26 +62,61 @@ impl<'a> MapChoice<'a> {
 pub const MIN_MATCHED_COLUMNS: usize = 2;
 
 /// Every object of a Salesforce Data Export carries these system columns.
-fn is_salesforce_data_export(header: &Header) -> bool {
+fn is_salesforce_export(header: &Header) -> bool {
     let has = |name: &str| header.names.iter().any(|n| n.eq_ignore_ascii_case(name));
     has("Id") && (has("SystemModstamp") || has("IsDeleted"))
 }
 
-/// The map for an export. A Salesforce Data Export file is known by its name (`Lead.csv`):
-/// its system columns (`Id`, `CreatedDate`, `OwnerId`...) would match a map of another object,
-/// so one whose object has no map (`User.csv`, `Task.csv`) gets none. Otherwise, the map that
-/// recognises the most columns (the first listed wins a tie), if it recognises at least two.
+/// Salesforce record ids start with a 3-character prefix naming the object.
+const SALESFORCE_KEY_PREFIXES: &[(&str, &str)] = &[
+    ("00Q", "lead"),
+    ("003", "contact"),
+    ("001", "account"),
+    ("006", "opportunity"),
+];
+
+/// The Salesforce object most of `ids` belong to, by key prefix: `Some(None)` for an object
+/// without a map (`005` User, `00T` Task...), `None` when there are no ids to tell.
+fn object_of_ids(ids: &[String]) -> Option<Option<&'static str>> {
+    let prefixes: Vec<&str> = ids
+        .iter()
+        .filter(|id| id.len() >= 15)
+        .map(|id| &id[..3])
+        .collect();
+    let first = *prefixes.first()?;
+    if prefixes.iter().filter(|p| **p == first).count() * 2 <= prefixes.len() {
+        return None;
+    }
+    Some(
+        SALESFORCE_KEY_PREFIXES
+            .iter()
+            .find(|(prefix, _)| *prefix == first)
+            .map(|(_, object)| *object),
+    )
+}
+
+/// The map for an export. Salesforce exports with their system columns (`Id`, `IsDeleted`)
+/// are told apart by their record ids (`00Q...` are leads), else by the file name
+/// (`Lead.csv`): their `Id`, `CreatedDate`, `OwnerId` columns would match any object's map, so
+/// an object without a map (`User.csv`) gets none. Otherwise, the map that recognises the most
+/// columns (the first listed wins a tie), if it recognises at least two.
 pub fn detect_map<'a>(
     header: &Header,
     maps: &'a [FieldMap],
     file_stem: Option<&str>,
+    sample_ids: &[String],
 ) -> Option<MapChoice<'a>> {
-    if is_salesforce_data_export(header) {
-        let stem = file_stem?;
-        return maps
-            .iter()
-            .find(|m| m.vendor == "salesforce" && m.object.eq_ignore_ascii_case(stem))
-            .map(|m| MapChoice::of(m, header, ChosenBy::FileName));
+    if is_salesforce_export(header) {
+        let salesforce = |object: &str| {
+            maps.iter()
+                .find(|m| m.vendor == "salesforce" && m.object.eq_ignore_ascii_case(object))
+        };
+        return match object_of_ids(sample_ids) {
+            Some(object) => object
+                .and_then(salesforce)
+                .map(|m| MapChoice::of(m, header, ChosenBy::RecordIds)),
+            None => salesforce(file_stem?).map(|m| MapChoice::of(m, header, ChosenBy::FileName)),
+        };
     }
     let mut best: Option<MapChoice<'a>> = None;
     for map in maps {
@@ -182,4 +219,32 @@ pub fn judge(
         .collect();
     let fixes = fix_first::fix_first(&use_cases, dictionary, fields, rows);
     (use_cases, fixes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn salesforce_ids_name_their_object() {
+        assert_eq!(
+            object_of_ids(&ids(&["00Q5g00000A1bCdEAF", "00Q5g00000A1bCdEAG"])),
+            Some(Some("lead"))
+        );
+        assert_eq!(
+            object_of_ids(&ids(&["0055g00000XyZaBAAV"])),
+            Some(None),
+            "005 is User"
+        );
+        assert_eq!(object_of_ids(&ids(&["", "short"])), None);
+        assert_eq!(
+            object_of_ids(&ids(&["00Q5g00000A1bCdEAF", "0015g00000A1bCdEAF"])),
+            None,
+            "no majority"
+        );
+    }
 }

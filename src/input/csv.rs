@@ -296,6 +296,24 @@ impl CsvInput {
         self.line_ending
     }
 
+    /// Up to `n` values of column `index` from the first records already read.
+    pub fn sample_column(&self, index: usize, n: usize) -> Vec<String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(self.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&self.buf[..]);
+        reader
+            .byte_records()
+            .take(n)
+            .filter_map(|r| {
+                r.ok()?
+                    .get(index)
+                    .map(|v| String::from_utf8_lossy(v).trim().to_owned())
+            })
+            .collect()
+    }
+
     /// Reads every record once, in parallel blocks. `fold` sees each batch; the per-thread
     /// accumulators are merged with `+=`, so the order of batches does not matter.
     pub fn scan<A, I, F>(

@@ -182,6 +182,23 @@ impl Opened {
         }
     }
 
+    /// Up to `n` values of the column named `name` from the first data rows (internal use
+    /// only: never reported).
+    pub fn sample_column(&self, name: &str, n: usize) -> Vec<String> {
+        let Some(index) = self
+            .header()
+            .names
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(name))
+        else {
+            return Vec::new();
+        };
+        match self {
+            Opened::Csv(c) => c.sample_column(index, n),
+            Opened::Sheet(s) => s.sample_column(index, n),
+        }
+    }
+
     /// Reads every record once; see [`CsvInput::scan`].
     pub fn scan<A, I, F>(
         self,

@@ -230,6 +230,20 @@ impl SheetInput {
         self.header_row
     }
 
+    /// Up to `n` values of column `index` from the first data rows.
+    pub fn sample_column(&self, index: usize, n: usize) -> Vec<String> {
+        self.range
+            .rows()
+            .skip(self.data.start)
+            .take(n.min(self.data.len()))
+            .filter_map(|row| {
+                row.get(index)
+                    .and_then(cell_text)
+                    .map(|t| t.trim().to_owned())
+            })
+            .collect()
+    }
+
     pub fn sheet(&self) -> &str {
         &self.sheet
     }

@@ -133,6 +133,7 @@ fn map_description(input: &InputReport) -> String {
             match input.map_chosen_by {
                 Some(ChosenBy::Option) => ", as asked",
                 Some(ChosenBy::FileName) => " (by file name)",
+                Some(ChosenBy::RecordIds) => " (by record ids)",
                 _ => "",
             },
             input.map_columns_matched,
