@@ -65,9 +65,10 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn write_input(input: &InputReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "- `{}`: {} records, {}, {}",
+        "- `{}`: {} {}, {}, {}",
         cell(&input.path),
         input.rows,
+        if input.rows == 1 { "record" } else { "records" },
         map_description(input),
         read_description(input)
     )?;

@@ -139,6 +139,6 @@ fn map_description(input: &InputReport) -> String {
             input.map_columns_matched,
             input.columns
         ),
-        None => "no field map matched: only column requirements can be checked".to_owned(),
+        None => "no field map matched (choose one with --field-map)".to_owned(),
     }
 }
