@@ -453,7 +453,10 @@ impl CsvInput {
 
 /// Parses one block into a `DataFrame` of string columns named after the header and hands it
 /// to `visit`. Rows with too few cells get nulls; extra cells are left out; both are counted.
-#[allow(unsafe_code, reason = "skips re-validating UTF-8 per cell once the block is validated")]
+#[allow(
+    unsafe_code,
+    reason = "skips re-validating UTF-8 per cell once the block is validated"
+)]
 fn parse_block(
     block: &Block,
     delimiter: u8,
