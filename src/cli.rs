@@ -30,6 +30,14 @@ pub enum Command {
     /// Audit HubSpot or Salesforce exports against a data dictionary.
     #[command(after_help = EXIT_CODES)]
     Audit(AuditArgs),
+    /// Print the built-in data dictionary (TOML), to copy and edit for --dictionary.
+    Dictionary,
+    /// List the built-in field maps, or print one (TOML) to copy and edit for --field-map.
+    Maps {
+        /// A map to print, e.g. hubspot/contacts.
+        #[arg(value_name = "NAME")]
+        name: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]

@@ -17,7 +17,54 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Audit(args) => audit(&args),
+        Command::Dictionary => print_text(crm_ready::config::builtin_dictionary_text()),
+        Command::Maps { name: None } => print_maps(),
+        Command::Maps { name: Some(name) } => match crm_ready::config::builtin_map_text(&name) {
+            Some(text) => print_text(text),
+            None => {
+                let known: Vec<&str> = crm_ready::config::builtin_map_names().collect();
+                let _ = writeln!(
+                    io::stderr(),
+                    "error: no built-in map {name:?}; the maps are: {}",
+                    known.join(", ")
+                );
+                ExitCode::from(EXIT_ERROR)
+            }
+        },
     }
+}
+
+fn print_text(text: &str) -> ExitCode {
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            let _ = writeln!(io::stderr(), "error: {err}");
+            ExitCode::from(EXIT_ERROR)
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+/// One line per built-in map: name, record kind, how many column labels it knows.
+fn print_maps() -> ExitCode {
+    let maps = match crm_ready::config::builtin_field_maps() {
+        Ok(maps) => maps,
+        Err(err) => {
+            let _ = writeln!(io::stderr(), "error: {err}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let mut text = String::new();
+    for map in maps {
+        text.push_str(&format!(
+            "{:<24} {:<12} {} fields\n",
+            map.name,
+            map.kind.as_str(),
+            map.canonical_fields()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len()
+        ));
+    }
+    print_text(&text)
 }
 
 fn audit(args: &cli::AuditArgs) -> ExitCode {

@@ -66,3 +66,61 @@ fn help_lists_exit_codes() {
     assert!(run.stdout.contains("Exit codes:"), "{}", run.stdout);
     assert!(run.stdout.contains("--fail-on"), "{}", run.stdout);
 }
+
+#[test]
+fn dictionary_command_prints_the_shipped_file() {
+    let run = run_in(&repo(), &["dictionary"]);
+    assert_eq!(run.code, 0);
+    let shipped = std::fs::read_to_string(repo().join("field-maps/dictionary.toml")).unwrap();
+    assert_eq!(run.stdout, shipped);
+    // A copy passed back with --dictionary audits exactly like the default.
+    let dir = temp_with(&[("mine.toml", run.stdout.as_bytes())]);
+    let example = fixture("hubspot/contacts.csv");
+    let example = example.to_str().unwrap();
+    let default = run_in(dir.path(), &["audit", example, "--format", "json"]);
+    let copied = run_in(
+        dir.path(),
+        &[
+            "audit",
+            example,
+            "--format",
+            "json",
+            "--dictionary",
+            "mine.toml",
+        ],
+    );
+    assert_eq!(default.stdout, copied.stdout);
+}
+
+#[test]
+fn maps_command_lists_the_shipped_maps() {
+    let run = run_in(&repo(), &["maps"]);
+    assert_eq!(run.code, 0);
+    let listed: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    let mut shipped: Vec<String> = Vec::new();
+    for vendor in ["hubspot", "salesforce"] {
+        for entry in std::fs::read_dir(repo().join("field-maps").join(vendor)).unwrap() {
+            let name = entry
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .trim_end_matches(".toml")
+                .to_owned();
+            shipped.push(format!("{vendor}/{name}"));
+        }
+    }
+    let mut sorted = listed.clone();
+    sorted.sort();
+    shipped.sort();
+    assert_eq!(sorted, shipped);
+    let one = run_in(&repo(), &["maps", "salesforce/lead"]);
+    assert_eq!(
+        one.stdout,
+        std::fs::read_to_string(repo().join("field-maps/salesforce/lead.toml")).unwrap()
+    );
+    assert_eq!(run_in(&repo(), &["maps", "nope/nothing"]).code, 2);
+}

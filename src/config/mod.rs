@@ -76,6 +76,19 @@ pub fn builtin_field_maps() -> Result<Vec<FieldMap>, ConfigError> {
         .collect()
 }
 
+/// The built-in dictionary, as shipped in field-maps/dictionary.toml: a starting point to copy.
+pub fn builtin_dictionary_text() -> &'static str {
+    BUILTIN_DICTIONARY
+}
+
+/// The built-in field map `name` (`hubspot/contacts`), as TOML text.
+pub fn builtin_map_text(name: &str) -> Option<&'static str> {
+    BUILTIN_MAPS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
+}
+
 pub fn builtin_map_names() -> impl Iterator<Item = &'static str> {
     BUILTIN_MAPS.iter().map(|(name, _)| *name)
 }
