@@ -242,6 +242,19 @@ struct Block {
     bytes: Vec<u8>,
     /// 1-based line number of its first byte.
     first_line: u64,
+    /// Line breaks in `bytes`: counted once, for line numbers and the workers' capacities.
+    newlines: u64,
+}
+
+impl Block {
+    fn new(bytes: Vec<u8>, first_line: u64) -> Block {
+        let newlines = count_newlines(&bytes);
+        Block {
+            bytes,
+            first_line,
+            newlines,
+        }
+    }
 }
 
 /// What one block contributes to the summary; merged in any order.
@@ -396,11 +409,8 @@ impl CsvInput {
                 Some(cut) => {
                     let rest = self.buf.split_off(cut);
                     let bytes = std::mem::replace(&mut self.buf, rest);
-                    let block = Block {
-                        first_line: self.next_line,
-                        bytes,
-                    };
-                    self.next_line += count_newlines(&block.bytes);
+                    let block = Block::new(bytes, self.next_line);
+                    self.next_line += block.newlines;
                     if let Some(previous) = pending.replace(block)
                         && tx.send(previous).is_err()
                     {
@@ -428,24 +438,19 @@ impl CsvInput {
                 line: self.next_line + count_newlines(&self.buf[..open]),
             });
         }
-        let mut last = match pending.take() {
-            Some(mut block) => {
-                block.bytes.append(&mut self.buf);
-                block
-            }
-            None => Block {
-                first_line: self.next_line,
-                bytes: std::mem::take(&mut self.buf),
-            },
+        let (mut bytes, first_line) = match pending.take() {
+            Some(block) => (block.bytes, block.first_line),
+            None => (Vec::new(), self.next_line),
         };
-        let (keep, removed) = find_trailer(&last.bytes, self.delimiter, self.header.len());
-        last.bytes.truncate(keep);
+        bytes.append(&mut self.buf);
+        let (keep, removed) = find_trailer(&bytes, self.delimiter, self.header.len());
+        bytes.truncate(keep);
         let trailer = removed
             .into_iter()
-            .map(|(index, reason)| (last.first_line + index as u64, reason))
+            .map(|(index, reason)| (first_line + index as u64, reason))
             .collect();
-        if !last.bytes.is_empty() {
-            let _ = tx.send(last);
+        if !bytes.is_empty() {
+            let _ = tx.send(Block::new(bytes, first_line));
         }
         Ok(ReaderEnd { trailer })
     }
@@ -468,7 +473,7 @@ fn parse_block(
     // Validated once here so the per-cell path can skip it; cells of a valid block are valid
     // because csv only splits at ASCII bytes, never inside a multi-byte character.
     let block_is_utf8 = std::str::from_utf8(&block.bytes).is_ok();
-    let capacity = count_newlines(&block.bytes) as usize + 1;
+    let capacity = block.newlines as usize + 1;
     let mut batch = BatchBuilder::new(names, capacity);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
