@@ -44,7 +44,7 @@ pub enum Command {
 pub struct AuditArgs {
     /// Exports to audit: CSV/TSV (any common encoding and delimiter, or .csv.gz), spreadsheets
     /// (.xlsx, .xlsm, .xls, .xlsb, .ods), folders of them, or ZIP archives such as the
-    /// Salesforce weekly Data Export.
+    /// Salesforce weekly Data Export. `-` reads a CSV from standard input.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
 
@@ -72,6 +72,11 @@ pub struct AuditArgs {
     /// Field delimiter, instead of detecting it: , ; | tab (or comma, semicolon, pipe).
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
     pub delimiter: Option<u8>,
+
+    /// The files have no header row: every row is data, and the columns are named column_1,
+    /// column_2, ... (without it, a first row that holds data is refused, never printed).
+    #[arg(long)]
+    pub no_header: bool,
 
     /// Spreadsheet sheet to read, by name or 1-based number [default: the first with data].
     #[arg(long, value_name = "NAME|N")]
@@ -125,9 +130,17 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
         ";" | "semicolon" => Ok(b';'),
         "|" | "pipe" => Ok(b'|'),
         "\t" | "\\t" | "tab" => Ok(b'\t'),
-        other if other.len() == 1 && other.is_ascii() && other != "\"" => Ok(other.as_bytes()[0]),
+        other
+            if other.len() == 1
+                && other.is_ascii()
+                && other != "\""
+                && !other.as_bytes()[0].is_ascii_control() =>
+        {
+            Ok(other.as_bytes()[0])
+        }
         other => Err(format!(
-            "{other:?} is not a one-character delimiter; use , ; | or tab"
+            "{} is not a delimiter: use one printable character such as , ; | or the word tab",
+            other.escape_debug()
         )),
     }
 }
@@ -188,6 +201,7 @@ impl AuditArgs {
                     .max(1),
                 max_uncompressed: self.max_uncompressed,
                 sheet: self.sheet.clone(),
+                no_header: self.no_header,
                 ..ReadOptions::default()
             },
         }
@@ -213,5 +227,8 @@ mod tests {
         assert_eq!(parse_delimiter(";"), Ok(b';'));
         assert!(parse_delimiter("\"").is_err());
         assert!(parse_delimiter("ab").is_err());
+        for control in ["\n", "\r", "\0", "\x1b"] {
+            assert!(parse_delimiter(control).is_err(), "{control:?}");
+        }
     }
 }

@@ -8,10 +8,12 @@ pub mod audit;
 pub mod config;
 pub mod input;
 pub mod model;
+pub mod output;
 pub mod report;
+pub mod shown;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
@@ -19,7 +21,7 @@ use rayon::prelude::*;
 
 use audit::{ChosenBy, MapChoice, counters::TableCounters};
 use config::{Dictionary, FieldMap};
-use input::{InputError, Progress, ReadOptions, Source};
+use input::{InputError, Progress, ReadOptions, Skipped, Source};
 use model::{FileError, FileReport, InputReport, Report, SCHEMA_VERSION, Verdict};
 pub use report::{Format, Style};
 
@@ -73,7 +75,7 @@ pub fn run(
     };
     let report = pool.install(|| build_report(settings, progress))?;
     match &settings.output {
-        Some(target) => write_atomically(target, |w| {
+        Some(target) => output::write_report(target, |w| {
             report::render(&report, settings.format, settings.style, w)
         })?,
         None => report::render(&report, settings.format, settings.style, out)
@@ -106,7 +108,21 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
     if settings.paths.is_empty() {
         bail!("no export to audit: give a file, a folder or a ZIP archive");
     }
-    let (sources, skipped) = input::discover(&settings.paths)?;
+    let input::Discovered {
+        sources,
+        mut skipped,
+        errors: unreadable,
+    } = input::discover(&settings.paths, settings.read.max_uncompressed);
+    if let Some(target) = &settings.output {
+        output::check_not_input(target, sources.iter().filter_map(Source::disk_path))?;
+    }
+    if sources.is_empty() {
+        // Nothing to audit: the first reason is the run's error.
+        match unreadable.into_iter().next() {
+            Some(err) => return Err(err.into()),
+            None => bail!("no export to audit: give a file, a folder or a ZIP archive"),
+        }
+    }
 
     // Progress of all files at once: each file reports its own, the sum goes out.
     let done: Vec<(AtomicU64, AtomicU64)> = sources
@@ -138,7 +154,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
         )
     };
 
-    if let [source] = sources.as_slice() {
+    if let ([source], true) = (sources.as_slice(), unreadable.is_empty()) {
         // One file: its errors are the run's errors.
         let file = audit((0, source))?;
         return Ok(Report {
@@ -158,15 +174,29 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
     let results: Vec<Result<FileReport, InputError>> =
         sources.par_iter().enumerate().map(audit).collect();
     let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let mut errors: Vec<FileError> = unreadable.iter().map(file_error).collect();
+    let mut unrecognised = 0;
     for (source, result) in sources.iter().zip(results) {
         match result {
             Ok(file) => files.push(file),
-            Err(err) => errors.push(FileError {
-                path: source.name.display().to_string(),
-                message: err.to_string(),
-            }),
+            // A file nothing can be judged on, among others that can: passed over, and said.
+            Err(err @ InputError::Unrecognised { .. }) => {
+                unrecognised += 1;
+                skipped.push(Skipped {
+                    path: source.name.display().to_string(),
+                    reason: err.reason(),
+                });
+            }
+            Err(err) => errors.push(file_error(&err)),
         }
+    }
+    if files.is_empty() && errors.is_empty() {
+        errors.push(FileError {
+            path: String::new(),
+            message: format!(
+                "no use case could be judged on any of the {unrecognised} files: no field map fits them; check that they are HubSpot or Salesforce exports read with the right delimiter, or choose a map with --field-map"
+            ),
+        });
     }
     let (use_cases, fix_first) = audit::summary::combine(&files, &dictionary);
     Ok(Report {
@@ -212,6 +242,19 @@ fn audit_source(
     let fields = audit::field_reports(&plan, &counters);
     let kind = choice.as_ref().map(|c| c.map.kind);
     let (use_cases, fix_first) = audit::judge(&fields, summary.rows, kind, dictionary);
+    if choice.is_none()
+        && use_cases
+            .iter()
+            .all(|u| u.verdict == Verdict::NotApplicable)
+    {
+        // A wrong file or a wrong delimiter must never pass as "nothing to report".
+        return Err(InputError::Unrecognised {
+            path: source.name.clone(),
+            columns: header.len(),
+            delimiter: info.delimiter.clone(),
+            use_cases: use_cases.len(),
+        });
+    }
     let input = InputReport {
         path: source.name.display().to_string(),
         format: info.format,
@@ -235,6 +278,8 @@ fn audit_source(
         ragged_rows: summary.ragged_rows,
         ragged_examples: summary.ragged_examples,
         removed: summary.removed,
+        suspected_summary_rows: summary.suspected_totals,
+        stray_trailing_byte: summary.stray_byte.map(|b| format!("0x{b:02X}")),
         renamed_headers: header.renamed.clone(),
         repaired_cells: summary.repaired_cells,
     };
@@ -249,31 +294,9 @@ fn audit_source(
 /// Record ids looked at to tell which Salesforce object an export holds.
 const SAMPLE_IDS: usize = 20;
 
-/// Writes to a temporary file beside `target` and renames it, so a failed run leaves no half report.
-fn write_atomically(
-    target: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
-    let dir = target
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = target.file_name().context("--output needs a file name")?;
-    let tmp = dir.join(format!(
-        ".{}.crm-ready-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
-        write(&mut file)?;
-        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if let Err(err) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(err)
-            .with_context(|| format!("cannot write the report to {}", target.display()));
+fn file_error(err: &InputError) -> FileError {
+    FileError {
+        path: err.path().display().to_string(),
+        message: err.to_string(),
     }
-    Ok(())
 }

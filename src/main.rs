@@ -67,8 +67,16 @@ fn print_maps() -> ExitCode {
     print_text(&text)
 }
 
+/// Exit code after SIGINT or SIGTERM, as shells report an interrupted command.
+const EXIT_INTERRUPTED: i32 = 130;
+
 fn audit(args: &cli::AuditArgs) -> ExitCode {
     let settings = args.settings();
+    // An interrupted run leaves no half-written temporary report behind.
+    let _ = ctrlc::set_handler(|| {
+        crm_ready::output::remove_temp_files();
+        std::process::exit(EXIT_INTERRUPTED);
+    });
     let bar = (!args.quiet && io::stderr().is_terminal()).then(|| {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(

@@ -86,6 +86,11 @@ pub struct InputReport {
     pub ragged_rows: u64,
     pub ragged_examples: Vec<RaggedRow>,
     pub removed: Vec<RemovedLines>,
+    /// Lines (rows) at the end kept as records although they look like a totals row: numbers
+    /// only, fewer cells than the records above, and nothing to prove they are totals.
+    pub suspected_summary_rows: Vec<u64>,
+    /// An odd byte after the last character of a UTF-16 file (`0x41`), left out of the data.
+    pub stray_trailing_byte: Option<String>,
     pub renamed_headers: Vec<Renamed>,
     pub repaired_cells: u64,
 }

@@ -19,8 +19,36 @@ pub struct Location {
     /// 1-based line and column (in characters) of the offending text.
     pub line: usize,
     pub column: usize,
-    /// The offending source line, shown under the message with a caret.
+    /// The offending source line, shown under the message with a caret; cut to
+    /// [`MAX_SHOWN_LINE`] characters around the column (a data file given by mistake would
+    /// otherwise print a whole record).
     pub source_line: String,
+    /// 1-based character position of the caret in `source_line`.
+    pub caret: usize,
+}
+
+/// The longest source line an error shows.
+pub const MAX_SHOWN_LINE: usize = 200;
+
+/// `line` cut to `MAX_SHOWN_LINE` characters around `column`, and the caret's place in it.
+fn clip(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_SHOWN_LINE {
+        return (line.to_owned(), column);
+    }
+    let start = column
+        .saturating_sub(MAX_SHOWN_LINE / 2)
+        .min(chars.len() - MAX_SHOWN_LINE);
+    let end = start + MAX_SHOWN_LINE;
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, column - start + usize::from(start > 0))
 }
 
 impl ConfigError {
@@ -33,11 +61,12 @@ impl ConfigError {
     ) -> Self {
         let location = span.map(|span| {
             let (line, column) = line_column(text, span.start);
-            let source_line = text.lines().nth(line - 1).unwrap_or_default().to_owned();
+            let (source_line, caret) = clip(text.lines().nth(line - 1).unwrap_or_default(), column);
             Box::new(Location {
                 line,
                 column,
                 source_line,
+                caret,
             })
         });
         ConfigError {
@@ -81,18 +110,19 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", crate::shown::path(&self.file))?;
         if let Some(Location {
             line,
             column,
             source_line,
+            caret,
         }) = self.location.as_deref()
         {
             write!(f, ":{line}:{column}: {}", self.message)?;
             let gutter = line.to_string().len();
             write!(
                 f,
-                "\n{:gutter$} |\n{line} | {source_line}\n{:gutter$} | {:>column$}",
+                "\n{:gutter$} |\n{line} | {source_line}\n{:gutter$} | {:>caret$}",
                 "", "", "^"
             )?;
         } else {
@@ -132,5 +162,17 @@ mod tests {
         assert!(shown.starts_with("d.toml:2:1: bad"), "{shown}");
         assert!(shown.contains("2 | min_fil = 2\n  | ^"), "{shown}");
         assert!(shown.ends_with("= hint: try min_fill"), "{shown}");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let err = ConfigError::at(Path::new("d.toml"), &line, Some(500..501), "bad");
+        let location = err.location.as_deref().unwrap();
+        assert_eq!(location.column, 501);
+        assert_eq!(location.source_line.chars().count(), MAX_SHOWN_LINE + 2);
+        let at_caret = location.source_line.chars().nth(location.caret - 1);
+        assert_eq!(at_caret, Some('X'));
+        assert!(!err.to_string().contains(&"a".repeat(101)));
     }
 }

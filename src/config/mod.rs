@@ -52,7 +52,7 @@ const BUILTIN_DICTIONARY: &str = include_str!("../../field-maps/dictionary.toml"
 /// Errors while loading configuration: unreadable files or invalid contents.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {source}", crate::shown::path(path))]
     Read {
         path: PathBuf,
         #[source]

@@ -11,9 +11,39 @@ use super::settings::{
 
 const DEFAULT_AT_RISK_MARGIN: f64 = 0.05;
 
+/// A number as people write it: `0.6`, not `1e308` spelled out in 309 digits.
+pub fn readable(x: f64) -> String {
+    if x.is_finite() && (x == 0.0 || (1e-4..1e6).contains(&x.abs())) {
+        let text = format!("{:.6}", x + 0.0);
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    } else {
+        format!("{x:e}")
+    }
+}
+
+/// A syntax error on a line that is not TOML at all: no `key = value`, no `[table]`.
+fn looks_like_data_file(text: &str, err: &toml::de::Error) -> bool {
+    let Some(span) = err.span() else {
+        return false;
+    };
+    let line = text[..span.start.min(text.len())]
+        .rsplit('\n')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+        + text[span.start.min(text.len())..]
+            .split('\n')
+            .next()
+            .unwrap_or_default();
+    let line = line.trim();
+    !line.is_empty() && !line.starts_with(['[', '#']) && !line.contains('=')
+}
+
 fn toml_error(file: &Path, text: &str, err: toml::de::Error, hint: &str) -> ConfigError {
     let message = err.message().trim().to_owned();
-    let hint = if message.contains("duplicate key") {
+    let hint = if looks_like_data_file(text, &err) {
+        "the file does not look like TOML (a data file given by mistake?); `crm-ready dictionary` and `crm-ready maps NAME` print examples to start from".to_owned()
+    } else if message.contains("duplicate key") {
         "each key, and each use case id, may appear only once in the file".to_owned()
     } else if message.contains("unknown field") {
         format!("remove or rename the key; {hint}")
@@ -136,11 +166,11 @@ pub fn parse_dictionary(
                 file,
                 text,
                 Some(m.span()),
-                format!("at_risk_margin {} is outside 0..1", m.get_ref()),
+                format!("at_risk_margin {} is outside 0..1", readable(*m.get_ref())),
             )
             .with_hint("a margin is a fraction of records, e.g. 0.05 for five points"));
         }
-        Some(m) => *m.get_ref(),
+        Some(m) => *m.get_ref() + 0.0,
         None => DEFAULT_AT_RISK_MARGIN,
     };
 
@@ -219,13 +249,14 @@ pub fn parse_dictionary(
                         .with_hint("add `field = \"industry\"` (canonical) or `column = \"Persona__c\"` (as in the export)"));
                 }
             };
-            let min_fill = *req.min_fill.get_ref();
+            // `-0.0` is zero: adding 0.0 drops the sign, so it never prints as "-0%".
+            let min_fill = *req.min_fill.get_ref() + 0.0;
             if !(0.0..=1.0).contains(&min_fill) {
                 return Err(ConfigError::at(
                     file,
                     text,
                     Some(req.min_fill.span()),
-                    format!("min_fill {min_fill} is outside 0..1"),
+                    format!("min_fill {} is outside 0..1", readable(min_fill)),
                 )
                 .with_hint("min_fill is a fraction of records: 0.6 means 60%"));
             }

@@ -4,7 +4,8 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, sync_channel};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use serde::Serialize;
 
@@ -20,13 +21,24 @@ pub enum SourceKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Location {
     /// Bytes already in memory (tests, fuzzing, embedding).
-    Memory(std::sync::Arc<[u8]>),
+    Memory(Arc<[u8]>),
+    /// Standard input (`-`), read once like `cat` would.
+    Stdin,
     File(PathBuf),
     Gzip(PathBuf),
     ZipEntry {
-        archive: PathBuf,
+        archive: Archive,
         index: usize,
+        /// A `.csv.gz` inside the archive.
+        gzip: bool,
     },
+}
+
+/// A ZIP archive on disk, or one read from inside another (one level of nesting).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Archive {
+    File(PathBuf),
+    Nested(Arc<[u8]>),
 }
 
 /// One export file to audit.
@@ -45,6 +57,15 @@ pub struct Source {
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+}
+
+/// What the paths given hold: the exports to audit, what was passed over, and what could not
+/// be read at all (the rest is still audited).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub sources: Vec<Source>,
+    pub skipped: Vec<Skipped>,
+    pub errors: Vec<InputError>,
 }
 
 fn lower_name(path: &Path) -> String {
@@ -81,54 +102,98 @@ fn classify(name: &str) -> Classified {
     }
 }
 
+/// The name standard input goes by in reports.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// The sources behind the paths given on the command line, in a stable order, and what was
-/// passed over. A path named explicitly is read as CSV whatever its extension; inside folders
-/// and archives only known extensions are taken.
-pub fn discover(paths: &[PathBuf]) -> Result<(Vec<Source>, Vec<Skipped>), InputError> {
-    let mut sources = Vec::new();
-    let mut skipped = Vec::new();
+/// passed over. A path named explicitly is read as CSV whatever its extension (a FIFO too, like
+/// `cat`; `-` is standard input); inside folders only regular files with known extensions are
+/// taken. A path or archive that cannot be read is an error of its own: the others are still
+/// audited.
+pub fn discover(paths: &[PathBuf], max_bytes: u64) -> Discovered {
+    let mut found = Discovered::default();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| InputError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        if meta.is_dir() {
-            let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|source| InputError::Io {
+        if path.as_os_str() == "-" {
+            found.sources.push(Source {
+                name: PathBuf::from(STDIN_NAME),
+                kind: SourceKind::Csv,
+                location: Location::Stdin,
+                size: None,
+            });
+            continue;
+        }
+        let meta = match std::fs::metadata(path) {
+            Ok(meta) => meta,
+            Err(source) => {
+                found.errors.push(InputError::Io {
                     path: path.clone(),
                     source,
-                })?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .collect();
-            entries.sort();
-            let before = sources.len();
-            for entry in entries {
-                if entry.is_dir() {
-                    skipped.push(Skipped {
-                        path: entry.display().to_string(),
-                        reason: "a folder (folders are not searched recursively)".into(),
-                    });
-                    continue;
-                }
-                add_file(&entry, false, &mut sources, &mut skipped)?;
+                });
+                continue;
             }
-            if sources.len() == before {
-                return Err(InputError::NoExports { path: path.clone() });
+        };
+        if meta.is_dir() {
+            if let Err(err) = add_folder(path, max_bytes, &mut found) {
+                found.errors.push(err);
             }
-        } else {
-            add_file(path, true, &mut sources, &mut skipped)?;
+        } else if let Err(err) = add_file(path, true, max_bytes, &mut found) {
+            found.errors.push(err);
         }
     }
-    Ok((sources, skipped))
+    found
+}
+
+fn add_folder(path: &Path, max_bytes: u64, found: &mut Discovered) -> Result<(), InputError> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|source| InputError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    let before = (found.sources.len(), found.errors.len());
+    for entry in entries {
+        let skip = |found: &mut Discovered, reason: &str| {
+            found.skipped.push(Skipped {
+                path: entry.display().to_string(),
+                reason: reason.to_owned(),
+            })
+        };
+        // Follows links: a link to an export is an export.
+        match std::fs::metadata(&entry) {
+            Ok(meta) if meta.is_dir() => {
+                skip(found, "a folder (folders are not searched recursively)")
+            }
+            // A FIFO, socket or device would block or never end.
+            Ok(meta) if !meta.is_file() => skip(
+                found,
+                "not a regular file (a FIFO, socket or device); name it on the command line to read it",
+            ),
+            Ok(_) => {
+                if let Err(err) = add_file(&entry, false, max_bytes, found) {
+                    found.errors.push(err);
+                }
+            }
+            Err(err) => skip(found, &format!("cannot read: {err}")),
+        }
+    }
+    if (found.sources.len(), found.errors.len()) == before {
+        return Err(InputError::NoExports {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
 }
 
 fn add_file(
     path: &Path,
     named: bool,
-    sources: &mut Vec<Source>,
-    skipped: &mut Vec<Skipped>,
+    max_bytes: u64,
+    found: &mut Discovered,
 ) -> Result<(), InputError> {
-    let size = std::fs::metadata(path).ok().map(|m| m.len());
+    let meta = std::fs::metadata(path).ok();
+    let size = meta.as_ref().filter(|m| m.is_file()).map(|m| m.len());
     let source = |kind, location| Source {
         name: path.to_path_buf(),
         kind,
@@ -136,22 +201,36 @@ fn add_file(
         size,
     };
     match classify(&lower_name(path)) {
-        Classified::Csv => {
-            sources.push(source(SourceKind::Csv, Location::File(path.to_path_buf())))
-        }
-        Classified::GzipCsv => sources.push(Source {
+        Classified::Csv => found
+            .sources
+            .push(source(SourceKind::Csv, Location::File(path.to_path_buf()))),
+        Classified::GzipCsv => found.sources.push(Source {
             size: None,
             ..source(SourceKind::Csv, Location::Gzip(path.to_path_buf()))
         }),
-        Classified::Spreadsheet => sources.push(source(
+        Classified::Spreadsheet => found.sources.push(source(
             SourceKind::Spreadsheet,
             Location::File(path.to_path_buf()),
         )),
-        Classified::Zip => add_zip(path, sources, skipped)?,
-        Classified::Other if named => {
-            sources.push(source(SourceKind::Csv, Location::File(path.to_path_buf())))
+        Classified::Zip => {
+            let file = File::open(path).map_err(|source| InputError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let archive = zip::ZipArchive::new(file).map_err(|e| zip_error(path, e))?;
+            add_zip_entries(
+                path,
+                archive,
+                Archive::File(path.to_path_buf()),
+                true,
+                max_bytes,
+                found,
+            )?;
         }
-        Classified::Other => skipped.push(Skipped {
+        Classified::Other if named => found
+            .sources
+            .push(source(SourceKind::Csv, Location::File(path.to_path_buf()))),
+        Classified::Other => found.skipped.push(Skipped {
             path: path.display().to_string(),
             reason: "not an export (unknown extension)".into(),
         }),
@@ -166,21 +245,21 @@ fn zip_error(path: &Path, err: zip::result::ZipError) -> InputError {
     }
 }
 
-fn add_zip(
-    path: &Path,
-    sources: &mut Vec<Source>,
-    skipped: &mut Vec<Skipped>,
+/// Adds the exports inside an archive shown as `shown`. A ZIP inside it is opened too when
+/// `nest` (one level: its bytes are held in memory, within `max_bytes`).
+fn add_zip_entries<R: Read + io::Seek>(
+    shown: &Path,
+    mut archive: zip::ZipArchive<R>,
+    location: Archive,
+    nest: bool,
+    max_bytes: u64,
+    found: &mut Discovered,
 ) -> Result<(), InputError> {
-    let file = File::open(path).map_err(|source| InputError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| zip_error(path, e))?;
     let mut entries = Vec::new();
     for index in 0..archive.len() {
         let entry = archive
             .by_index_raw(index)
-            .map_err(|e| zip_error(path, e))?;
+            .map_err(|e| zip_error(shown, e))?;
         if entry.is_dir() {
             continue;
         }
@@ -191,36 +270,83 @@ fn add_zip(
         ));
     }
     entries.sort();
-    let before = sources.len();
+    let before = (found.sources.len(), found.errors.len());
     for (name, index, size) in entries {
-        let shown = PathBuf::from(format!("{}!{name}", path.display()));
-        let kind = match classify(&name.to_lowercase()) {
-            Classified::Csv => SourceKind::Csv,
-            Classified::Spreadsheet => SourceKind::Spreadsheet,
-            _ => {
-                skipped.push(Skipped {
-                    path: shown.display().to_string(),
-                    reason: "not an export (unknown extension inside the archive)".into(),
-                });
-                continue;
-            }
-        };
-        sources.push(Source {
-            name: shown,
+        let entry_name = PathBuf::from(format!("{}!{name}", shown.display()));
+        let source = |kind, gzip| Source {
+            name: entry_name.clone(),
             kind,
             location: Location::ZipEntry {
-                archive: path.to_path_buf(),
+                archive: location.clone(),
                 index,
+                gzip,
             },
-            size: Some(size),
-        });
+            size: (!gzip).then_some(size),
+        };
+        match classify(&name.to_lowercase()) {
+            Classified::Csv => found.sources.push(source(SourceKind::Csv, false)),
+            Classified::GzipCsv => found.sources.push(source(SourceKind::Csv, true)),
+            Classified::Spreadsheet => found.sources.push(source(SourceKind::Spreadsheet, false)),
+            Classified::Zip if nest => {
+                let nested = read_nested_zip(&entry_name, &mut archive, index, size, max_bytes)
+                    .and_then(|bytes| {
+                        let inner = zip::ZipArchive::new(io::Cursor::new(bytes.clone()))
+                            .map_err(|e| zip_error(&entry_name, e))?;
+                        add_zip_entries(
+                            &entry_name,
+                            inner,
+                            Archive::Nested(bytes),
+                            false,
+                            max_bytes,
+                            found,
+                        )
+                    });
+                if let Err(err) = nested {
+                    found.errors.push(err);
+                }
+            }
+            Classified::Zip => found.skipped.push(Skipped {
+                path: entry_name.display().to_string(),
+                reason: "a ZIP archive two levels deep (only one level of nesting is read)".into(),
+            }),
+            Classified::Other => found.skipped.push(Skipped {
+                path: entry_name.display().to_string(),
+                reason: "not an export (unknown extension inside the archive)".into(),
+            }),
+        }
     }
-    if sources.len() == before {
+    if (found.sources.len(), found.errors.len()) == before {
         return Err(InputError::NoExports {
-            path: path.to_path_buf(),
+            path: shown.to_path_buf(),
         });
     }
     Ok(())
+}
+
+/// The bytes of a ZIP stored inside another, refused past the decompression limit.
+fn read_nested_zip<R: Read + io::Seek>(
+    shown: &Path,
+    archive: &mut zip::ZipArchive<R>,
+    index: usize,
+    size: u64,
+    max_bytes: u64,
+) -> Result<Arc<[u8]>, InputError> {
+    if size > max_bytes {
+        return Err(InputError::TooLarge {
+            path: shown.to_path_buf(),
+            limit: max_bytes,
+        });
+    }
+    let entry = archive.by_index(index).map_err(|e| zip_error(shown, e))?;
+    let mut bytes = Vec::new();
+    Limited {
+        inner: entry,
+        left: max_bytes,
+        limit: max_bytes,
+    }
+    .read_to_end(&mut bytes)
+    .map_err(|e| InputError::io(shown.to_path_buf(), e))?;
+    Ok(bytes.into())
 }
 
 impl Source {
@@ -235,6 +361,19 @@ impl Source {
             kind,
             location: Location::File(path.to_path_buf()),
             size: std::fs::metadata(path).ok().map(|m| m.len()),
+        }
+    }
+
+    /// The file on disk this source is read from (the archive, for an entry), if any.
+    pub fn disk_path(&self) -> Option<&Path> {
+        match &self.location {
+            Location::File(path)
+            | Location::Gzip(path)
+            | Location::ZipEntry {
+                archive: Archive::File(path),
+                ..
+            } => Some(path),
+            _ => None,
         }
     }
 
@@ -256,19 +395,32 @@ impl Source {
         }
     }
 
-    /// The decompressed bytes of the source, refusing more than `max_bytes` (ZIP bombs).
+    /// The decompressed bytes of the source. What is inflated (gzip, ZIP entries) is refused
+    /// past `max_bytes` (decompression bombs); a plain file is read as it is, whatever its size.
     pub fn open(&self, max_bytes: u64) -> Result<Box<dyn Read + Send>, InputError> {
         let io_err = |source| InputError::Io {
             path: self.name.clone(),
             source,
         };
-        let inner: Box<dyn Read + Send> = match &self.location {
+        let limited = |inner: Box<dyn Read + Send>| -> Box<dyn Read + Send> {
+            Box::new(Limited {
+                inner,
+                left: max_bytes,
+                limit: max_bytes,
+            })
+        };
+        Ok(match &self.location {
             Location::Memory(bytes) => Box::new(io::Cursor::new(bytes.clone())),
+            Location::Stdin => Box::new(io::stdin()),
             Location::File(path) => Box::new(File::open(path).map_err(io_err)?),
-            Location::Gzip(path) => Box::new(flate2::read::MultiGzDecoder::new(
+            Location::Gzip(path) => limited(Box::new(flate2::read::MultiGzDecoder::new(
                 io::BufReader::new(File::open(path).map_err(io_err)?),
-            )),
-            Location::ZipEntry { archive, index } => {
+            ))),
+            Location::ZipEntry {
+                archive,
+                index,
+                gzip,
+            } => {
                 if let Some(size) = self.size
                     && size > max_bytes
                 {
@@ -277,14 +429,16 @@ impl Source {
                         limit: max_bytes,
                     });
                 }
-                Box::new(zip_entry_reader(archive.clone(), *index)?)
+                let entry = zip_entry_reader(archive.clone(), *index, self.name.clone())?;
+                if *gzip {
+                    limited(Box::new(flate2::read::MultiGzDecoder::new(
+                        io::BufReader::new(limited(Box::new(entry))),
+                    )))
+                } else {
+                    limited(Box::new(entry))
+                }
             }
-        };
-        Ok(Box::new(Limited {
-            inner,
-            left: max_bytes,
-            limit: max_bytes,
-        }))
+        })
     }
 }
 
@@ -321,46 +475,27 @@ impl<R: Read> Read for Limited<R> {
 
 /// Reads one ZIP entry on a thread of its own and hands the bytes over a bounded channel, so
 /// the entry can be read like any other stream without borrowing the archive.
-fn zip_entry_reader(archive: PathBuf, index: usize) -> Result<ChannelReader, InputError> {
+fn zip_entry_reader(
+    archive: Archive,
+    index: usize,
+    shown: PathBuf,
+) -> Result<ChannelReader, InputError> {
     let (tx, rx) = sync_channel::<io::Result<Vec<u8>>>(4);
     let (ready_tx, ready_rx) = sync_channel::<Result<(), InputError>>(1);
-    std::thread::spawn(move || {
-        let opened = File::open(&archive)
-            .map_err(|source| InputError::Io {
-                path: archive.clone(),
-                source,
-            })
-            .and_then(|f| zip::ZipArchive::new(f).map_err(|e| zip_error(&archive, e)));
-        let mut zip = match opened {
-            Ok(zip) => zip,
-            Err(err) => {
-                let _ = ready_tx.send(Err(err));
-                return;
-            }
-        };
-        let mut entry = match zip.by_index(index) {
-            Ok(entry) => entry,
-            Err(err) => {
-                let _ = ready_tx.send(Err(zip_error(&archive, err)));
-                return;
-            }
-        };
-        let _ = ready_tx.send(Ok(()));
-        loop {
-            let mut chunk = vec![0u8; 256 << 10];
-            match entry.read(&mut chunk) {
-                Ok(0) => return,
-                Ok(n) => {
-                    chunk.truncate(n);
-                    if tx.send(Ok(chunk)).is_err() {
-                        return;
-                    }
-                }
-                Err(err) => {
-                    let _ = tx.send(Err(err));
-                    return;
-                }
-            }
+    std::thread::spawn(move || match archive {
+        Archive::File(path) => {
+            let opened = File::open(&path)
+                .map_err(|source| InputError::Io {
+                    path: path.clone(),
+                    source,
+                })
+                .and_then(|f| zip::ZipArchive::new(f).map_err(|e| zip_error(&path, e)));
+            pump(opened, index, &shown, &tx, &ready_tx)
+        }
+        Archive::Nested(bytes) => {
+            let opened =
+                zip::ZipArchive::new(io::Cursor::new(bytes)).map_err(|e| zip_error(&shown, e));
+            pump(opened, index, &shown, &tx, &ready_tx)
         }
     });
     match ready_rx.recv() {
@@ -374,6 +509,47 @@ fn zip_entry_reader(archive: PathBuf, index: usize) -> Result<ChannelReader, Inp
             path: PathBuf::from("zip"),
             why: "the reader thread stopped".into(),
         }),
+    }
+}
+
+/// The reader thread's work: open entry `index`, say whether that worked, then send its bytes.
+fn pump<R: Read + io::Seek>(
+    opened: Result<zip::ZipArchive<R>, InputError>,
+    index: usize,
+    shown: &Path,
+    tx: &SyncSender<io::Result<Vec<u8>>>,
+    ready: &SyncSender<Result<(), InputError>>,
+) {
+    let mut zip = match opened {
+        Ok(zip) => zip,
+        Err(err) => {
+            let _ = ready.send(Err(err));
+            return;
+        }
+    };
+    let mut entry = match zip.by_index(index) {
+        Ok(entry) => entry,
+        Err(err) => {
+            let _ = ready.send(Err(zip_error(shown, err)));
+            return;
+        }
+    };
+    let _ = ready.send(Ok(()));
+    loop {
+        let mut chunk = vec![0u8; 256 << 10];
+        match entry.read(&mut chunk) {
+            Ok(0) => return,
+            Ok(n) => {
+                chunk.truncate(n);
+                if tx.send(Ok(chunk)).is_err() {
+                    return;
+                }
+            }
+            Err(err) => {
+                let _ = tx.send(Err(err));
+                return;
+            }
+        }
     }
 }
 

@@ -6,9 +6,9 @@
 use std::io::{self, Read};
 use std::ops::AddAssign;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
+use std::sync::{Arc, OnceLock};
 
 use std::borrow::Cow;
 
@@ -45,6 +45,8 @@ pub struct CsvInput {
     raw_bytes_read: Arc<AtomicU64>,
     total_bytes: Option<u64>,
     options: ReadOptions,
+    /// An odd byte at the end of a UTF-16 file, set aside by the decoder.
+    stray_byte: Arc<OnceLock<u8>>,
 }
 
 /// How records end, as seen in the first bytes.
@@ -59,15 +61,33 @@ pub enum LineEnding {
 }
 
 impl LineEnding {
+    /// Judged from the line breaks outside quoted values: a multi-line note holds whatever
+    /// breaks its author typed, which says nothing of how records end.
     fn of(sample: &[u8]) -> LineEnding {
-        let lf = sample.iter().filter(|&&b| b == b'\n').count();
-        let crlf = sample.windows(2).filter(|w| w == b"\r\n").count();
-        let cr = sample.iter().filter(|&&b| b == b'\r').count() - crlf;
-        if lf == 0 && cr == 0 {
+        let (mut lf, mut crlf, mut cr) = (0usize, 0usize, 0usize);
+        let mut quoted = false;
+        let mut i = 0;
+        while i < sample.len() {
+            match sample[i] {
+                b'"' => quoted = !quoted,
+                b'\r' if !quoted => {
+                    if sample.get(i + 1) == Some(&b'\n') {
+                        crlf += 1;
+                        i += 1;
+                    } else {
+                        cr += 1;
+                    }
+                }
+                b'\n' if !quoted => lf += 1,
+                _ => {}
+            }
+            i += 1;
+        }
+        if lf == 0 && cr == 0 && crlf == 0 {
             LineEnding::None
-        } else if cr > lf {
+        } else if cr > lf + crlf {
             LineEnding::Cr
-        } else if crlf * 2 > lf {
+        } else if crlf > lf {
             LineEnding::CrLf
         } else {
             LineEnding::Lf
@@ -146,7 +166,12 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         path: path.to_path_buf(),
         why: e.0,
     })?;
-    let mut stream = decode::utf8_stream(Box::new(io::Cursor::new(sample).chain(raw)), encoding);
+    let stray_byte = Arc::new(OnceLock::new());
+    let mut stream = decode::utf8_stream(
+        Box::new(io::Cursor::new(sample).chain(raw)),
+        encoding,
+        stray_byte.clone(),
+    );
 
     let mut buf = Vec::with_capacity(options.block_size.max(SAMPLE_BYTES));
     let mut target = options.block_size.max(SAMPLE_BYTES);
@@ -204,11 +229,30 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         .position(|b| !matches!(b, b'\r' | b'\n'))
         .unwrap_or(0);
     let header_line = 1 + count_newlines(&buf[..header_start]);
+    if options.no_header {
+        // The first record is data: it stays in the buffer and only gives the width.
+        return Ok(CsvInput {
+            path: path.to_path_buf(),
+            stream,
+            buf,
+            eof,
+            next_line: 1,
+            header: Header::numbered(record.len()),
+            header_line: 0,
+            encoding,
+            delimiter,
+            line_ending,
+            raw_bytes_read,
+            total_bytes,
+            options: options.clone(),
+            stray_byte,
+        });
+    }
     let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
-    let cells: Vec<&str> = names.iter().map(String::as_str).collect();
-    if let Some(why) = Header::looks_like_data(&cells) {
+    if let Some(why) = Header::looks_like_data(&names) {
         return Err(InputError::NoHeader {
             path: path.to_path_buf(),
+            line: header_line,
             why,
         });
     }
@@ -234,6 +278,7 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         raw_bytes_read,
         total_bytes,
         options: options.clone(),
+        stray_byte,
     })
 }
 
@@ -284,8 +329,11 @@ impl AddAssign for BlockStats {
 }
 
 /// What the reader thread found at the end of the file.
+#[derive(Default)]
 struct ReaderEnd {
     trailer: Vec<(u64, RemovedReason)>,
+    /// Lines of kept records that look like totals rows.
+    suspected_totals: Vec<u64>,
 }
 
 impl CsvInput {
@@ -344,6 +392,7 @@ impl CsvInput {
         let header_line = self.header_line;
         let names = column_names(&self.header);
         let delimiter = self.delimiter;
+        let stray_byte = self.stray_byte.clone();
         let in_flight = rayon::current_num_threads() * 2;
         let (tx, rx) = sync_channel::<Block>(in_flight);
 
@@ -377,7 +426,9 @@ impl CsvInput {
                 });
             }
         };
-        Ok((acc, summarize(stats, end, header_line)))
+        let mut summary = summarize(stats, end, header_line);
+        summary.stray_byte = stray_byte.get().copied();
+        Ok((acc, summary))
     }
 
     /// The reader thread: cuts blocks and sends them, holding the last one back so the
@@ -415,9 +466,7 @@ impl CsvInput {
                         && tx.send(previous).is_err()
                     {
                         // The workers stopped; their error is reported by the caller.
-                        return Ok(ReaderEnd {
-                            trailer: Vec::new(),
-                        });
+                        return Ok(ReaderEnd::default());
                     }
                     target = block_size.max(self.buf.len() + block_size / 2);
                 }
@@ -443,16 +492,22 @@ impl CsvInput {
             None => (Vec::new(), self.next_line),
         };
         bytes.append(&mut self.buf);
-        let (keep, removed) = find_trailer(&bytes, self.delimiter, self.header.len());
-        bytes.truncate(keep);
-        let trailer = removed
+        let tail = find_trailer(&bytes, self.delimiter, self.header.len());
+        bytes.truncate(tail.keep);
+        let line = |index: usize| first_line + index as u64;
+        let trailer = tail
+            .removed
             .into_iter()
-            .map(|(index, reason)| (first_line + index as u64, reason))
+            .map(|(index, reason)| (line(index), reason))
             .collect();
+        let suspected_totals = tail.suspected.into_iter().map(line).collect();
         if !bytes.is_empty() {
             let _ = tx.send(Block::new(bytes, first_line));
         }
-        Ok(ReaderEnd { trailer })
+        Ok(ReaderEnd {
+            trailer,
+            suspected_totals,
+        })
     }
 }
 
@@ -507,7 +562,13 @@ fn parse_block(
             let ends_previous =
                 u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines > 0);
             let blank_lines = newlines - ends_previous;
-            if blank_lines > 0 {
+            if blank_lines > 0 && width == 1 {
+                // In a one-column file an empty line is an empty value, not a blank line.
+                for _ in 0..blank_lines {
+                    stats.rows += 1;
+                    batch.push_row([Some(Cow::Borrowed(""))]);
+                }
+            } else if blank_lines > 0 {
                 let here = line_at(start);
                 for blank_line in here - blank_lines..here {
                     stats.blank_lines += 1;
@@ -573,5 +634,7 @@ fn summarize(stats: BlockStats, end: ReaderEnd, header_line: u64) -> ScanSummary
         ragged_examples: stats.ragged_examples,
         removed,
         repaired_cells: stats.repaired_cells,
+        suspected_totals: end.suspected_totals,
+        stray_byte: None,
     }
 }

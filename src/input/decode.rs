@@ -2,6 +2,8 @@
 
 use std::io::Read;
 
+use std::sync::{Arc, OnceLock};
+
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, WINDOWS_1252};
 use encoding_rs_io::DecodeReaderBytesBuilder;
 
@@ -136,8 +138,23 @@ fn binary_reason(sample: &[u8]) -> String {
         )
 }
 
-/// The UTF-8 byte stream of `raw`, whose first bytes were detected as `detected`.
-pub fn utf8_stream(raw: Box<dyn Read + Send>, detected: Detected) -> Box<dyn Read + Send> {
+/// The UTF-8 byte stream of `raw`, whose first bytes were detected as `detected`. A UTF-16
+/// stream that ends with an odd byte has it set aside in `stray` instead of decoded into a
+/// replacement character (which would read as one more, ragged, record).
+pub fn utf8_stream(
+    raw: Box<dyn Read + Send>,
+    detected: Detected,
+    stray: Arc<OnceLock<u8>>,
+) -> Box<dyn Read + Send> {
+    let raw: Box<dyn Read + Send> = match detected {
+        Detected::Utf16Le { .. } | Detected::Utf16Be { .. } => Box::new(EvenBytes {
+            inner: raw,
+            carry: None,
+            passed: 0,
+            stray,
+        }),
+        _ => raw,
+    };
     match detected.transcoder() {
         None => {
             if detected == (Detected::Utf8 { bom: true }) {
@@ -155,6 +172,60 @@ pub fn utf8_stream(raw: Box<dyn Read + Send>, detected: Detected) -> Box<dyn Rea
                 .bom_override(true)
                 .build(raw),
         ),
+    }
+}
+
+/// Passes on an even number of bytes; an odd last byte goes to `stray`. It holds one byte back
+/// at all times, since only the end of the stream tells whether that byte ends a pair.
+struct EvenBytes<R> {
+    inner: R,
+    carry: Option<u8>,
+    passed: u64,
+    stray: Arc<OnceLock<u8>>,
+}
+
+impl<R: Read> Read for EvenBytes<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        loop {
+            let mut n = 0;
+            if let Some(byte) = self.carry.take() {
+                buf[0] = byte;
+                n = 1;
+            }
+            let got = if n < buf.len() {
+                self.inner.read(&mut buf[n..])?
+            } else {
+                // One byte wanted and one held: pass it on only if another follows.
+                let mut next = [0u8; 1];
+                let got = self.inner.read(&mut next)?;
+                if got == 1 {
+                    self.carry = Some(next[0]);
+                    self.passed += 1;
+                    return Ok(1);
+                }
+                0
+            };
+            if got == 0 {
+                if n == 1 {
+                    if self.passed % 2 == 1 {
+                        self.passed += 1;
+                        return Ok(1);
+                    }
+                    let _ = self.stray.set(buf[0]);
+                }
+                return Ok(0);
+            }
+            n += got;
+            self.carry = Some(buf[n - 1]);
+            n -= 1;
+            if n > 0 {
+                self.passed += n as u64;
+                return Ok(n);
+            }
+        }
     }
 }
 
@@ -196,9 +267,13 @@ mod tests {
     fn decode_all(bytes: &[u8]) -> String {
         let detected = detect(bytes).unwrap();
         let mut out = String::new();
-        utf8_stream(Box::new(std::io::Cursor::new(bytes.to_vec())), detected)
-            .read_to_string(&mut out)
-            .unwrap();
+        utf8_stream(
+            Box::new(std::io::Cursor::new(bytes.to_vec())),
+            detected,
+            Arc::default(),
+        )
+        .read_to_string(&mut out)
+        .unwrap();
         out
     }
 
@@ -229,6 +304,26 @@ mod tests {
             .flat_map(u16::to_le_bytes)
             .collect();
         assert_eq!(detect(&le).unwrap(), Detected::Utf16Le { bom: false });
+    }
+
+    #[test]
+    fn an_odd_last_byte_of_utf16_is_set_aside() {
+        let mut le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a,b\n1,2\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        le.push(0x41);
+        let stray = Arc::new(OnceLock::new());
+        let mut out = String::new();
+        utf8_stream(
+            Box::new(std::io::Cursor::new(le)),
+            Detected::Utf16Le { bom: true },
+            stray.clone(),
+        )
+        .read_to_string(&mut out)
+        .unwrap();
+        assert_eq!(out, "a,b\n1,2\n");
+        assert_eq!(stray.get(), Some(&0x41));
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Header hygiene: trimmed names, stray BOMs removed, blank and duplicated names made unique, visibly.
 
+use std::collections::{HashMap, HashSet};
+
 use serde::Serialize;
 
 /// A column whose name had to change so every column can be told apart.
@@ -31,11 +33,16 @@ fn object_marker(name: &str) -> Option<&str> {
 }
 
 impl Header {
+    /// Cleans the names of a header row. Linear in the number of columns: names already taken
+    /// are kept in a set, and each repeated name remembers the next suffix to try.
     pub fn from_raw<S: AsRef<str>>(raw: &[S]) -> Header {
         let mut names: Vec<String> = Vec::with_capacity(raw.len());
         let mut renamed = Vec::new();
         let mut segments = Vec::with_capacity(raw.len());
         let mut objects: Vec<String> = Vec::new();
+        // Lower-cased names in use, and per base name the next number to try.
+        let mut taken: HashSet<String> = HashSet::with_capacity(raw.len());
+        let mut next_suffix: HashMap<String, usize> = HashMap::new();
         for (i, name) in raw.iter().enumerate() {
             let original = name.as_ref();
             let clean = original
@@ -54,17 +61,22 @@ impl Header {
             } else {
                 (clean, "duplicate header")
             };
-            let taken = |candidate: &str| names.iter().any(|n| n.eq_ignore_ascii_case(candidate));
             let mut unique = base.clone();
-            let mut n = 2;
-            if taken(&unique) && segment > 0 {
+            if taken.contains(&unique.to_lowercase()) && segment > 0 {
                 // Say which object the repeated column belongs to, as the export does.
                 unique = format!("{base} ({})", objects[segment]);
             }
-            while taken(&unique) {
-                unique = format!("{base} ({n})");
-                n += 1;
+            if taken.contains(&unique.to_lowercase()) {
+                let n = next_suffix.entry(base.to_lowercase()).or_insert(2);
+                loop {
+                    unique = format!("{base} ({n})");
+                    *n += 1;
+                    if !taken.contains(&unique.to_lowercase()) {
+                        break;
+                    }
+                }
             }
+            taken.insert(unique.to_lowercase());
             if unique != base || reason == "blank header" {
                 renamed.push(Renamed {
                     position,
@@ -82,25 +94,23 @@ impl Header {
         }
     }
 
-    /// Why the first row cannot be a header, if it plainly holds data: an email address, a
-    /// number or a date where a column name should be. Only positions are named, never values.
-    pub fn looks_like_data(raw: &[&str]) -> Option<String> {
-        for (i, cell) in raw.iter().enumerate() {
-            let t = cell.trim();
-            let what = if t.contains('@') && t.contains('.') && !t.contains(' ') {
-                "an email address"
-            } else if !t.is_empty()
-                && t.bytes().all(|b| {
-                    b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'/' | b':' | b' ' | b',')
-                })
-            {
-                "a number or a date"
-            } else {
-                continue;
-            };
-            return Some(format!("column {} of the first row holds {what}", i + 1));
+    /// Names for a file without a header row (`--no-header`): `column_1`, `column_2`...
+    pub fn numbered(width: usize) -> Header {
+        Header {
+            names: (1..=width).map(|i| format!("column_{i}")).collect(),
+            renamed: Vec::new(),
+            segments: vec![0; width],
         }
-        None
+    }
+
+    /// Why the first row cannot be a header, if it plainly holds data: an email address, a
+    /// phone number, a number or date, a record id or a web address where a column name should
+    /// be. Only positions are named, never values: the row may hold personal data.
+    pub fn looks_like_data<S: AsRef<str>>(raw: &[S]) -> Option<String> {
+        raw.iter().enumerate().find_map(|(i, cell)| {
+            let what = data_shape(cell.as_ref().trim())?;
+            Some(format!("column {} of the first row holds {what}", i + 1))
+        })
     }
 
     pub fn len(&self) -> usize {
@@ -110,6 +120,45 @@ impl Header {
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
+}
+
+/// What kind of value a cell holds, when it is plainly a value and not a label.
+fn data_shape(t: &str) -> Option<&'static str> {
+    let lower = t.to_ascii_lowercase();
+    if t.contains('@') && t.contains('.') && !t.contains(' ') {
+        return Some("an email address");
+    }
+    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+        return Some("a web address");
+    }
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    if digits > 0
+        && t.bytes().all(|b| {
+            b.is_ascii_digit()
+                || matches!(
+                    b,
+                    b'.' | b'-' | b'/' | b':' | b' ' | b',' | b'+' | b'(' | b')'
+                )
+        })
+    {
+        return Some(
+            if digits >= 7 && (t.starts_with('+') || t.contains('(') || t.contains(' ')) {
+                "a phone number"
+            } else {
+                "a number or a date"
+            },
+        );
+    }
+    // Salesforce record ids (15 or 18 letters and digits) and UUIDs.
+    let alnum = t.bytes().all(|b| b.is_ascii_alphanumeric());
+    if alnum && (t.len() == 15 || t.len() == 18) && digits >= 3 && digits < t.len() {
+        return Some("a record id");
+    }
+    let groups: Vec<usize> = t.split('-').map(str::len).collect();
+    if groups == [8, 4, 4, 4, 12] && t.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        return Some("a record id");
+    }
+    None
 }
 
 #[cfg(test)]
@@ -163,6 +212,38 @@ mod tests {
             Some("column 2 of the first row holds an email address")
         );
         assert!(Header::looks_like_data(&["1001", "Ana"]).is_some());
+        assert_eq!(
+            Header::looks_like_data(&["Ana", "+1 (555) 010-2030"]).as_deref(),
+            Some("column 2 of the first row holds a phone number")
+        );
+        assert_eq!(
+            Header::looks_like_data(&["0035g00000XyZaBAAV", "Ana"]).as_deref(),
+            Some("column 1 of the first row holds a record id")
+        );
+        assert!(Header::looks_like_data(&["www.acme.test"]).is_some());
+        // Real labels, including Salesforce API names of 15 or 18 letters.
+        assert!(
+            Header::looks_like_data(&[
+                "Id",
+                "SystemModstamp",
+                "LastActivityDate",
+                "Phone Number",
+                "Q1 2026 Revenue",
+                "HasOptedOutOfEmail"
+            ])
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn many_repeated_names_are_renamed_in_linear_time() {
+        let names = vec!["Email"; 20_000];
+        let h = Header::from_raw(&names);
+        assert_eq!(h.names[19_999], "Email (20000)");
+        assert_eq!(h.renamed.len(), 19_999);
+        // A name that already looks like a renamed one is not taken twice.
+        let h = Header::from_raw(&["a", "a (2)", "a"]);
+        assert_eq!(h.names, vec!["a", "a (2)", "a (3)"]);
     }
 
     #[test]

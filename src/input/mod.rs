@@ -20,7 +20,7 @@ use polars::prelude::DataFrame;
 use serde::Serialize;
 
 pub use self::csv::{CsvInput, LineEnding, open_csv};
-pub use container::{LimitExceeded, Skipped, Source, SourceKind, discover};
+pub use container::{Discovered, LimitExceeded, STDIN_NAME, Skipped, Source, SourceKind, discover};
 pub use decode::Detected;
 pub use dialect::delimiter_name;
 pub use header::{Header, Renamed};
@@ -43,6 +43,8 @@ pub struct ReadOptions {
     pub max_uncompressed: u64,
     /// The spreadsheet sheet to read, by name or 1-based number.
     pub sheet: Option<String>,
+    /// The first row is data: name the columns `column_1`, `column_2`...
+    pub no_header: bool,
 }
 
 impl Default for ReadOptions {
@@ -53,6 +55,7 @@ impl Default for ReadOptions {
             max_record_bytes: 8 << 20,
             max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
             sheet: None,
+            no_header: false,
         }
     }
 }
@@ -95,6 +98,10 @@ pub struct ScanSummary {
     pub removed: Vec<RemovedLines>,
     /// Cells that were not valid UTF-8 and were read as Windows-1252.
     pub repaired_cells: u64,
+    /// Lines (rows) at the end kept as records although they have the shape of a totals row.
+    pub suspected_totals: Vec<u64>,
+    /// An odd byte after the last UTF-16 character, left out.
+    pub stray_byte: Option<u8>,
 }
 
 /// How many examples of a problem a report lists before it only counts.
@@ -125,6 +132,10 @@ fn group_removed(lines: impl IntoIterator<Item = (u64, RemovedReason)>) -> Vec<R
 }
 
 /// An export opened for reading, whatever its format: the same header and batches either way.
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per file being read, never copied in a loop"
+)]
 pub enum Opened {
     Csv(CsvInput),
     Sheet(SheetInput),
@@ -149,6 +160,7 @@ pub fn open(source: &Source, options: &ReadOptions) -> Result<Opened, InputError
             source,
             options.sheet.as_deref(),
             options.max_uncompressed,
+            options.no_header,
         )?)),
     }
 }
@@ -226,50 +238,85 @@ fn spreadsheet_format(name: &Path) -> &'static str {
         .unwrap_or("xlsx")
 }
 
+fn unrecognised_reason(columns: usize, use_cases: usize) -> String {
+    format!(
+        "no field map fits its {columns} column{}, so none of the {use_cases} use cases can be judged",
+        if columns == 1 { "" } else { "s" }
+    )
+}
+
 /// Why an input cannot be audited.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read: {source}", crate::shown::path(path))]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("{}: the file is empty", path.display())]
+    #[error("{}: the file is empty", crate::shown::path(path))]
     Empty { path: PathBuf },
-    #[error("{}:{line}: the file has a header but no data rows", path.display())]
+    #[error(
+        "{}:{line}: the file has a header but no data rows",
+        crate::shown::path(path)
+    )]
     NoRows { path: PathBuf, line: u64 },
-    #[error("{}: not a CSV export: {why}", path.display())]
+    #[error("{}: not a CSV export: {why}", crate::shown::path(path))]
     NotText { path: PathBuf, why: String },
     #[error(
         "{}:{line}: unbalanced quote: the quoted field that opens on line {line} is never closed \
          (fix the quote, or export the file again)",
-        path.display()
+        crate::shown::path(path)
     )]
     UnbalancedQuote { path: PathBuf, line: u64 },
     #[error(
         "{}:{line}: a single record is larger than {limit} MiB (an unclosed quote, or not a CSV file)",
-        path.display()
+        crate::shown::path(path)
     )]
     RecordTooLarge {
         path: PathBuf,
         line: u64,
         limit: usize,
     },
-    #[error("{}:1: no header row: {why}; the first row must name the columns", path.display())]
-    NoHeader { path: PathBuf, why: String },
-    #[error("{}: no exports found (looked for .csv, .tsv, .txt, .csv.gz, .zip, .xlsx, .xlsm, .xls, .xlsb, .ods)", path.display())]
+    #[error(
+        "{}:{line}: no header row: {why}, where a column name should be; if the file has no header row, audit it with --no-header (columns are then named column_1, column_2, ...)",
+        crate::shown::path(path)
+    )]
+    NoHeader {
+        path: PathBuf,
+        line: u64,
+        why: String,
+    },
+    #[error(
+        "{}: no exports found (looked for .csv, .tsv, .txt, .csv.gz, .zip, .xlsx, .xlsm, .xls, .xlsb, .ods)",
+        crate::shown::path(path)
+    )]
     NoExports { path: PathBuf },
-    #[error("{}: cannot read the archive: {why}", path.display())]
+    #[error("{}: cannot read the archive: {why}", crate::shown::path(path))]
     Archive { path: PathBuf, why: String },
     #[error(
         "{}: refused: larger than {limit} bytes once decompressed (a decompression bomb?); raise the limit with --max-uncompressed if it is real",
-        path.display()
+        crate::shown::path(path)
     )]
     TooLarge { path: PathBuf, limit: u64 },
-    #[error("{}: cannot read the spreadsheet: {why}", path.display())]
+    #[error("{}: cannot read the spreadsheet: {why}", crate::shown::path(path))]
     Spreadsheet { path: PathBuf, why: String },
-    #[error("{}: no sheet {sheet:?}; the sheets are: {sheets}", path.display())]
+    #[error(
+        "{}: {}; check that it is a HubSpot or Salesforce export{}, or choose a map with --field-map",
+        crate::shown::path(path),
+        unrecognised_reason(*columns, *use_cases),
+        delimiter.as_ref().map(|d| format!(" and that it is {d} delimited (or say which with --delimiter)")).unwrap_or_default()
+    )]
+    Unrecognised {
+        path: PathBuf,
+        columns: usize,
+        delimiter: Option<String>,
+        use_cases: usize,
+    },
+    #[error(
+        "{}: no sheet {sheet:?}; the sheets are: {sheets}",
+        crate::shown::path(path)
+    )]
     NoSuchSheet {
         path: PathBuf,
         sheet: String,
@@ -278,6 +325,35 @@ pub enum InputError {
 }
 
 impl InputError {
+    /// The file (or archive entry) the error is about.
+    pub fn path(&self) -> &Path {
+        match self {
+            InputError::Io { path, .. }
+            | InputError::Empty { path }
+            | InputError::NoRows { path, .. }
+            | InputError::NotText { path, .. }
+            | InputError::UnbalancedQuote { path, .. }
+            | InputError::RecordTooLarge { path, .. }
+            | InputError::NoHeader { path, .. }
+            | InputError::NoExports { path }
+            | InputError::Archive { path, .. }
+            | InputError::TooLarge { path, .. }
+            | InputError::Spreadsheet { path, .. }
+            | InputError::Unrecognised { path, .. }
+            | InputError::NoSuchSheet { path, .. } => path,
+        }
+    }
+
+    /// For [`InputError::Unrecognised`]: what was found, in a few words.
+    pub fn reason(&self) -> String {
+        match self {
+            InputError::Unrecognised {
+                columns, use_cases, ..
+            } => unrecognised_reason(*columns, *use_cases),
+            other => other.to_string(),
+        }
+    }
+
     /// An I/O error on `path`, told apart when it is the decompression limit.
     pub fn io(path: PathBuf, err: std::io::Error) -> Self {
         if let Some(LimitExceeded(limit)) = err

@@ -1,5 +1,13 @@
 //! Spots what vendors append after the data (Salesforce report footers, blank lines, rows of bare
-//! delimiters) so it is removed from the counts and reported, never mistaken for records.
+//! delimiters, totals rows) so it is removed from the counts and reported, never mistaken for
+//! records; and never mistakes a record for one of them.
+//!
+//! A trailing row of numbers is removed as a totals row only on positive evidence: it stands
+//! under a Salesforce report footer, or it holds a number in a column where the records above
+//! hold text (a sum under a column of names). Ids, phone numbers and plain dates at the end of
+//! a file have the shape of totals but stand in columns of ids, phones and dates: they are
+//! records and are kept. A narrow numeric row with no such evidence is kept too, and reported
+//! as a suspected totals row so a person can look.
 
 use serde::Serialize;
 
@@ -12,10 +20,12 @@ pub enum RemovedReason {
     ReportFooter,
     BlankLine,
     BareDelimiters,
-    /// Totals after the data: bare numbers under a header of names and ids.
+    /// Totals after the data: numbers in columns where the records above hold text.
     SummaryRow,
     /// Title and filter rows above the header (spreadsheet reports), blank lines before it.
     AboveHeader,
+    /// A spreadsheet row whose only cells lie outside the header's columns.
+    OutsideColumns,
 }
 
 impl RemovedReason {
@@ -27,6 +37,7 @@ impl RemovedReason {
             RemovedReason::BareDelimiters => "bare-delimiter",
             RemovedReason::SummaryRow => "summary",
             RemovedReason::AboveHeader => "above-header",
+            RemovedReason::OutsideColumns => "outside-the-columns",
         }
     }
 }
@@ -37,8 +48,9 @@ pub enum Class {
     Blank,
     BareDelimiters,
     Footer,
+    /// One non-numeric cell in a wider table: a report title line, or a sparse record.
     SingleCell,
-    /// Every non-empty cell is a number, and they fill at least half the columns.
+    /// Every non-empty cell is a number: a totals row, or a record of ids, phones and dates.
     Numeric,
     Data,
 }
@@ -52,7 +64,9 @@ const FOOTER_PREFIXES: &[&str] = &[
 ];
 
 /// How far back from the end to look: footers are a handful of lines.
-const MAX_TRAILER_LINES: usize = 64;
+pub const MAX_TRAILER_LINES: usize = 64;
+/// Records above the trailer looked at to learn which columns hold text.
+pub const PROFILE_ROWS: usize = 32;
 
 fn is_numeric_cell(cell: &str) -> bool {
     let t = cell.trim().trim_matches('"');
@@ -62,28 +76,27 @@ fn is_numeric_cell(cell: &str) -> bool {
             b.is_ascii_digit()
                 || matches!(
                     b,
-                    b'.' | b',' | b'-' | b'+' | b'%' | b'$' | b'(' | b')' | b' ' | b'/'
+                    b'.' | b',' | b'-' | b'+' | b'%' | b'$' | b'(' | b')' | b' ' | b'/' | b':'
                 )
         })
 }
 
+fn trim_cell(cell: &str) -> &str {
+    cell.trim_matches(|ch: char| ch.is_whitespace() || ch == '\0')
+}
+
 /// Classifies a row by its cells (`width` is the header's).
-pub fn classify_cells(cells: &[&str], width: usize) -> Class {
+pub fn classify_cells<S: AsRef<str>>(cells: &[S], width: usize) -> Class {
     let filled: Vec<&str> = cells
         .iter()
-        .map(|c| c.trim_matches(|ch: char| ch.is_whitespace() || ch == '\0'))
+        .map(|c| trim_cell(c.as_ref()))
         .filter(|c| !c.is_empty())
         .collect();
     match filled.as_slice() {
         [] => Class::Blank,
         [first, ..] if is_footer_text(first) => Class::Footer,
+        many if many.iter().all(|c| is_numeric_cell(c)) => Class::Numeric,
         [_] if width > 1 => Class::SingleCell,
-        many if many.len() >= 2
-            && many.len() * 2 >= width
-            && many.iter().all(|c| is_numeric_cell(c)) =>
-        {
-            Class::Numeric
-        }
         _ => Class::Data,
     }
 }
@@ -93,39 +106,121 @@ fn is_footer_text(text: &str) -> bool {
     FOOTER_PREFIXES.iter().any(|p| unquoted.starts_with(p))
 }
 
-fn classify(line: &[u8], delimiter: u8, width: usize) -> Class {
-    let text = String::from_utf8_lossy(line);
-    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\0');
-    if trimmed.is_empty() {
-        return Class::Blank;
-    }
-    if trimmed
-        .bytes()
-        .all(|b| b == delimiter || b == b'"' || b.is_ascii_whitespace())
-    {
-        return Class::BareDelimiters;
-    }
-    if is_footer_text(trimmed) {
-        return Class::Footer;
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(line);
-    let mut record = csv::StringRecord::new();
-    match reader.read_record(&mut record) {
-        Ok(true) => {
-            let cells: Vec<&str> = record.iter().collect();
-            classify_cells(&cells, width)
+/// Which columns hold text in the records above the trailer: the evidence that a row of
+/// numbers under them is a totals row and not a record.
+#[derive(Debug, Default)]
+struct Profile {
+    /// Per column: (cells holding text, cells holding numbers).
+    columns: Vec<(u32, u32)>,
+    /// Filled cells per record, to tell a narrow row.
+    filled: Vec<usize>,
+}
+
+impl Profile {
+    fn add<S: AsRef<str>>(&mut self, cells: &[S]) {
+        if self.columns.len() < cells.len() {
+            self.columns.resize(cells.len(), (0, 0));
         }
-        _ => Class::Data,
+        let mut filled = 0;
+        for (column, cell) in self.columns.iter_mut().zip(cells) {
+            let cell = trim_cell(cell.as_ref());
+            if cell.is_empty() {
+                continue;
+            }
+            filled += 1;
+            if is_numeric_cell(cell) {
+                column.1 += 1;
+            } else {
+                column.0 += 1;
+            }
+        }
+        self.filled.push(filled);
+    }
+
+    /// At least half the numbers of `cells` stand where the records above mostly hold text.
+    fn is_text_column_with_number<S: AsRef<str>>(&self, cells: &[S]) -> bool {
+        let (mut filled, mut in_text) = (0, 0);
+        for (i, cell) in cells.iter().enumerate() {
+            if trim_cell(cell.as_ref()).is_empty() {
+                continue;
+            }
+            filled += 1;
+            let &(text, numbers) = self.columns.get(i).unwrap_or(&(0, 0));
+            if text > numbers {
+                in_text += 1;
+            }
+        }
+        in_text > 0 && in_text * 2 >= filled
+    }
+
+    /// Fewer than half the filled cells of a typical record above.
+    fn is_narrow(&self, filled: usize) -> bool {
+        let mut sorted = self.filled.clone();
+        sorted.sort_unstable();
+        sorted
+            .get(sorted.len() / 2)
+            .is_some_and(|&median| filled * 2 < median)
     }
 }
 
-/// Given the classes of the last lines (first to last), the index of the first one that is
+/// How the end of the data was judged.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Tail {
+    /// Index (into the rows given) of the first row left out; `rows.len()` when none is.
+    pub first_removed: usize,
+    /// Why each row from `first_removed` on was left out.
+    pub reasons: Vec<RemovedReason>,
+    /// Indexes of rows kept as records that have the shape of a totals row.
+    pub suspected: Vec<usize>,
+}
+
+/// Judges the last rows of the data, first to last, each with its class and cells.
+pub fn judge_tail<S: AsRef<str>>(rows: &[(Class, Vec<S>)], width: usize) -> Tail {
+    let mut classes: Vec<Class> = rows.iter().map(|(class, _)| *class).collect();
+    // The records above each row, whatever their shape: what its columns usually hold.
+    let mut profile = Profile::default();
+    let mut suspected = Vec::new();
+    for (i, (class, cells)) in rows.iter().enumerate() {
+        let is_record = matches!(class, Class::Data | Class::Numeric | Class::SingleCell);
+        if *class == Class::Numeric {
+            // Numbers right above a report footer are its totals row: the report's own
+            // structure.
+            let next = classes[i + 1..]
+                .iter()
+                .find(|c| !matches!(c, Class::Blank | Class::BareDelimiters));
+            let above_footer = next == Some(&Class::Footer);
+            if !above_footer && !profile.is_text_column_with_number(cells) {
+                classes[i] = Class::Data;
+                let filled = cells
+                    .iter()
+                    .filter(|c| !trim_cell(c.as_ref()).is_empty())
+                    .count();
+                if width > 1 && profile.is_narrow(filled) {
+                    suspected.push(i);
+                }
+            }
+        }
+        if is_record {
+            profile.add(cells);
+        }
+    }
+    let (first_removed, reasons) = decide(&classes);
+    // Only rows after the last record of text can be suspected totals.
+    let last_text = rows
+        .iter()
+        .rposition(|(class, _)| *class == Class::Data)
+        .map_or(0, |i| i + 1);
+    suspected.retain(|&i| i >= last_text && i < first_removed);
+    Tail {
+        first_removed,
+        reasons,
+        suspected,
+    }
+}
+
+/// Given the classes of the last rows (first to last), the index of the first one that is
 /// trailer, and the reason for each removed one.
-pub fn decide(classes: &[Class]) -> (usize, Vec<RemovedReason>) {
+fn decide(classes: &[Class]) -> (usize, Vec<RemovedReason>) {
     // Only the trailing run of non-data lines can be trailer.
     let run_start = classes
         .iter()
@@ -134,11 +229,11 @@ pub fn decide(classes: &[Class]) -> (usize, Vec<RemovedReason>) {
     let run = &classes[run_start..];
     let has_footer = run.contains(&Class::Footer);
     let first = if has_footer {
-        // Footer blocks are preceded by title lines that look like single cells: all of it goes.
+        // Footer blocks are preceded by title lines that look like single cells, and a totals
+        // row: all of it goes.
         run.iter()
             .position(|c| *c != Class::SingleCell && *c != Class::Numeric)
             .map(|i| {
-                // A totals row right before the footer goes too.
                 let mut i = i;
                 while i > 0 && run[i - 1] == Class::Numeric {
                     i -= 1;
@@ -146,7 +241,7 @@ pub fn decide(classes: &[Class]) -> (usize, Vec<RemovedReason>) {
                 i
             })
     } else {
-        // Blank lines, bare delimiters and totals rows at the end.
+        // Blank lines, bare delimiters and totals rows (with evidence) at the end.
         let mut i = run.len();
         while i > 0
             && matches!(
@@ -171,17 +266,55 @@ pub fn decide(classes: &[Class]) -> (usize, Vec<RemovedReason>) {
     (first, reasons)
 }
 
-/// Splits the last block of a file into data and trailer. Returns the length of the data part
-/// and the removed lines as (0-based line index within `block`, reason).
-pub fn find_trailer(
-    block: &[u8],
-    delimiter: u8,
-    width: usize,
-) -> (usize, Vec<(usize, RemovedReason)>) {
-    // (start offset, class) of the last lines, last first, up to the first data line.
-    let mut lines: Vec<(usize, Class)> = Vec::new();
+fn classify_line(line: &[u8], delimiter: u8, width: usize) -> (Class, Vec<String>) {
+    let text = String::from_utf8_lossy(line);
+    let trimmed = trim_cell(&text);
+    if trimmed.is_empty() {
+        return (Class::Blank, Vec::new());
+    }
+    if trimmed
+        .bytes()
+        .all(|b| b == delimiter || b == b'"' || b.is_ascii_whitespace())
+    {
+        return (Class::BareDelimiters, Vec::new());
+    }
+    if is_footer_text(trimmed) {
+        return (Class::Footer, Vec::new());
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(line);
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => {
+            let cells: Vec<String> = record.iter().map(str::to_owned).collect();
+            (classify_cells(&cells, width), cells)
+        }
+        _ => (Class::Data, Vec::new()),
+    }
+}
+
+/// What the end of a CSV file holds besides records.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct CsvTail {
+    /// Length of the data part of the block.
+    pub keep: usize,
+    /// (0-based line index within the block, reason) of the lines left out.
+    pub removed: Vec<(usize, RemovedReason)>,
+    /// 0-based line indexes of kept records that look like totals rows.
+    pub suspected: Vec<usize>,
+}
+
+/// Splits the last block of a file into data and trailer.
+pub fn find_trailer(block: &[u8], delimiter: u8, width: usize) -> CsvTail {
+    // (start offset, class, cells) of the last lines, last first: the trailing run of lines
+    // that are not plain records, then the records above it that tell text columns apart.
+    let mut lines: Vec<(usize, (Class, Vec<String>))> = Vec::new();
     let body = block.strip_suffix(b"\n").unwrap_or(block);
     let mut end = body.len();
+    let (mut trailing, mut records) = (0, 0);
     loop {
         let start = body[..end]
             .iter()
@@ -189,27 +322,41 @@ pub fn find_trailer(
             .map_or(0, |p| p + 1);
         let line = &body[start..end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let class = classify(line, delimiter, width);
-        lines.push((start, class));
-        if class == Class::Data || lines.len() == MAX_TRAILER_LINES || start == 0 {
+        let classified = classify_line(line, delimiter, width);
+        if classified.0 == Class::Data {
+            records += 1;
+        } else if records == 0 {
+            trailing += 1;
+        }
+        lines.push((start, classified));
+        if records == PROFILE_ROWS || trailing == MAX_TRAILER_LINES || start == 0 {
             break;
         }
         end = start - 1;
     }
     lines.reverse(); // first to last
-    let classes: Vec<Class> = lines.iter().map(|(_, c)| *c).collect();
-    let (first, reasons) = decide(&classes);
-    if first == lines.len() {
-        return (block.len(), Vec::new());
+    let starts: Vec<usize> = lines.iter().map(|(start, _)| *start).collect();
+    let rows: Vec<(Class, Vec<String>)> = lines.into_iter().map(|(_, row)| row).collect();
+    let tail = judge_tail(&rows, width);
+    let first_line_index = block[..starts[0]].iter().filter(|&&b| b == b'\n').count();
+    let keep = starts
+        .get(tail.first_removed)
+        .copied()
+        .unwrap_or(block.len());
+    CsvTail {
+        keep,
+        removed: tail
+            .reasons
+            .into_iter()
+            .enumerate()
+            .map(|(k, reason)| (first_line_index + tail.first_removed + k, reason))
+            .collect(),
+        suspected: tail
+            .suspected
+            .into_iter()
+            .map(|i| first_line_index + i)
+            .collect(),
     }
-    let keep = lines[first].0;
-    let first_line_index = block[..keep].iter().filter(|&&b| b == b'\n').count();
-    let removed = reasons
-        .into_iter()
-        .enumerate()
-        .map(|(k, reason)| (first_line_index + k, reason))
-        .collect();
-    (keep, removed)
 }
 
 #[cfg(test)]
@@ -217,10 +364,15 @@ mod tests {
     use super::*;
     use RemovedReason::*;
 
+    fn tail(block: &[u8], width: usize) -> (usize, Vec<(usize, RemovedReason)>) {
+        let t = find_trailer(block, b',', width);
+        (t.keep, t.removed)
+    }
+
     #[test]
     fn salesforce_report_footer_is_removed() {
         let block = b"1,a,b\n2,c,d\n\"Grand Totals (2 records)\",,\n\n\"Leads by Source\"\n\"Copyright (c) 2000-2026 salesforce.com, inc. All rights reserved.\"\n\"Confidential Information - Do Not Distribute\"\n\"Generated By:  Jane Roe  11/23/2026 9:14 AM\"\n\"Acme Corp\"\n";
-        let (keep, removed) = find_trailer(block, b',', 3);
+        let (keep, removed) = tail(block, 3);
         assert_eq!(&block[..keep], b"1,a,b\n2,c,d\n");
         assert_eq!(
             removed,
@@ -239,7 +391,7 @@ mod tests {
     #[test]
     fn trailing_blank_lines_and_bare_delimiters_are_removed() {
         let block = b"1,a\r\n2,b\r\n,\r\n\r\n";
-        let (keep, removed) = find_trailer(block, b',', 3);
+        let (keep, removed) = tail(block, 3);
         assert_eq!(&block[..keep], b"1,a\r\n2,b\r\n");
         assert_eq!(removed, vec![(2, BareDelimiters), (3, BlankLine)]);
     }
@@ -247,33 +399,61 @@ mod tests {
     #[test]
     fn single_cell_data_rows_are_not_footers() {
         let block = b"1,a\nshort\n";
-        let (keep, removed) = find_trailer(block, b',', 3);
-        assert_eq!(keep, block.len());
-        assert!(removed.is_empty());
+        assert_eq!(tail(block, 3), (block.len(), vec![]));
     }
 
     #[test]
-    fn totals_rows_after_the_data_are_summary_rows() {
-        // Bare numbers under a header of names and ids, with and without a blank separator.
+    fn totals_under_columns_of_text_are_summary_rows() {
+        // Numbers where the records hold emails and names, with and without a blank separator.
         let block = b"ana@x.test,Ana,12\nben@x.test,Ben,3\n0,0,0.0016\n";
-        let (keep, removed) = find_trailer(block, b',', 3);
+        let (keep, removed) = tail(block, 3);
         assert_eq!(&block[..keep], b"ana@x.test,Ana,12\nben@x.test,Ben,3\n");
         assert_eq!(removed, vec![(2, SummaryRow)]);
         let block = b"ana@x.test,Ana,12\n\n\"2\",,\"15\"\n";
-        let (keep, removed) = find_trailer(block, b',', 3);
+        let (keep, removed) = tail(block, 3);
         assert_eq!(&block[..keep], b"ana@x.test,Ana,12\n");
         assert_eq!(removed, vec![(1, BlankLine), (2, SummaryRow)]);
     }
 
     #[test]
+    fn numeric_records_at_the_end_are_kept() {
+        // Ids, phone numbers and dates under columns of ids, phone numbers and dates.
+        let block = b"1001,Ana,+1 555 0101,2026-01-02\n1002,,+1 555 0102,2026-01-03\n1003,,+1 555 0103,2026-01-04\n";
+        let t = find_trailer(block, b',', 4);
+        assert_eq!(t.keep, block.len());
+        assert!(t.removed.is_empty());
+        assert!(t.suspected.is_empty(), "as wide as the records above");
+        // A file of numbers only: nothing says which row would be a total.
+        let block = b"1,2,3\n4,5,6\n7,8,9\n";
+        assert_eq!(tail(block, 3), (block.len(), vec![]));
+    }
+
+    #[test]
+    fn a_narrow_numeric_row_without_evidence_is_kept_and_suspected() {
+        let block = b"1001,555 0101,2026-01-02,7\n1002,555 0102,2026-01-03,9\n,,,16\n";
+        let t = find_trailer(block, b',', 4);
+        assert_eq!(t.keep, block.len());
+        assert!(t.removed.is_empty());
+        assert_eq!(t.suspected, vec![2]);
+    }
+
+    #[test]
+    fn numbers_above_a_report_footer_are_its_totals() {
+        let block = b"1001,555 0101\n1002,555 0102\n2,2\n\"Grand Totals (2 records)\"\n";
+        let (keep, removed) = tail(block, 2);
+        assert_eq!(&block[..keep], b"1001,555 0101\n1002,555 0102\n");
+        assert_eq!(removed, vec![(2, SummaryRow), (3, ReportFooter)]);
+    }
+
+    #[test]
     fn a_record_with_text_is_never_a_summary_row() {
         let block = b"1,Ana,12\n2,Ben,3\n";
-        assert_eq!(find_trailer(block, b',', 3), (block.len(), vec![]));
+        assert_eq!(tail(block, 3), (block.len(), vec![]));
     }
 
     #[test]
     fn clean_data_is_untouched() {
         let block = b"1,a\n2,b";
-        assert_eq!(find_trailer(block, b',', 3), (block.len(), vec![]));
+        assert_eq!(tail(block, 3), (block.len(), vec![]));
     }
 }

@@ -1,39 +1,74 @@
 //! Spreadsheets (XLSX, XLSM, XLS, XLSB, ODS) through calamine: the sheet, the header row below
 //! any report title rows, and the cells as the user sees them, converted to polars batches in
 //! parallel.
+//!
+//! XLSX and XLSB sheets are streamed cell by cell: memory follows what the sheet holds, not the
+//! range it declares, so a lone cell at `XFD1048576` costs one cell, not a dense grid of 17
+//! billion. Only the last rows are held back, to tell a report footer from the records. XLS and
+//! ODS have no streaming reader in calamine; their sheets are small by format (XLS stops at
+//! 65,536 rows) and are read whole.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::io::{Cursor, Read};
 use std::ops::AddAssign;
 use std::path::PathBuf;
+use std::sync::mpsc::{SyncSender, sync_channel};
 
-use calamine::{Data, Range, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, DataRef, Range, Reader, Sheets, open_workbook_auto_from_rs};
 use polars::prelude::DataFrame;
-use rayon::prelude::*;
+use rayon::iter::{ParallelBridge, ParallelIterator};
 
 use super::batch::{BatchBuilder, column_names};
 use super::container::Source;
 use super::header::Header;
-use super::trailer::{Class, RemovedReason, classify_cells, decide};
-use super::{InputError, Progress, ScanSummary, group_removed};
+use super::trailer::{Class, MAX_TRAILER_LINES, PROFILE_ROWS, RemovedReason, classify_cells};
+use super::{InputError, MAX_EXAMPLES, Progress, RaggedRow, ScanSummary, group_removed};
 
 /// Rows converted per batch.
 const BATCH_ROWS: usize = 16_384;
 /// How far down a report's title and filter rows may push the header.
 const HEADER_SEARCH_ROWS: usize = 50;
-const TRAILER_SEARCH_ROWS: usize = 64;
+/// Data rows kept from the first read, for [`SheetInput::sample_column`].
+const SAMPLE_ROWS: usize = 20;
 
-/// An opened sheet: header found, data rows delimited, cells not converted yet.
+type Workbook = Sheets<Cursor<Vec<u8>>>;
+
+/// One row as read: its 1-based sheet row number and its cells that hold something, by
+/// 0-based sheet column.
+struct SheetRow<'a> {
+    number: u64,
+    cells: Vec<(u32, Cow<'a, str>)>,
+}
+
+impl SheetRow<'_> {
+    fn is_blank(&self) -> bool {
+        self.cells.iter().all(|(_, text)| text.trim().is_empty())
+    }
+}
+
+/// A data row laid out in header order: `None` where the row has no cell.
+struct DenseRow<'a> {
+    number: u64,
+    cells: Vec<Option<Cow<'a, str>>>,
+}
+
+/// An opened sheet: header found, data not read yet.
 pub struct SheetInput {
     name: PathBuf,
     sheet: String,
     header: Header,
+    /// Sheet row of the header; the row before the first data row with `--no-header`.
     header_row: u64,
-    range: Range<Data>,
-    /// Data rows, as indexes into `range`.
-    data: std::ops::Range<usize>,
-    /// (sheet row number, reason) of rows left out.
+    /// 0-based sheet column of the header's first column.
+    origin: u32,
+    workbook: Workbook,
+    /// XLS and ODS: the sheet, read once.
+    dense: Option<Range<Data>>,
+    /// (sheet row number, reason) of rows left out above the header.
     removed: Vec<(u64, RemovedReason)>,
+    /// The first data rows in header order (internal use only: never reported).
+    sample: Vec<Vec<String>>,
     /// Size of the workbook file, so progress is reported in bytes like for CSV.
     file_bytes: u64,
 }
@@ -74,28 +109,138 @@ fn cell_text(cell: &Data) -> Option<Cow<'_, str>> {
     Some(Cow::Owned(text))
 }
 
-fn row_texts(row: &[Data]) -> Vec<String> {
-    row.iter()
-        .map(|c| cell_text(c).map(Cow::into_owned).unwrap_or_default())
-        .collect()
+/// The same for a streamed cell; shared strings stay borrowed from the workbook.
+fn ref_text<'a>(cell: &DataRef<'a>) -> Option<Cow<'a, str>> {
+    match cell {
+        DataRef::Empty => None,
+        DataRef::SharedString(s) => Some(Cow::Borrowed(*s)),
+        other => cell_text(&Data::from(other.clone())).map(|t| Cow::Owned(t.into_owned())),
+    }
 }
 
-fn filled_cells(row: &[Data]) -> usize {
-    row.iter()
-        .filter(|c| match c {
-            Data::Empty => false,
-            Data::String(s) => !s.trim().is_empty(),
-            _ => true,
-        })
-        .count()
+/// Calls `visit` with each row of `sheet` that has cells, in sheet order, until it returns
+/// false. Streams XLSX and XLSB; walks the sheet read once for XLS and ODS.
+fn for_each_row<'a>(
+    workbook: &'a mut Workbook,
+    dense: Option<&'a Range<Data>>,
+    sheet: &str,
+    visit: &mut dyn FnMut(SheetRow<'a>) -> bool,
+) -> Result<(), String> {
+    if let Some(range) = dense {
+        let (first_row, first_col) = range.start().unwrap_or((0, 0));
+        for (i, row) in range.rows().enumerate() {
+            let cells: Vec<(u32, Cow<'a, str>)> = row
+                .iter()
+                .enumerate()
+                .filter_map(|(j, cell)| Some((first_col + j as u32, cell_text(cell)?)))
+                .collect();
+            if cells.is_empty() {
+                continue;
+            }
+            let number = u64::from(first_row) + i as u64 + 1;
+            if !visit(SheetRow { number, cells }) {
+                break;
+            }
+        }
+        return Ok(());
+    }
+    match workbook {
+        Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| e.to_string())?;
+            group_rows(|| reader.next_cell().map_err(|e| e.to_string()), visit)
+        }
+        Sheets::Xlsb(xlsb) => {
+            let mut reader = xlsb
+                .worksheet_cells_reader(sheet)
+                .map_err(|e| e.to_string())?;
+            group_rows(|| reader.next_cell().map_err(|e| e.to_string()), visit)
+        }
+        Sheets::Xls(_) | Sheets::Ods(_) => Err("the sheet was not loaded".into()),
+    }
+}
+
+/// Groups a stream of cells (row by row, as sheets store them) into rows.
+fn group_rows<'a>(
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>, String>,
+    visit: &mut dyn FnMut(SheetRow<'a>) -> bool,
+) -> Result<(), String> {
+    let mut current: Option<SheetRow<'a>> = None;
+    while let Some(cell) = next()? {
+        let (row, col) = cell.get_position();
+        let number = u64::from(row) + 1;
+        if current.as_ref().is_some_and(|c| c.number != number)
+            && let Some(done) = current.take()
+            && !visit(done)
+        {
+            return Ok(());
+        }
+        let Some(text) = ref_text(cell.get_value()) else {
+            continue;
+        };
+        current
+            .get_or_insert_with(|| SheetRow {
+                number,
+                cells: Vec::new(),
+            })
+            .cells
+            .push((col, text));
+    }
+    if let Some(done) = current {
+        visit(done);
+    }
+    Ok(())
+}
+
+/// The uncompressed size of a ZIP-based workbook (XLSX, XLSB, ODS), counted against
+/// `--max-uncompressed` before anything is inflated: a few KB can declare gigabytes of XML.
+fn check_expanded_size(source: &Source, bytes: &[u8], limit: u64) -> Result<(), InputError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(()); // XLS (OLE) or not a workbook: calamine says which.
+    };
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(index) {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if total > limit {
+        return Err(InputError::TooLarge {
+            path: source.name.clone(),
+            limit,
+        });
+    }
+    Ok(())
+}
+
+/// The rows a streamed sheet declares (its `dimension`), for progress only: it may be wrong.
+fn declared_rows(workbook: &mut Workbook, sheet: &str) -> u64 {
+    let end = match workbook {
+        Sheets::Xlsx(xlsx) => xlsx
+            .worksheet_cells_reader(sheet)
+            .map(|r| r.dimensions().end.0),
+        Sheets::Xlsb(xlsb) => xlsb
+            .worksheet_cells_reader(sheet)
+            .map(|r| r.dimensions().end.0)
+            .map_err(|_| calamine::XlsxError::Unexpected("")),
+        _ => return 0,
+    };
+    end.map_or(0, |row| u64::from(row) + 1)
+}
+
+/// Whether the workbook needs its sheets read whole (no streaming reader for the format).
+fn is_dense(workbook: &Workbook) -> bool {
+    matches!(workbook, Sheets::Xls(_) | Sheets::Ods(_))
 }
 
 /// Opens `source` and picks the sheet: `--sheet` by name or 1-based number, else the first
-/// sheet holding data.
+/// sheet holding data. Reads the first rows to find the header.
 pub fn open_spreadsheet(
     source: &Source,
     sheet: Option<&str>,
     max_bytes: u64,
+    no_header: bool,
 ) -> Result<SheetInput, InputError> {
     // Workbooks are ZIP or OLE containers read at random: load the (compressed) file first.
     let mut bytes = Vec::new();
@@ -114,11 +259,12 @@ pub fn open_spreadsheet(
             why: "the workbook is password-protected (encrypted); save an unprotected copy and audit that".into(),
         });
     }
+    check_expanded_size(source, &bytes, max_bytes)?;
     let file_bytes = bytes.len() as u64;
     let mut workbook =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(source, e))?;
     let names = workbook.sheet_names();
-    let (sheet, range) = match sheet {
+    let candidates: Vec<String> = match sheet {
         Some(wanted) => {
             let by_number = wanted
                 .parse::<usize>()
@@ -136,89 +282,162 @@ pub fn open_spreadsheet(
                         sheets: names.join(", "),
                     })?,
             };
-            let range = workbook
-                .worksheet_range(&name)
-                .map_err(|e| spreadsheet_error(source, e))?;
-            (name, range)
+            vec![name]
         }
-        None => {
-            let mut found = None;
-            for name in &names {
-                let range = workbook
-                    .worksheet_range(name)
-                    .map_err(|e| spreadsheet_error(source, e))?;
-                if !range.is_empty() {
-                    found = Some((name.clone(), range));
-                    break;
-                }
-            }
-            found.ok_or_else(|| InputError::Empty {
-                path: source.name.clone(),
-            })?
-        }
+        None => names,
     };
-    let first_row = u64::from(range.start().map_or(0, |(r, _)| r)) + 1;
-    let rows: Vec<&[Data]> = range.rows().collect();
-    let counts: Vec<usize> = rows
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .map(|r| filled_cells(r))
-        .collect();
-    let widest = counts.iter().copied().max().unwrap_or(0);
-    if widest == 0 {
-        return Err(InputError::Empty {
-            path: source.name.clone(),
+    for name in candidates {
+        let dense = if is_dense(&workbook) {
+            Some(
+                workbook
+                    .worksheet_range(&name)
+                    .map_err(|e| spreadsheet_error(source, e))?,
+            )
+        } else {
+            None
+        };
+        // The first rows, owned: the header search and the sample outlive this read.
+        let mut first: Vec<(u64, Vec<(u32, String)>)> = Vec::new();
+        for_each_row(&mut workbook, dense.as_ref(), &name, &mut |row| {
+            first.push((
+                row.number,
+                row.cells
+                    .into_iter()
+                    .map(|(c, t)| (c, t.into_owned()))
+                    .collect(),
+            ));
+            first.len() < HEADER_SEARCH_ROWS + SAMPLE_ROWS + 1
+        })
+        .map_err(|e| spreadsheet_error(source, e))?;
+        let Some(found) = find_header(source, &first, no_header)? else {
+            continue; // An empty sheet: look at the next one.
+        };
+        let (header, header_row, origin) = found;
+        let removed = first
+            .first()
+            .map_or(0..0, |(n, _)| *n..header_row)
+            .map(|n| (n, RemovedReason::AboveHeader))
+            .collect();
+        let sample = first
+            .iter()
+            .filter(|(n, _)| *n > header_row)
+            .take(SAMPLE_ROWS)
+            .map(|(_, cells)| {
+                let mut dense = vec![String::new(); header.len()];
+                for (col, text) in cells {
+                    if let Some(slot) = col
+                        .checked_sub(origin)
+                        .and_then(|i| dense.get_mut(i as usize))
+                    {
+                        slot.clone_from(text);
+                    }
+                }
+                dense
+            })
+            .collect();
+        return Ok(SheetInput {
+            name: source.name.clone(),
+            sheet: name,
+            header,
+            header_row,
+            origin,
+            workbook,
+            dense,
+            removed,
+            sample,
+            file_bytes,
         });
     }
-    // Title and filter rows hold a cell or two; the header is the first row nearly as wide as
-    // the widest of the first rows.
-    let header_index = counts
+    Err(InputError::Empty {
+        path: source.name.clone(),
+    })
+}
+
+fn filled(cells: &[(u32, String)]) -> usize {
+    cells.iter().filter(|(_, t)| !t.trim().is_empty()).count()
+}
+
+/// The header of a sheet from its first rows: (header, its row, its first column); `None` for
+/// a sheet without data. Title and filter rows hold a cell or two; the header is the first row
+/// nearly as wide as the widest of the first rows.
+fn find_header(
+    source: &Source,
+    first: &[(u64, Vec<(u32, String)>)],
+    no_header: bool,
+) -> Result<Option<(Header, u64, u32)>, InputError> {
+    let search = &first[..first.len().min(HEADER_SEARCH_ROWS)];
+    let counts: Vec<usize> = search.iter().map(|(_, cells)| filled(cells)).collect();
+    let widest = counts.iter().copied().max().unwrap_or(0);
+    if widest == 0 {
+        return Ok(None);
+    }
+    let filled_cols = |cells: &[(u32, String)]| {
+        cells
+            .iter()
+            .filter(|(_, t)| !t.trim().is_empty())
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+    };
+    if no_header {
+        // Every row is data: as many columns as the widest of the first rows spans.
+        let cols: Vec<u32> = search.iter().flat_map(|(_, c)| filled_cols(c)).collect();
+        let origin = cols.iter().copied().min().unwrap_or(0);
+        let width = (cols.iter().copied().max().unwrap_or(0) - origin + 1) as usize;
+        let first_row = search
+            .iter()
+            .find(|(_, c)| filled(c) > 0)
+            .map_or(1, |r| r.0);
+        return Ok(Some((Header::numbered(width), first_row - 1, origin)));
+    }
+    let index = counts
         .iter()
         .position(|&c| c * 10 >= widest * 8)
         .unwrap_or(0);
-    let header = Header::from_raw(&row_texts(rows[header_index]));
-    let mut removed: Vec<(u64, RemovedReason)> = (0..header_index)
-        .map(|i| (first_row + i as u64, RemovedReason::AboveHeader))
-        .collect();
-
-    let width = header.len();
-    let tail_start = rows
-        .len()
-        .saturating_sub(TRAILER_SEARCH_ROWS)
-        .max(header_index + 1);
-    let mut classes = Vec::new();
-    for row in rows[tail_start..].iter().rev() {
-        let texts = row_texts(row);
-        let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let class = classify_cells(&cells, width);
-        classes.push(class);
-        if class == Class::Data {
-            break;
+    let (header_row, cells) = &search[index];
+    let cols = filled_cols(cells);
+    // The table starts at the leftmost column any of the first rows uses.
+    let origin = search
+        .iter()
+        .flat_map(|(_, c)| filled_cols(c))
+        .min()
+        .unwrap_or(0);
+    let width = (cols.iter().copied().max().unwrap_or(0) - origin + 1) as usize;
+    let mut names = vec![String::new(); width];
+    for (col, text) in cells {
+        if let Some(slot) = col
+            .checked_sub(origin)
+            .and_then(|i| names.get_mut(i as usize))
+        {
+            slot.clone_from(text);
         }
     }
-    classes.reverse();
-    let (first, reasons) = decide(&classes);
-    let data_end = rows.len() - (classes.len() - first);
-    for (k, reason) in reasons.into_iter().enumerate() {
-        removed.push((first_row + (data_end + k) as u64, reason));
-    }
-    let data = header_index + 1..data_end;
-    if data.is_empty() {
-        return Err(InputError::NoRows {
+    let texts: Vec<&str> = names.iter().map(String::as_str).collect();
+    if let Some(why) = Header::looks_like_data(&texts) {
+        return Err(InputError::NoHeader {
             path: source.name.clone(),
-            line: first_row + header_index as u64,
+            line: *header_row,
+            why,
         });
     }
-    Ok(SheetInput {
-        name: source.name.clone(),
-        sheet,
-        header,
-        header_row: first_row + header_index as u64,
-        range,
-        data,
-        removed,
-        file_bytes,
-    })
+    Ok(Some((Header::from_raw(&names), *header_row, origin)))
+}
+
+/// What one batch contributes to the summary.
+#[derive(Default)]
+struct SheetStats {
+    rows: u64,
+    ragged: u64,
+    ragged_examples: Vec<RaggedRow>,
+    blank: Vec<u64>,
+    blank_count: u64,
+}
+
+/// What the reader found besides records.
+#[derive(Default)]
+struct SheetEnd {
+    stats: SheetStats,
+    removed: Vec<(u64, RemovedReason)>,
+    suspected: Vec<u64>,
 }
 
 impl SheetInput {
@@ -232,15 +451,11 @@ impl SheetInput {
 
     /// Up to `n` values of column `index` from the first data rows.
     pub fn sample_column(&self, index: usize, n: usize) -> Vec<String> {
-        self.range
-            .rows()
-            .skip(self.data.start)
-            .take(n.min(self.data.len()))
-            .filter_map(|row| {
-                row.get(index)
-                    .and_then(cell_text)
-                    .map(|t| t.trim().to_owned())
-            })
+        self.sample
+            .iter()
+            .take(n)
+            .filter_map(|row| row.get(index).map(|t| t.trim().to_owned()))
+            .filter(|t| !t.is_empty())
             .collect()
     }
 
@@ -252,9 +467,10 @@ impl SheetInput {
         &self.name
     }
 
-    /// Converts the data rows in parallel batches and folds each into an accumulator.
+    /// Streams the data rows, converts them in parallel batches and folds each into an
+    /// accumulator.
     pub fn scan<A, I, F>(
-        self,
+        mut self,
         init: I,
         fold: F,
         progress: &(dyn Fn(Progress) + Sync),
@@ -265,46 +481,236 @@ impl SheetInput {
         F: Fn(&mut A, &DataFrame) + Sync + Send,
     {
         let names = column_names(&self.header);
-        let rows: Vec<&[Data]> = self.range.rows().collect();
-        let data = &rows[self.data.clone()];
-        let done = std::sync::atomic::AtomicU64::new(0);
-        let acc = data
-            .par_chunks(BATCH_ROWS)
-            .map(|chunk| {
-                let mut batch = BatchBuilder::new(&names, chunk.len());
-                for row in chunk {
-                    batch.push_row(row.iter().map(cell_text));
-                }
-                let frame = batch.finish();
-                let mut acc = init();
-                fold(&mut acc, &frame);
-                let rows_done = done
-                    .fetch_add(chunk.len() as u64, std::sync::atomic::Ordering::Relaxed)
-                    + chunk.len() as u64;
-                // The workbook is already read; the share of rows converted stands for bytes.
-                progress(Progress {
-                    bytes_read: self.file_bytes * rows_done / data.len() as u64,
-                    total_bytes: Some(self.file_bytes),
-                    lines_read: rows_done,
-                });
-                acc
-            })
-            .reduce_with(|mut a, b| {
-                a += b;
-                a
+        let in_flight = rayon::current_num_threads() * 2;
+        let (tx, rx) = sync_channel::<Vec<DenseRow>>(in_flight);
+        let layout = Layout {
+            header_row: self.header_row,
+            origin: self.origin,
+            width: self.header.len(),
+        };
+        let sheet = self.sheet.clone();
+        let file_bytes = self.file_bytes;
+        let expected_rows = match &self.dense {
+            Some(range) => range.height() as u64,
+            None => declared_rows(&mut self.workbook, &self.sheet),
+        };
+        let workbook = &mut self.workbook;
+        let dense = self.dense.as_ref();
+        let (folded, end) = std::thread::scope(|s| {
+            let reader = s.spawn(move || {
+                produce(workbook, dense, &sheet, layout, tx, &|rows| {
+                    progress(Progress {
+                        bytes_read: (file_bytes * rows.min(expected_rows))
+                            .checked_div(expected_rows)
+                            .unwrap_or(0),
+                        total_bytes: Some(file_bytes),
+                        lines_read: rows,
+                    })
+                })
             });
-        let acc = acc.ok_or_else(|| InputError::NoRows {
+            let folded = rx
+                .into_iter()
+                .par_bridge()
+                .map(|rows| {
+                    let mut batch = BatchBuilder::new(&names, rows.len());
+                    for row in rows {
+                        batch.push_row(row.cells);
+                    }
+                    let mut acc = init();
+                    fold(&mut acc, &batch.finish());
+                    acc
+                })
+                .reduce_with(|mut a, b| {
+                    a += b;
+                    a
+                });
+            let end = reader
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (folded, end)
+        });
+        let end = end.map_err(|e| InputError::Spreadsheet {
             path: self.name.clone(),
-            line: self.header_row,
+            why: e,
         })?;
-        let removed = group_removed(self.removed);
+        let acc = match folded {
+            Some(acc) if end.stats.rows > 0 => acc,
+            _ => {
+                return Err(InputError::NoRows {
+                    path: self.name.clone(),
+                    line: self.header_row,
+                });
+            }
+        };
+        progress(Progress {
+            bytes_read: file_bytes,
+            total_bytes: Some(file_bytes),
+            lines_read: end.stats.rows,
+        });
+        let blank = end
+            .stats
+            .blank
+            .iter()
+            .map(|&n| (n, RemovedReason::BlankLine));
+        let mut removed = group_removed(self.removed.into_iter().chain(end.removed).chain(blank));
+        if let Some(entry) = removed
+            .iter_mut()
+            .find(|r| r.reason == RemovedReason::BlankLine)
+        {
+            // Only the first blank rows were kept as examples; count them all.
+            entry.count = end.stats.blank_count;
+        }
         Ok((
             acc,
             ScanSummary {
-                rows: data.len() as u64,
+                rows: end.stats.rows,
+                ragged_rows: end.stats.ragged,
+                ragged_examples: end.stats.ragged_examples,
                 removed,
-                ..ScanSummary::default()
+                repaired_cells: 0,
+                suspected_totals: end.suspected,
+                stray_byte: None,
             },
         ))
     }
+}
+
+/// Where the table sits in the sheet.
+#[derive(Clone, Copy)]
+struct Layout {
+    header_row: u64,
+    origin: u32,
+    width: usize,
+}
+
+impl Layout {
+    /// The row in header order, and whether it has cells outside the header's columns.
+    fn lay_out<'a>(&self, row: SheetRow<'a>) -> (DenseRow<'a>, Option<RaggedRow>) {
+        let mut cells: Vec<Option<Cow<'a, str>>> = vec![None; self.width];
+        let mut outside = 0usize;
+        let mut last = 0usize;
+        for (col, text) in row.cells {
+            match col
+                .checked_sub(self.origin)
+                .map(|i| i as usize)
+                .filter(|&i| i < self.width)
+            {
+                Some(i) => cells[i] = Some(text),
+                None if text.trim().is_empty() => {}
+                None => {
+                    outside += 1;
+                    last = last.max(col.saturating_sub(self.origin) as usize + 1);
+                }
+            }
+        }
+        let ragged = (outside > 0).then(|| RaggedRow {
+            line: row.number,
+            cells: last.max(self.width + outside),
+            expected: self.width,
+        });
+        (
+            DenseRow {
+                number: row.number,
+                cells,
+            },
+            ragged,
+        )
+    }
+}
+
+/// The reader thread: streams the rows below the header, notes blank and ragged rows, holds the
+/// last rows back to find the footer, and sends the records in batches.
+fn produce<'a>(
+    workbook: &'a mut Workbook,
+    dense: Option<&'a Range<Data>>,
+    sheet: &str,
+    layout: Layout,
+    tx: SyncSender<Vec<DenseRow<'a>>>,
+    progress: &dyn Fn(u64),
+) -> Result<SheetEnd, String> {
+    let hold = MAX_TRAILER_LINES + PROFILE_ROWS;
+    let mut end = SheetEnd::default();
+    let mut held: VecDeque<DenseRow<'a>> = VecDeque::with_capacity(hold + 1);
+    let mut batch: Vec<DenseRow<'a>> = Vec::with_capacity(BATCH_ROWS);
+    // The last row with data: the empty rows between it and the next are reported when a row
+    // with data follows; the empty rows after the table (formatting) are not rows at all.
+    let mut last_number = layout.header_row;
+    let mut stopped = false;
+    let mut seen = 0u64;
+    for_each_row(workbook, dense, sheet, &mut |row| {
+        if row.number <= layout.header_row {
+            return true;
+        }
+        seen += 1;
+        if seen.is_multiple_of(4096) {
+            progress(seen);
+        }
+        if row.is_blank() {
+            return true;
+        }
+        for number in last_number + 1..row.number {
+            end.stats.blank_count += 1;
+            if end.stats.blank.len() >= MAX_EXAMPLES {
+                end.stats.blank_count += row.number - number - 1;
+                break;
+            }
+            end.stats.blank.push(number);
+        }
+        last_number = row.number;
+        let (row, ragged) = layout.lay_out(row);
+        if row.cells.iter().all(Option::is_none) {
+            // Cells only beside the table (a stray note far to the right): not a record.
+            end.removed
+                .push((row.number, RemovedReason::OutsideColumns));
+            return true;
+        }
+        if let Some(ragged) = ragged {
+            end.stats.ragged += 1;
+            if end.stats.ragged_examples.len() < MAX_EXAMPLES {
+                end.stats.ragged_examples.push(ragged);
+            }
+        }
+        held.push_back(row);
+        if held.len() > hold {
+            batch.push(held.pop_front().expect("held is not empty"));
+            if batch.len() == BATCH_ROWS {
+                end.stats.rows += batch.len() as u64;
+                if tx.send(std::mem::take(&mut batch)).is_err() {
+                    stopped = true;
+                    return false;
+                }
+            }
+        }
+        true
+    })?;
+    if stopped {
+        return Ok(end);
+    }
+    // The end of the table: footers and totals rows go, with their reasons.
+    let rows: Vec<(Class, Vec<&str>)> = held
+        .iter()
+        .map(|row| {
+            let cells: Vec<&str> = row
+                .cells
+                .iter()
+                .map(|c| c.as_deref().unwrap_or(""))
+                .collect();
+            (classify_cells(&cells, layout.width), cells)
+        })
+        .collect();
+    let tail = super::trailer::judge_tail(&rows, layout.width);
+    drop(rows);
+    for (k, reason) in tail.reasons.iter().enumerate() {
+        end.removed
+            .push((held[tail.first_removed + k].number, *reason));
+    }
+    end.suspected = tail.suspected.iter().map(|&i| held[i].number).collect();
+    held.truncate(tail.first_removed);
+    batch.extend(held);
+    if !batch.is_empty() {
+        end.stats.rows += batch.len() as u64;
+        let _ = tx.send(batch);
+    }
+    progress(seen);
+    Ok(end)
 }

@@ -2,12 +2,20 @@
 
 use std::io::{self, Write};
 
+use crate::shown::{code_span, escape_control};
+
 use super::{by_severity, input_notes, map_description, percent, read_description};
 use crate::model::{FieldReport, FixFirst, InputReport, Report, UseCaseReport, Verdict};
 
 /// Table cells may not hold a pipe or a line break.
+/// Text for a table cell or list item: control characters escaped, pipes escaped.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace(['\n', '\r'], " ")
+    escape_control(text).replace('|', "\\|")
+}
+
+/// A name from the export (a path, a column) as a code span that no backtick can break.
+fn code(text: &str) -> String {
+    cell(&code_span(text))
 }
 
 pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -36,7 +44,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         write_use_cases(&report.use_cases, true, "###", out)?;
         write_fix_first(&report.fix_first, true, "###", out)?;
         for file in &report.files {
-            writeln!(out, "## `{}`", cell(&file.input.path))?;
+            writeln!(out, "## {}", code(&file.input.path))?;
             writeln!(out)?;
             write_use_cases(&file.use_cases, false, "###", out)?;
             write_fields(&file.fields, "###", out)?;
@@ -50,8 +58,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         for skipped in &report.skipped {
             writeln!(
                 out,
-                "- `{}`: skipped, {}",
-                cell(&skipped.path),
+                "- {}: skipped, {}",
+                code(&skipped.path),
                 cell(&skipped.reason)
             )?;
         }
@@ -65,8 +73,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 fn write_input(input: &InputReport, out: &mut dyn Write) -> io::Result<()> {
     writeln!(
         out,
-        "- `{}`: {} {}, {}, {}",
-        cell(&input.path),
+        "- {}: {} {}, {}, {}",
+        code(&input.path),
         input.rows,
         if input.rows == 1 { "record" } else { "records" },
         map_description(input),
@@ -99,7 +107,7 @@ fn write_use_cases(
                 .collect(),
         };
         if let (true, Some(file)) = (show_file, &uc.file) {
-            why.insert(0, format!("in `{file}`"));
+            why.insert(0, format!("in {}", code_span(file)));
         }
         writeln!(
             out,
@@ -138,7 +146,7 @@ fn write_fix_first(
             (_, false) => format!("`{}` (not in export)", fix.field),
         };
         if let (true, Some(file)) = (show_file, &fix.file) {
-            field.push_str(&format!(" in `{}`", cell(file)));
+            field.push_str(&format!(" in {}", code(file)));
         }
         let others: Vec<&str> = fix
             .affects

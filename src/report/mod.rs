@@ -85,6 +85,26 @@ fn input_notes(input: &InputReport) -> Vec<String> {
             lines.join(", ")
         ));
     }
+    if let Some(byte) = &input.stray_trailing_byte {
+        notes.push(format!(
+            "the file ends with a stray byte ({byte}) after its last UTF-16 character: left out"
+        ));
+    }
+    if !input.suspected_summary_rows.is_empty() {
+        let lines: Vec<String> = input
+            .suspected_summary_rows
+            .iter()
+            .map(u64::to_string)
+            .collect();
+        let n = input.suspected_summary_rows.len();
+        notes.push(format!(
+            "kept {n} row{} at the end that may be a totals row (numbers only, fewer cells than the records above): line{} {}; check and remove {} if so",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "" } else { "s" },
+            lines.join(", "),
+            if n == 1 { "it" } else { "them" },
+        ));
+    }
     if input.ragged_rows > 0 {
         let examples: Vec<String> = input
             .ragged_examples

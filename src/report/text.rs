@@ -2,6 +2,8 @@
 
 use std::io::{self, Write};
 
+use crate::shown::escape_control;
+
 use super::{by_severity, input_notes, map_description, percent, read_description};
 use crate::model::{FieldReport, FixFirst, InputReport, Report, UseCaseReport, Verdict};
 
@@ -80,21 +82,26 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
         write_fix_first(&report.fix_first, true, style, out)?;
     }
     for skipped in &report.skipped {
-        writeln!(out, "skipped: {} ({})", skipped.path, skipped.reason)?;
+        writeln!(
+            out,
+            "skipped: {} ({})",
+            escape_control(&skipped.path),
+            escape_control(&skipped.reason)
+        )?;
     }
     for error in &report.errors {
         writeln!(
             out,
             "{} {}",
             style.paint("1;31", "not audited:"),
-            error.message
+            escape_control(&error.message)
         )?;
     }
     Ok(())
 }
 
 fn write_input(input: &InputReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}", style.bold(&input.path))?;
+    writeln!(out, "{}", style.bold(&escape_control(&input.path)))?;
     let records = if input.rows == 1 { "record" } else { "records" };
     writeln!(
         out,
@@ -104,7 +111,7 @@ fn write_input(input: &InputReport, style: Style, out: &mut dyn Write) -> io::Re
         read_description(input)
     )?;
     for note in input_notes(input) {
-        writeln!(out, "  note: {note}")?;
+        writeln!(out, "  note: {}", escape_control(&note))?;
     }
     Ok(())
 }
@@ -140,7 +147,7 @@ fn write_use_cases(
             None => vec!["every requirement met".to_owned()],
         };
         if let (true, Some(file)) = (show_file, &uc.file) {
-            reasons.insert(0, format!("in {file}"));
+            reasons.insert(0, format!("in {}", escape_control(file)));
         }
         let indent = " ".repeat(2 + title_width + 2 + 14 + 2);
         for (i, reason) in reasons.iter().enumerate() {
@@ -195,7 +202,7 @@ fn write_fix_first(
             format!("unblocks {}", fix.unblocks.join(", "))
         };
         let file = match (show_file, &fix.file) {
-            (true, Some(file)) => format!(" [{file}]"),
+            (true, Some(file)) => format!(" [{}]", escape_control(file)),
             _ => String::new(),
         };
         writeln!(
@@ -212,7 +219,7 @@ fn write_fields(fields: &[FieldReport], style: Style, out: &mut dyn Write) -> io
     writeln!(out, "{}", style.bold("FIELDS"))?;
     let column_width = fields
         .iter()
-        .map(|f| f.column.chars().count())
+        .map(|f| escape_control(&f.column).chars().count())
         .max()
         .unwrap_or(0)
         .max(6);
@@ -237,7 +244,7 @@ fn write_fields(fields: &[FieldReport], style: Style, out: &mut dyn Write) -> io
         writeln!(
             out,
             "  {}  {}  {}  {:>5}  {:>9}  {:>9}  {:>11}",
-            pad(&f.column, column_width),
+            pad(&escape_control(&f.column), column_width),
             pad(f.canonical.as_deref().unwrap_or("-"), canonical_width),
             bar(f.fill_rate),
             percent(f.fill_rate),

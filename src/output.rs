@@ -1,0 +1,207 @@
+//! Writing the report to `--output` without harming what is there: never over an input, through
+//! a symlink to its target, directly into a device or FIFO, and atomically (temporary file, then
+//! rename) over a regular file, keeping its permissions. Temporary files are removed on error,
+//! on interrupt (the binary calls [`remove_temp_files`] from its signal handler) and, when a
+//! killed run left one behind, by the next run that writes to the same place.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written now, for the signal handler.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// Why the report cannot be written where asked.
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error(
+        "refused to write the report to {}: it is one of the inputs ({}); choose another --output",
+        crate::shown::path(target),
+        crate::shown::path(input)
+    )]
+    IsInput { target: PathBuf, input: PathBuf },
+    #[error("--output needs a file name, not {}", crate::shown::path(.0))]
+    NoFileName(PathBuf),
+    #[error("cannot write the report to {}: {source}", crate::shown::path(path))]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Device and inode, to tell whether two paths are one file (through links too).
+#[cfg(unix)]
+fn identity(meta: &fs::Metadata) -> (u64, u64) {
+    use std::os::unix::fs::MetadataExt;
+    (meta.dev(), meta.ino())
+}
+
+#[cfg(not(unix))]
+fn identity(_meta: &fs::Metadata) -> (u64, u64) {
+    (0, 0)
+}
+
+/// Refuses an output path that is one of `inputs` (the files the run reads).
+pub fn check_not_input<'a>(
+    target: &Path,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), OutputError> {
+    let Ok(meta) = fs::metadata(target) else {
+        return Ok(()); // Does not exist yet: cannot be an input.
+    };
+    if !cfg!(unix) || !meta.is_file() {
+        return Ok(());
+    }
+    let id = identity(&meta);
+    for input in inputs {
+        if fs::metadata(input).is_ok_and(|m| identity(&m) == id) {
+            return Err(OutputError::IsInput {
+                target: target.to_path_buf(),
+                input: input.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Writes the report to `target` with `write`.
+pub fn write_report(
+    target: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputError> {
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| OutputError::Io { path, source }
+    };
+    // Through a symlink to the file it names: the link stays a link.
+    let target = match fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(target) {
+            Ok(real) => real,
+            // A dangling link: create the file it points to.
+            Err(_) => {
+                let link = fs::read_link(target).map_err(io_err(target))?;
+                target.parent().unwrap_or(Path::new("")).join(link)
+            }
+        },
+        _ => target.to_path_buf(),
+    };
+    let existing = fs::metadata(&target).ok();
+    if let Some(meta) = &existing
+        && !meta.is_file()
+    {
+        // A device or FIFO (`-o /dev/stdout`): write into it; renaming would replace it.
+        let mut file = OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .map_err(io_err(&target))?;
+        let mut buffered = io::BufWriter::new(&mut file);
+        write(&mut buffered)
+            .and_then(|()| buffered.flush())
+            .map_err(io_err(&target))?;
+        return Ok(());
+    }
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .ok_or_else(|| OutputError::NoFileName(target.clone()))?
+        .to_string_lossy()
+        .into_owned();
+    remove_stale(dir, &name);
+    let tmp = dir.join(temp_name(&name, std::process::id()));
+    PENDING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(tmp.clone());
+    let result = (|| -> io::Result<()> {
+        let file = File::create(&tmp)?;
+        if let Some(meta) = &existing {
+            // Keep who may read the report: it may hold what the team should not see.
+            file.set_permissions(meta.permissions())?;
+        }
+        let mut buffered = io::BufWriter::new(file);
+        write(&mut buffered)?;
+        buffered
+            .into_inner()
+            .map_err(|e| e.into_error())?
+            .sync_all()?;
+        fs::rename(&tmp, &target)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    PENDING
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .retain(|p| p != &tmp);
+    result.map_err(io_err(&target))
+}
+
+fn temp_name(name: &str, pid: u32) -> String {
+    format!(".{name}.crm-ready-{pid}.tmp")
+}
+
+/// Removes temporary files of this name left by runs that were killed (their process is
+/// gone). Where processes cannot be looked up, nothing is removed.
+fn remove_stale(dir: &Path, name: &str) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let prefix = format!(".{name}.crm-ready-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Removes the temporary files being written now: for a signal handler, before exiting.
+pub fn remove_temp_files() {
+    // try_lock: a signal can arrive while the lock is held; then the files are left for the
+    // next run to clean up rather than risk a deadlock.
+    if let Ok(pending) = PENDING.try_lock() {
+        for path in pending.iter() {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_temp_files_of_dead_runs_are_removed() {
+        if !Path::new("/proc/self").exists() {
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        // pid_max on Linux is at most 2^22: this process cannot exist.
+        let stale = dir.path().join(temp_name("r.json", 4_194_305));
+        let live = dir.path().join(temp_name("r.json", std::process::id()));
+        let other = dir.path().join(temp_name("other.json", 4_194_305));
+        for p in [&stale, &live, &other] {
+            fs::write(p, b"x").unwrap();
+        }
+        remove_stale(dir.path(), "r.json");
+        assert!(!stale.exists());
+        assert!(live.exists(), "this run's own file is not stale");
+        assert!(other.exists(), "another report's file is left alone");
+    }
+}

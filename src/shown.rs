@@ -1,0 +1,61 @@
+//! Names that come from the user's files (paths, column names) shown to people without letting
+//! them steer the terminal: control characters (ESC, newlines, BEL...) are written as escapes,
+//! so a file named `x\e[2J.csv` cannot clear the screen or forge a line of the report.
+
+use std::borrow::Cow;
+use std::path::Path;
+
+/// `text` with every control character escaped (`\n`, `\r`, `\t`, `\u{1b}`...).
+pub fn escape_control(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// A path as error messages and reports show it.
+pub fn path(path: &Path) -> String {
+    escape_control(&path.display().to_string()).into_owned()
+}
+
+/// `text` as a Markdown code span: control characters escaped, and a fence of one backtick
+/// more than the longest run inside, padded when the text starts or ends with a backtick.
+pub fn code_span(text: &str) -> String {
+    let text = escape_control(text);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_control("plain.csv"), "plain.csv");
+        assert_eq!(escape_control("a\u{1b}[2Jb\nc.csv"), "a\\u{1b}[2Jb\\nc.csv");
+    }
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(code_span("a.csv"), "`a.csv`");
+        assert_eq!(code_span("a`b.csv"), "``a`b.csv``");
+        assert_eq!(code_span("`x`"), "`` `x` ``");
+    }
+}

@@ -1,0 +1,829 @@
+//! Regression tests for what a hostile test of the release binary found (issue 7): records lost
+//! or invented, a run that passed on the wrong file, cell values leaked, crashes and hangs, and
+//! `--output` harming what was at the path. Each test is named after what broke.
+
+mod common;
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// (column, rows, filled, blank, placeholder) of the BASE dataset of fixtures/make_shapes.py,
+/// as counted by hand in fixtures/README.md.
+const BASE_COUNTS: &[(&str, u64, u64, u64, u64)] = &[
+    ("Email", 10, 9, 1, 0),
+    ("First Name", 10, 9, 1, 0),
+    ("Last Name", 10, 10, 0, 0),
+    ("Industry", 10, 6, 2, 2),
+    ("Job Title", 10, 6, 1, 3),
+    ("Country/Region", 10, 8, 1, 1),
+    ("Notes", 10, 6, 4, 0),
+];
+
+fn assert_base_counts(report: &Report, what: &str) {
+    assert_eq!(report.rows, 10, "{what}");
+    for &(column, rows, filled, blank, placeholder) in BASE_COUNTS {
+        assert_eq!(
+            report.counts(column),
+            (rows, filled, blank, placeholder),
+            "{what}: {column}"
+        );
+    }
+}
+
+/// Runs the binary, failing the test (not hanging it) if it does not end within `limit`.
+fn run_with_limit(dir: &Path, args: &[&str], limit: Duration) -> Run {
+    use std::io::Read as _;
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    // Drained while it runs: a report larger than a pipe's buffer would block the child.
+    let drain = |mut pipe: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            pipe.read_to_string(&mut text).unwrap();
+            text
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("crm-ready {args:?} did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Run {
+        code: status.code().expect("exited normally, not by a signal"),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+// ---- Records lost or invented -------------------------------------------------------------
+
+/// 20 records with names, then 5 whose only cells are an id, a phone number and a date: the
+/// shape of a totals row, but in columns that hold ids, phones and dates.
+fn records_ending_in_numbers(numeric_last: bool) -> String {
+    let mut named: Vec<String> = (0..20)
+        .map(|i| {
+            format!(
+                "{},Name{i},ana{i}@acme.test,+1 555 01{i:02},2026-01-{:02}",
+                1000 + i,
+                i + 1
+            )
+        })
+        .collect();
+    let numeric: Vec<String> = (20..25)
+        .map(|i| format!("{},,,+1 555 01{i:02},2026-02-{:02}", 1000 + i, i - 19))
+        .collect();
+    let rows = if numeric_last {
+        named.extend(numeric);
+        named
+    } else {
+        numeric.into_iter().chain(named).collect()
+    };
+    format!(
+        "Record ID,First Name,Email,Phone Number,Create Date\n{}\n",
+        rows.join("\n")
+    )
+}
+
+#[test]
+fn numeric_records_at_the_end_of_a_file_are_kept() {
+    let last = records_ending_in_numbers(true);
+    let first = records_ending_in_numbers(false);
+    let dir = temp_with(&[
+        ("last.csv", last.as_bytes()),
+        ("first.csv", first.as_bytes()),
+    ]);
+    let (run_last, last) = audit_json(dir.path(), "last.csv", &[]);
+    let (run_first, first) = audit_json(dir.path(), "first.csv", &[]);
+    for report in [&last, &first] {
+        assert_eq!(report.rows, 25);
+        assert_eq!(report.counts("Record ID"), (25, 25, 0, 0));
+        assert_eq!(report.counts("First Name"), (25, 20, 5, 0));
+        assert!(report.inputs[0].removed.is_empty());
+        // Three of five cells, as wide as the records above: no reason to suspect a total.
+        assert!(report.inputs[0].suspected_summary_rows.is_empty());
+    }
+    assert_eq!(
+        run_last.code, run_first.code,
+        "the order of records decides nothing"
+    );
+}
+
+#[test]
+fn a_file_of_numeric_records_has_data_rows() {
+    let text: String = std::iter::once("Record ID,Phone Number,Amount\n".to_owned())
+        .chain((0..10).map(|i| format!("{},555 01{i:02},{}.50\n", 1000 + i, i * 10)))
+        .collect();
+    let dir = temp_with(&[("numbers.csv", text.as_bytes())]);
+    let (_, report) = audit_json(
+        dir.path(),
+        "numbers.csv",
+        &["--field-map", "hubspot/contacts"],
+    );
+    assert_eq!(report.rows, 10);
+    assert!(report.inputs[0].removed.is_empty());
+}
+
+#[test]
+fn a_narrow_numeric_last_row_is_kept_and_reported_as_a_suspected_total() {
+    // Amount holds numbers above, so nothing proves the last row is a total: it is kept.
+    let text = "Record ID,Phone Number,Create Date,Amount\n\
+                1001,555 0101,2026-01-02,7\n\
+                1002,555 0102,2026-01-03,9\n\
+                ,,,16\n";
+    let dir = temp_with(&[("deals.csv", text.as_bytes())]);
+    let (_, report) = audit_json(
+        dir.path(),
+        "deals.csv",
+        &["--field-map", "hubspot/contacts"],
+    );
+    assert_eq!(report.rows, 3);
+    assert_eq!(report.inputs[0].suspected_summary_rows, vec![4]);
+    let text_report = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "deals.csv",
+            "--field-map",
+            "hubspot/contacts",
+            "--quiet",
+        ],
+    );
+    assert!(
+        text_report.stdout.contains("may be a totals row") && text_report.stdout.contains("line 4"),
+        "{}",
+        text_report.stdout
+    );
+}
+
+#[test]
+fn empty_spreadsheet_rows_are_removed_like_blank_csv_lines() {
+    // fixtures/shapes/gaps.*: BASE with 4 empty rows between records (make_shapes.py).
+    for (name, lines) in [
+        ("gaps.csv", vec![4, 9, 10, 15]),
+        ("gaps.xlsx", vec![4, 8, 9, 14]),
+        ("gaps.xls", vec![4, 8, 9, 14]),
+        ("gaps.ods", vec![4, 8, 9, 14]),
+    ] {
+        let (_, report) = audit_json(&repo(), &format!("fixtures/shapes/{name}"), &[]);
+        assert_base_counts(&report, name);
+        assert_eq!(report.inputs[0].removed("blank_line"), (4, lines), "{name}");
+    }
+}
+
+#[test]
+fn one_column_csv_counts_empty_lines_as_empty_values() {
+    let dir = temp_with(&[(
+        "emails.csv",
+        b"Email\nana@acme.test\n\nben@beta.test\n\n\ncy@gamma.test\n",
+    )]);
+    let (_, report) = audit_json(
+        dir.path(),
+        "emails.csv",
+        &["--field-map", "hubspot/contacts"],
+    );
+    assert_eq!(report.rows, 6);
+    assert_eq!(report.counts("Email"), (6, 3, 3, 0));
+    assert!(report.inputs[0].removed.is_empty());
+}
+
+#[test]
+fn old_mac_cr_file_with_multiline_quoted_notes_is_read() {
+    // Every record ends with a lone CR and holds a note of three LF-separated lines: the LFs
+    // outnumber the CRs two to one, and the file is larger than one record may be (8 MiB).
+    let records = 300_000;
+    let mut text = String::from("Email,Notes\r");
+    for i in 0..records {
+        text.push_str(&format!("p{i}@acme.test,\"one\ntwo\nthree\"\r"));
+    }
+    assert!(text.len() > 8 << 20);
+    let dir = temp_with(&[("mac.csv", text.as_bytes())]);
+    let (_, report) = audit_json(dir.path(), "mac.csv", &["--field-map", "hubspot/contacts"]);
+    assert_eq!(report.rows, records);
+    assert_eq!(report.inputs[0].line_ending.as_deref(), Some("CR"));
+    assert_eq!(report.counts("Notes"), (records, records, 0, 0));
+}
+
+#[test]
+fn utf16_file_with_an_odd_last_byte_reports_the_byte_not_a_ragged_row() {
+    let mut bytes = vec![0xFF, 0xFE];
+    bytes.extend(
+        "Email,First Name\nana@acme.test,Ana\nben@beta.test,Ben\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    bytes.push(0x41);
+    let dir = temp_with(&[("utf16.csv", &bytes)]);
+    let (_, report) = audit_json(dir.path(), "utf16.csv", &[]);
+    assert_eq!(report.rows, 2);
+    assert_eq!(report.inputs[0].ragged_rows, 0);
+    assert_eq!(
+        report.inputs[0].stray_trailing_byte.as_deref(),
+        Some("0x41")
+    );
+}
+
+// ---- A run that must not pass ---------------------------------------------------------------
+
+#[test]
+fn unrecognised_input_is_an_error_not_a_pass() {
+    let passwd = b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\n";
+    let dir = temp_with(&[
+        ("passwd", passwd),
+        (
+            "contacts.csv",
+            b"Email,First Name,Industry\nana@acme.test,Ana,Retail\n",
+        ),
+    ]);
+    let run = run_in(dir.path(), &["audit", "passwd", "--quiet"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("no field map fits"), "{}", run.stderr);
+    assert!(!run.stderr.contains("root"), "no cell value in the message");
+    // The right file read with the wrong delimiter.
+    let run = run_in(
+        dir.path(),
+        &["audit", "contacts.csv", "--delimiter", "x", "--quiet"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(run.stderr.contains("--delimiter"), "{}", run.stderr);
+}
+
+#[test]
+fn unrecognised_file_in_a_folder_is_listed_and_the_rest_judged() {
+    let dir = temp_with(&[
+        ("export/notes.csv", b"Colour,Taste\nred,sweet\n"),
+        (
+            "export/contacts.csv",
+            b"Email,First Name,Industry\nana@acme.test,Ana,Retail\n",
+        ),
+    ]);
+    let (run, report) = audit_json(dir.path(), "export", &[]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    assert_eq!(report.files.len(), 1);
+    let skipped = &report.skipped[0];
+    assert!(skipped.path.ends_with("notes.csv"), "{skipped:?}");
+    assert!(skipped.reason.contains("no field map fits"), "{skipped:?}");
+    // A folder where nothing fits is an error.
+    let dir = temp_with(&[("export/notes.csv", b"Colour,Taste\nred,sweet\n")]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "export", "--quiet", "--format", "json"],
+    );
+    assert_eq!(run.code, 2);
+}
+
+// ---- Cell values never leaked -----------------------------------------------------------------
+
+#[test]
+fn headerless_file_is_refused_without_printing_its_first_row() {
+    let text = "Ana,Müller,+1 (555) 010-2030,0035g00000XyZaBAAV\n\
+                Ben,Dupré,+1 (555) 010-2031,0035g00000XyZaBAAW\n";
+    let sheet = xlsx(&[
+        ("A1", "Ana"),
+        ("B1", "Müller"),
+        ("C1", "+1 (555) 010-2030"),
+        ("A2", "Ben"),
+        ("B2", "Dupré"),
+        ("C2", "+1 (555) 010-2031"),
+    ]);
+    let dir = temp_with(&[("people.csv", text.as_bytes()), ("people.xlsx", &sheet)]);
+    for file in ["people.csv", "people.xlsx"] {
+        for format in ["text", "json", "markdown"] {
+            let run = run_in(dir.path(), &["audit", file, "--format", format]);
+            assert_eq!(run.code, 2, "{file} {format}");
+            assert!(run.stderr.contains("--no-header"), "{}", run.stderr);
+            assert!(run.stderr.contains("phone number"), "{}", run.stderr);
+            for value in ["Ana", "Müller", "555", "0035g"] {
+                assert!(
+                    !run.stdout.contains(value) && !run.stderr.contains(value),
+                    "{file} {format} leaks {value:?}"
+                );
+            }
+        }
+        let (_, report) = audit_json(
+            dir.path(),
+            file,
+            &["--no-header", "--field-map", "hubspot/contacts"],
+        );
+        assert_eq!(report.rows, 2, "{file}: the first row is a record");
+        assert_eq!(report.fields[0].column, "column_1");
+        assert_eq!(report.counts("column_3"), (2, 2, 0, 0), "{file}");
+    }
+}
+
+// ---- Crashes and hangs ------------------------------------------------------------------------
+
+#[test]
+fn xlsx_with_a_cell_at_the_last_address_is_read_without_a_dense_grid() {
+    // One stray cell at the last address Excel has: the declared range is 16,384 columns by
+    // 1,048,576 rows; a dense grid would need half a terabyte.
+    for far in ["XFD1048576", "AZ1048576"] {
+        let sheet = xlsx(&[
+            ("A1", "Email"),
+            ("B1", "First Name"),
+            ("A2", "ana@acme.test"),
+            ("B2", "Ana"),
+            ("A3", "ben@beta.test"),
+            ("A4", "cy@gamma.test"),
+            ("B4", "Cy"),
+            (far, "x"),
+        ]);
+        let dir = temp_with(&[("sparse.xlsx", &sheet)]);
+        let run = run_with_limit(
+            dir.path(),
+            &[
+                "audit",
+                "sparse.xlsx",
+                "--format",
+                "json",
+                "--quiet",
+                "--max-uncompressed",
+                "1M",
+            ],
+            Duration::from_secs(60),
+        );
+        assert!(run.code == 0 || run.code == 1, "{far}: {}", run.stderr);
+        let report = run.json();
+        assert_eq!(report.rows, 3, "{far}");
+        assert_eq!(report.counts("First Name"), (3, 2, 1, 0), "{far}");
+        let input = &report.inputs[0];
+        assert_eq!(
+            input.removed("outside_columns"),
+            (1, vec![1_048_576]),
+            "{far}"
+        );
+        // The empty rows between the records and the stray cell.
+        assert_eq!(input.removed("blank_line").0, 1_048_576 - 5, "{far}");
+    }
+}
+
+#[test]
+fn xlsx_that_expands_past_the_limit_is_refused() {
+    let cells: Vec<(String, String)> = (1..=2000)
+        .flat_map(|r| {
+            [
+                (
+                    format!("A{r}"),
+                    if r == 1 {
+                        "Email".into()
+                    } else {
+                        format!("p{r}@acme.test")
+                    },
+                ),
+                (
+                    format!("B{r}"),
+                    if r == 1 {
+                        "Notes".into()
+                    } else {
+                        "x".repeat(200)
+                    },
+                ),
+            ]
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = cells
+        .iter()
+        .map(|(a, t)| (a.as_str(), t.as_str()))
+        .collect();
+    let sheet = xlsx(&refs);
+    assert!(
+        sheet.len() < 100 << 10,
+        "compresses well: {} bytes",
+        sheet.len()
+    );
+    let dir = temp_with(&[("big.xlsx", &sheet)]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "big.xlsx", "--quiet", "--max-uncompressed", "100K"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("decompressed"), "{}", run.stderr);
+}
+
+#[test]
+fn header_of_many_columns_is_read() {
+    // 50,000 distinct names and 2,000 repeats of one: renaming and map matching must be linear
+    // (the timing of 200,000 columns is in benches/README.md).
+    let mut names: Vec<String> = (0..50_000).map(|i| format!("Custom field {i}")).collect();
+    names.extend(std::iter::repeat_n("Email".to_owned(), 2_000));
+    let header = names.join(",");
+    let row = vec!["x"; names.len()].join(",");
+    let text = format!("{header}\n{row}\n");
+    let dir = temp_with(&[("wide.csv", text.as_bytes())]);
+    let run = run_with_limit(
+        dir.path(),
+        &[
+            "audit",
+            "wide.csv",
+            "--format",
+            "json",
+            "--quiet",
+            "--field-map",
+            "hubspot/contacts",
+        ],
+        Duration::from_secs(120),
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report.fields.len(), 52_000);
+    assert_eq!(report.fields[51_999].column, "Email (2000)");
+    assert_eq!(report.inputs[0].renamed_headers.len(), 1_999);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_in_a_folder_is_skipped_not_waited_on() {
+    let dir = temp_with(&[(
+        "export/contacts.csv",
+        b"Email,First Name,Industry\nana@acme.test,Ana,Retail\n",
+    )]);
+    let status = Command::new("mkfifo")
+        .arg(dir.path().join("export/pipe.csv"))
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let run = run_with_limit(
+        dir.path(),
+        &["audit", "export", "--format", "json", "--quiet"],
+        Duration::from_secs(60),
+    );
+    let report = run.json();
+    assert_eq!(report.rows, 1);
+    let skipped = &report.skipped[0];
+    assert!(skipped.path.ends_with("pipe.csv"), "{skipped:?}");
+    assert!(skipped.reason.contains("not a regular file"), "{skipped:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn fifo_named_on_the_command_line_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.csv");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer = std::thread::spawn(move || {
+        let mut f = std::fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        f.write_all(b"Email,First Name,Industry\nana@acme.test,Ana,Retail\nben@beta.test,,\n")
+            .unwrap();
+    });
+    let run = run_with_limit(
+        dir.path(),
+        &["audit", "pipe.csv", "--format", "json", "--quiet"],
+        Duration::from_secs(60),
+    );
+    writer.join().unwrap();
+    let report = run.json();
+    assert_eq!(report.rows, 2);
+    assert_eq!(report.counts("First Name"), (2, 1, 1, 0));
+}
+
+#[test]
+fn bad_zip_in_a_folder_is_reported_and_the_rest_audited() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let empty_zip = zip_of(&[("README.md", b"nothing here")]);
+    let dir = temp_with(&[
+        ("export/base.csv", &base),
+        ("export/corrupt.zip", b"PK\x03\x04 this is not an archive"),
+        ("export/empty.zip", &empty_zip),
+    ]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "export", "--format", "json", "--quiet"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report.files.len(), 1);
+    let file = &report.files[0];
+    assert_eq!(file.rows, 10);
+    for &(column, rows, filled, blank, placeholder) in BASE_COUNTS {
+        let f = file.fields.iter().find(|f| f.column == column).unwrap();
+        assert_eq!(
+            (f.rows, f.filled, f.blank, f.placeholder),
+            (rows, filled, blank, placeholder)
+        );
+    }
+    let mut failed: Vec<&str> = report.errors.iter().map(|e| e.path.as_str()).collect();
+    failed.sort();
+    assert_eq!(failed.len(), 2, "{:?}", report.errors);
+    assert!(failed[0].ends_with("corrupt.zip") && failed[1].ends_with("empty.zip"));
+    assert!(run.stderr.contains("corrupt.zip"), "{}", run.stderr);
+}
+
+#[test]
+fn zip_inside_zip_and_gzip_inside_zip_are_read() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let inner = zip_of(&[("Contact.csv", &base)]);
+    let outer = zip_of(&[
+        ("inner.zip", &inner),
+        ("contacts.csv.gz", &gzip(&base)),
+        ("deeper.zip", &zip_of(&[("x.zip", &inner)])),
+    ]);
+    let dir = temp_with(&[("export.zip", &outer)]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "export.zip", "--format", "json", "--quiet"],
+    );
+    let report = run.json();
+    let mut paths: Vec<&str> = report.files.iter().map(|f| f.input.path.as_str()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            "export.zip!contacts.csv.gz",
+            "export.zip!inner.zip!Contact.csv"
+        ]
+    );
+    for file in &report.files {
+        assert_eq!(file.rows, 10, "{}", file.input.path);
+    }
+    let deeper = report
+        .skipped
+        .iter()
+        .find(|s| s.path.ends_with("x.zip"))
+        .expect("the archive two levels down is listed");
+    assert!(deeper.reason.contains("one level"), "{deeper:?}");
+}
+
+// ---- Writing the report -----------------------------------------------------------------------
+
+#[test]
+fn output_that_is_an_input_is_refused_and_the_input_kept() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[("base.csv", &base)]);
+    let run = run_in(dir.path(), &["audit", "base.csv", "-o", "base.csv"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is one of the inputs"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(dir.path().join("base.csv")).unwrap(), base);
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("base.csv", dir.path().join("link.csv")).unwrap();
+        let run = run_in(dir.path(), &["audit", "base.csv", "-o", "link.csv"]);
+        assert_eq!(run.code, 2, "through a symlink too");
+        assert_eq!(std::fs::read(dir.path().join("base.csv")).unwrap(), base);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_writes_its_target_and_keeps_the_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[("base.csv", &base), ("reports/real.json", b"old")]);
+    let real = dir.path().join("reports/real.json");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    std::os::unix::fs::symlink("reports/real.json", dir.path().join("latest.json")).unwrap();
+    let run = run_in(
+        dir.path(),
+        &["audit", "base.csv", "--format", "json", "-o", "latest.json"],
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let link = std::fs::symlink_metadata(dir.path().join("latest.json")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
+    assert_eq!(written["rows"], 10);
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640, "the replaced file's permissions are kept");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("reports"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 1, "no temporary file left: {leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_to_a_fifo_writes_into_it_and_keeps_it() {
+    use std::io::Read as _;
+    use std::os::unix::fs::FileTypeExt;
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[("base.csv", &base)]);
+    let fifo = dir.path().join("out.pipe");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader_path = fifo.clone();
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::fs::File::open(&reader_path)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    });
+    let run = run_with_limit(
+        dir.path(),
+        &["audit", "base.csv", "--format", "json", "-o", "out.pipe"],
+        Duration::from_secs(60),
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let text = reader.join().unwrap();
+    let written: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(written["rows"], 10);
+    let meta = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(
+        meta.file_type().is_fifo(),
+        "still a FIFO, not replaced by a file"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn interrupted_run_exits_130_and_leaves_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["audit", "-", "-o", "report.json", "--quiet"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"Email,First Name\nana@acme.test,Ana\n")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing written: {left:?}");
+}
+
+// ---- Smaller ------------------------------------------------------------------------------------
+
+#[test]
+fn audit_dash_reads_standard_input() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let mut child = Command::new(BIN)
+        .args(["audit", "-", "--format", "json", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&base).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    assert_base_counts(&report, "stdin");
+    assert_eq!(report.inputs[0].path, "<stdin>");
+}
+
+#[test]
+fn max_uncompressed_applies_to_decompressed_data_only() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    assert!(base.len() > 512);
+    let dir = temp_with(&[("base.csv", &base), ("base.csv.gz", &gzip(&base))]);
+    let (_, report) = audit_json(dir.path(), "base.csv", &["--max-uncompressed", "512"]);
+    assert_base_counts(&report, "a plain file larger than the limit");
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "base.csv.gz",
+            "--max-uncompressed",
+            "512",
+            "--quiet",
+        ],
+    );
+    assert_eq!(run.code, 2, "gzip past the limit is still refused");
+}
+
+#[test]
+fn dictionary_that_is_a_data_file_is_not_echoed() {
+    let record = format!("ana@acme.test,{},Retail\n", "secret ".repeat(100));
+    let dir = temp_with(&[
+        ("contacts.csv", b"Email,First Name\nana@acme.test,Ana\n"),
+        ("dictionary.toml", record.as_bytes()),
+    ]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "contacts.csv", "--dictionary", "dictionary.toml"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("does not look like TOML"),
+        "{}",
+        run.stderr
+    );
+    let longest = run.stderr.lines().map(|l| l.chars().count()).max().unwrap();
+    assert!(
+        longest <= 220,
+        "a line of {longest} characters:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn delimiter_refuses_line_breaks_and_control_characters() {
+    for bad in ["\n", "\r", "\u{1b}"] {
+        let run = run_in(
+            &repo(),
+            &["audit", "fixtures/shapes/base.csv", "--delimiter", bad],
+        );
+        assert_eq!(run.code, 2, "{bad:?}");
+        assert!(run.stderr.contains("not a delimiter"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn thresholds_print_readably() {
+    let dictionary = |min_fill: &str| {
+        format!(
+            "[use_cases.scoring]\ntitle = \"Scoring\"\n[[use_cases.scoring.requires]]\nfield = \"email\"\nmin_fill = {min_fill}\n"
+        )
+    };
+    let dir = temp_with(&[
+        ("contacts.csv", b"Email,First Name\nana@acme.test,Ana\n"),
+        ("zero.toml", dictionary("-0.0").as_bytes()),
+        ("huge.toml", dictionary("1e308").as_bytes()),
+    ]);
+    let (_, report) = audit_json(dir.path(), "contacts.csv", &["--dictionary", "zero.toml"]);
+    let threshold = report.use_cases[0].requirements[0].threshold;
+    assert!(
+        threshold == 0.0 && threshold.is_sign_positive(),
+        "{threshold}"
+    );
+    let text = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "contacts.csv",
+            "--dictionary",
+            "zero.toml",
+            "--quiet",
+        ],
+    );
+    assert!(!text.stdout.contains("-0"), "{}", text.stdout);
+    let run = run_in(
+        dir.path(),
+        &["audit", "contacts.csv", "--dictionary", "huge.toml"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("min_fill 1e308 is outside"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn file_names_cannot_steer_the_terminal_or_break_markdown() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[("red\u{1b}[31m`x`.csv", &base)]);
+    let name = "red\u{1b}[31m`x`.csv";
+    let text = run_in(dir.path(), &["audit", name, "--quiet", "--color", "never"]);
+    assert!(!text.stdout.contains('\u{1b}'), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("red\\u{1b}[31m`x`.csv"),
+        "{}",
+        text.stdout
+    );
+    let markdown = run_in(dir.path(), &["audit", name, "--format", "markdown"]);
+    assert!(!markdown.stdout.contains('\u{1b}'));
+    assert!(
+        markdown.stdout.contains("``red\\u{1b}[31m`x`.csv``"),
+        "{}",
+        markdown.stdout
+    );
+    // Errors name the file safely too.
+    let run = run_in(dir.path(), &["audit", "missing\u{1b}[2J.csv"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
+}
