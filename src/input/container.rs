@@ -385,11 +385,16 @@ impl Source {
         (!stem.is_empty()).then(|| stem.to_owned())
     }
 
-    /// A CSV export held in memory, named `name` in reports.
+    /// An export held in memory, named `name` in reports: a spreadsheet when the name's
+    /// extension says so, else CSV.
     pub fn from_bytes(name: &str, bytes: Vec<u8>) -> Source {
+        let kind = match classify(&name.to_lowercase()) {
+            Classified::Spreadsheet => SourceKind::Spreadsheet,
+            _ => SourceKind::Csv,
+        };
         Source {
             name: PathBuf::from(name),
-            kind: SourceKind::Csv,
+            kind,
             size: Some(bytes.len() as u64),
             location: Location::Memory(bytes.into()),
         }

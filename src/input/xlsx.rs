@@ -114,6 +114,9 @@ fn ref_text<'a>(cell: &DataRef<'a>) -> Option<Cow<'a, str>> {
     match cell {
         DataRef::Empty => None,
         DataRef::SharedString(s) => Some(Cow::Borrowed(*s)),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            Some(Cow::Owned(s.clone()))
+        }
         other => cell_text(&Data::from(other.clone())).map(|t| Cow::Owned(t.into_owned())),
     }
 }
