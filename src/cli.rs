@@ -11,7 +11,9 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  no use case is blocked (with --fail-on at-risk: none blocked or at risk)
   1  at least one use case is blocked (or at risk, with --fail-on at-risk)
-  2  error: bad arguments, unreadable or malformed input, invalid dictionary or field map";
+  2  error: bad arguments, unreadable or malformed input, invalid dictionary or field map,
+     or nothing could be judged (no field map fits the file: wrong file or wrong delimiter?)
+130  interrupted (SIGINT, SIGTERM); no temporary report is left behind";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -69,6 +69,8 @@ fn input_notes(input: &InputReport) -> Vec<String> {
             input.repaired_cells
         ));
     }
+    // Spreadsheets have rows where text files have lines.
+    let unit = if input.sheet.is_some() { "row" } else { "line" };
     for removed in &input.removed {
         let lines: Vec<String> = removed.lines.iter().map(u64::to_string).collect();
         let more = if removed.count as usize > removed.lines.len() {
@@ -77,7 +79,7 @@ fn input_notes(input: &InputReport) -> Vec<String> {
             ""
         };
         notes.push(format!(
-            "removed {} {} line{} from the counts (line{} {}{more})",
+            "removed {} {} {unit}{} from the counts ({unit}{} {}{more})",
             removed.count,
             removed.reason.describe(),
             if removed.count == 1 { "" } else { "s" },
@@ -98,7 +100,7 @@ fn input_notes(input: &InputReport) -> Vec<String> {
             .collect();
         let n = input.suspected_summary_rows.len();
         notes.push(format!(
-            "kept {n} row{} at the end that may be a totals row (numbers only, fewer cells than the records above): line{} {}; check and remove {} if so",
+            "kept {n} row{} at the end that may be a totals row (numbers only, fewer cells than the records above): {unit}{} {}; check and remove {} if so",
             if n == 1 { "" } else { "s" },
             if n == 1 { "" } else { "s" },
             lines.join(", "),

@@ -190,8 +190,9 @@ fn write_fix_first(
                 percent(fix.threshold)
             )
         } else {
+            let s = if fix.records_needed == 1 { "" } else { "s" };
             format!(
-                "add the column and fill {} records ({})",
+                "add the column and fill {} record{s} ({})",
                 fix.records_needed,
                 percent(fix.threshold)
             )
