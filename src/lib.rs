@@ -230,7 +230,11 @@ fn audit_source(
             &header,
             builtin,
             source.file_stem().as_deref(),
-            &opened.sample_column("Id", SAMPLE_IDS),
+            &audit::ID_COLUMNS
+                .iter()
+                .map(|name| opened.sample_column(name, SAMPLE_IDS))
+                .find(|ids| !ids.is_empty())
+                .unwrap_or_default(),
         ),
     };
     let plan = audit::plan_columns(&header, choice.as_ref().map(|c| c.map), dictionary);
@@ -268,6 +272,10 @@ fn audit_source(
             .as_ref()
             .is_some_and(|c| c.chosen_by == ChosenBy::Option),
         map_chosen_by: choice.as_ref().map(|c| c.chosen_by),
+        map_tied_with: choice
+            .as_ref()
+            .map(|c| c.tied_with.clone())
+            .unwrap_or_default(),
         encoding: info.encoding,
         delimiter: info.delimiter,
         line_ending: info.line_ending,

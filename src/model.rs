@@ -68,9 +68,13 @@ pub struct InputReport {
     pub map_columns_matched: usize,
     /// True when `--field-map` chose the map instead of detection.
     pub map_forced: bool,
-    /// `option` (--field-map), `file_name` (a Salesforce Data Export file named after its
-    /// object) or `header` (the map recognising the most columns); null when none.
+    /// `option` (--field-map), `record_ids` (Salesforce id prefixes), `file_name` (the file
+    /// is named after its object), `distinctive_columns` or `header` (the map recognising the
+    /// most columns); null when none.
     pub map_chosen_by: Option<ChosenBy>,
+    /// Other maps that recognised as many columns as the one chosen (the tie `map_chosen_by`
+    /// broke); empty when there was none.
+    pub map_tied_with: Vec<String>,
     /// Text encoding as detected (CSV only).
     pub encoding: Option<String>,
     /// Field delimiter as detected or forced (CSV only).

@@ -224,8 +224,8 @@ fn forced_field_map_is_reported_as_forced() {
     assert!(input.map_forced);
     assert_eq!(input.map_chosen_by.as_deref(), Some("option"));
     // Salesforce lead labels found in this HubSpot header: First Name, Last Name, Email,
-    // Industry, Lead Status, Create Date.
-    assert_eq!(input.map_columns_matched, 6);
+    // Industry, Lead Status, Create Date, Last Activity Date.
+    assert_eq!(input.map_columns_matched, 7);
     assert_eq!(report.field("Job Title").canonical, None);
 }
 

@@ -29,7 +29,8 @@ fn salesforce_data_export_empty_lookups_are_placeholders() {
     let (_, report) = audit_json(&repo(), "fixtures/salesforce/Lead.csv", &[]);
     let input = &report.inputs[0];
     assert_eq!(input.map.as_deref(), Some("salesforce/lead"));
-    assert_eq!((input.map_columns_matched, input.columns), (16, 19));
+    // Every column but the custom Persona__c.
+    assert_eq!((input.map_columns_matched, input.columns), (18, 19));
     assert_eq!(
         input.map_chosen_by.as_deref(),
         Some("record_ids"),
@@ -37,7 +38,10 @@ fn salesforce_data_export_empty_lookups_are_placeholders() {
     );
     assert_eq!(report.rows, 5);
     assert_eq!(report.counts("MasterRecordId"), (5, 1, 0, 4));
-    assert_eq!(report.field("MasterRecordId").canonical, None);
+    assert_eq!(
+        report.field("MasterRecordId").canonical.as_deref(),
+        Some("master_record_id")
+    );
     assert_eq!(report.counts("Title"), (5, 3, 1, 1));
     assert_eq!(report.counts("Industry"), (5, 3, 1, 1));
     assert_eq!(report.counts("LeadSource"), (5, 3, 1, 1));

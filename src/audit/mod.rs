@@ -20,10 +20,12 @@ use counters::TableCounters;
 pub enum ChosenBy {
     /// `--field-map`.
     Option,
-    /// A Salesforce export whose record ids name the object (`00Q...`: leads).
+    /// Salesforce record ids name the object (`00Q...`: leads).
     RecordIds,
-    /// A Salesforce Data Export file named after its object (`Lead.csv`).
+    /// The file is named after its object (`Lead.csv`, `...-all-contacts-...csv`).
     FileName,
+    /// Columns only that kind of export has (`IsConverted`, `StageName`).
+    DistinctiveColumns,
     /// The map that recognised the most columns.
     Header,
 }
@@ -35,6 +37,8 @@ pub struct MapChoice<'a> {
     pub matched: usize,
     pub score: f64,
     pub chosen_by: ChosenBy,
+    /// Other maps that recognised as many columns: the tie that `chosen_by` broke.
+    pub tied_with: Vec<String>,
 }
 
 impl<'a> MapChoice<'a> {
@@ -54,11 +58,12 @@ impl<'a> MapChoice<'a> {
             matched,
             score,
             chosen_by,
+            tied_with: Vec::new(),
         }
     }
 }
 
-/// A map must recognise at least this many columns to be chosen automatically.
+/// A map must recognise at least this many columns to be chosen by its header alone.
 pub const MIN_MATCHED_COLUMNS: usize = 2;
 
 /// Every object of a Salesforce Data Export carries these system columns.
@@ -75,59 +80,155 @@ const SALESFORCE_KEY_PREFIXES: &[(&str, &str)] = &[
     ("006", "opportunity"),
 ];
 
+/// Objects of a Data Export that no map covers: a file of their ids gets no map.
+const SALESFORCE_UNMAPPED_PREFIXES: &[&str] = &[
+    "005", // User
+    "00T", // Task
+    "00U", // Event
+    "500", // Case
+    "701", // Campaign
+    "00v", // CampaignMember
+    "00G", // Group
+    "00D", // Organization
+    "02i", // Asset
+    "800", // Contract
+    "00k", // OpportunityLineItem
+    "01t", // Product2
+];
+
+/// Columns that hold a Salesforce export's own record ids, most telling first.
+pub const ID_COLUMNS: &[&str] = &[
+    "Id",
+    "Lead ID",
+    "Contact ID",
+    "Opportunity ID",
+    "Account ID",
+];
+
+/// A Salesforce record id: 15 or 18 letters and digits.
+fn is_salesforce_id(id: &str) -> bool {
+    (id.len() == 15 || id.len() == 18) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// The Salesforce object most of `ids` belong to, by key prefix: `Some(None)` for an object
-/// without a map (`005` User, `00T` Task...), `None` when there are no ids to tell.
+/// without a map (`005` User, `00T` Task...), `None` when the ids cannot tell.
 fn object_of_ids(ids: &[String]) -> Option<Option<&'static str>> {
     let prefixes: Vec<&str> = ids
         .iter()
-        .filter(|id| id.len() >= 15)
+        .filter(|id| is_salesforce_id(id))
         .map(|id| &id[..3])
         .collect();
     let first = *prefixes.first()?;
     if prefixes.iter().filter(|p| **p == first).count() * 2 <= prefixes.len() {
         return None;
     }
-    Some(
-        SALESFORCE_KEY_PREFIXES
-            .iter()
-            .find(|(prefix, _)| *prefix == first)
-            .map(|(_, object)| *object),
-    )
+    if let Some((_, object)) = SALESFORCE_KEY_PREFIXES.iter().find(|(p, _)| *p == first) {
+        return Some(Some(object));
+    }
+    SALESFORCE_UNMAPPED_PREFIXES
+        .contains(&first)
+        .then_some(None)
 }
 
-/// The map for an export. Salesforce exports with their system columns (`Id`, `IsDeleted`)
-/// are told apart by their record ids (`00Q...` are leads), else by the file name
-/// (`Lead.csv`): their `Id`, `CreatedDate`, `OwnerId` columns would match any object's map, so
-/// an object without a map (`User.csv`) gets none. Otherwise, the map that recognises the most
-/// columns (the first listed wins a tie), if it recognises at least two.
+/// Whether a file name names the map's object (`Lead`, `hubspot-crm-exports-all-contacts-...`).
+fn named_after(map: &FieldMap, file_stem: &str) -> bool {
+    let stem = file_stem.to_lowercase();
+    let object = map.object.to_lowercase();
+    let singular = object
+        .strip_suffix("ies")
+        .map(|s| format!("{s}y"))
+        .or_else(|| object.strip_suffix('s').map(str::to_owned))
+        .unwrap_or_else(|| object.clone());
+    stem.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|word| word == object || word == singular || word == format!("{singular}s"))
+}
+
+/// The map for an export, and how it was chosen:
+/// 1. Salesforce record ids name the object (`00Q...` are leads), whatever the columns: an
+///    export of `Id` and `Name` with contact ids is contacts. An object without a map
+///    (`005...` users) gets none.
+/// 2. A Salesforce Data Export file (its `Id`, `IsDeleted` columns would match any object's
+///    map) is mapped by its file name, or gets no map.
+/// 3. Otherwise the map that recognises the most columns (at least two). A tie is broken by
+///    the file name, then by distinctive columns, then by the order of the maps, and reported.
 pub fn detect_map<'a>(
     header: &Header,
     maps: &'a [FieldMap],
     file_stem: Option<&str>,
     sample_ids: &[String],
 ) -> Option<MapChoice<'a>> {
-    if is_salesforce_export(header) {
-        let salesforce = |object: &str| {
-            maps.iter()
-                .find(|m| m.vendor == "salesforce" && m.object.eq_ignore_ascii_case(object))
-        };
-        return match object_of_ids(sample_ids) {
-            Some(object) => object
-                .and_then(salesforce)
-                .map(|m| MapChoice::of(m, header, ChosenBy::RecordIds)),
-            None => salesforce(file_stem?).map(|m| MapChoice::of(m, header, ChosenBy::FileName)),
-        };
-    }
-    let mut best: Option<MapChoice<'a>> = None;
-    for map in maps {
-        let choice = MapChoice::of(map, header, ChosenBy::Header);
-        if choice.matched >= MIN_MATCHED_COLUMNS
-            && best.as_ref().is_none_or(|b| choice.matched > b.matched)
-        {
-            best = Some(choice);
+    let salesforce = |object: &str| {
+        maps.iter()
+            .find(|m| m.vendor == "salesforce" && m.object.eq_ignore_ascii_case(object))
+    };
+    let by_header = |chosen_by| {
+        let mut ranked: Vec<MapChoice<'a>> = maps
+            .iter()
+            .map(|m| MapChoice::of(m, header, chosen_by))
+            .collect();
+        // Stable: the order of the maps breaks ties.
+        ranked.sort_by_key(|c| std::cmp::Reverse(c.matched));
+        ranked
+    };
+    match object_of_ids(sample_ids) {
+        Some(Some(object)) => {
+            if let Some(map) = salesforce(object) {
+                let mut choice = MapChoice::of(map, header, ChosenBy::RecordIds);
+                choice.tied_with = by_header(ChosenBy::Header)
+                    .into_iter()
+                    .filter(|c| {
+                        c.map.name != map.name
+                            && c.matched >= MIN_MATCHED_COLUMNS
+                            && c.matched >= choice.matched
+                    })
+                    .map(|c| c.map.name.clone())
+                    .collect();
+                return Some(choice);
+            }
         }
+        Some(None) => return None,
+        None => {}
     }
-    best
+    if is_salesforce_export(header) {
+        return salesforce(file_stem?).map(|m| MapChoice::of(m, header, ChosenBy::FileName));
+    }
+    let ranked = by_header(ChosenBy::Header);
+    let best = ranked.first()?.matched;
+    if best < MIN_MATCHED_COLUMNS {
+        return None;
+    }
+    let tied: Vec<MapChoice<'a>> = ranked.into_iter().filter(|c| c.matched == best).collect();
+    let names: Vec<String> = tied.iter().map(|c| c.map.name.clone()).collect();
+    let by_name = file_stem.and_then(|stem| {
+        let named: Vec<&MapChoice<'a>> = tied.iter().filter(|c| named_after(c.map, stem)).collect();
+        (named.len() == 1).then(|| named[0].clone())
+    });
+    let by_columns = || {
+        let score = |c: &MapChoice<'a>| c.map.distinctive_matches(&header.names);
+        let top = tied.iter().map(score).max().unwrap_or(0);
+        let best: Vec<&MapChoice<'a>> = tied.iter().filter(|c| score(c) == top).collect();
+        (top > 0 && best.len() == 1).then(|| best[0].clone())
+    };
+    let mut choice = if tied.len() == 1 {
+        tied[0].clone()
+    } else if let Some(choice) = by_name {
+        MapChoice {
+            chosen_by: ChosenBy::FileName,
+            ..choice
+        }
+    } else if let Some(choice) = by_columns() {
+        MapChoice {
+            chosen_by: ChosenBy::DistinctiveColumns,
+            ..choice
+        }
+    } else {
+        tied[0].clone()
+    };
+    choice.tied_with = names
+        .into_iter()
+        .filter(|n| *n != choice.map.name)
+        .collect();
+    Some(choice)
 }
 
 /// How one column is measured.
@@ -241,6 +342,11 @@ mod tests {
             "005 is User"
         );
         assert_eq!(object_of_ids(&ids(&["", "short"])), None);
+        assert_eq!(
+            object_of_ids(&ids(&["a1b2c3d4e5f6g7h8i9"])),
+            None,
+            "an unknown prefix tells nothing"
+        );
         assert_eq!(
             object_of_ids(&ids(&["00Q5g00000A1bCdEAF", "0015g00000A1bCdEAF"])),
             None,

@@ -17,8 +17,13 @@ pub struct RawFieldMap {
     #[serde(default)]
     #[allow(dead_code, reason = "documentation inside the TOML file")]
     pub description: Option<String>,
-    /// canonical field -> the column labels that carry it.
+    /// canonical field -> the column labels that carry it (`Opted out of email: *` matches
+    /// every label that starts with the text before the `*`).
     pub fields: BTreeMap<String, Vec<Spanned<String>>>,
+    /// Column labels only this kind of export has (`IsConverted` for leads, `StageName` for
+    /// opportunities): they break a tie between maps that recognise as many columns.
+    #[serde(default)]
+    pub distinctive: Vec<String>,
 }
 
 /// A data dictionary: the AI use cases and what each needs from the data.

@@ -96,6 +96,7 @@ pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError>
         .with_hint("use one of: contact, lead, account, opportunity")
     })?;
     let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    let mut prefixes: Vec<(String, String)> = Vec::new();
     for (canonical, aliases) in raw.fields {
         if !is_snake_case(&canonical) {
             return Err(ConfigError::at(
@@ -108,6 +109,10 @@ pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError>
         }
         for alias in aliases {
             let label = normalize_label(alias.get_ref());
+            if let Some(prefix) = label.strip_suffix('*').filter(|p| !p.trim().is_empty()) {
+                prefixes.push((prefix.to_owned(), canonical.clone()));
+                continue;
+            }
             if label.is_empty() {
                 return Err(ConfigError::at(
                     file,
@@ -130,7 +135,10 @@ pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError>
             }
         }
     }
-    Ok(FieldMap::new(raw.vendor, raw.object, kind, labels))
+    Ok(
+        FieldMap::new(raw.vendor, raw.object, kind, labels)
+            .with_patterns(prefixes, raw.distinctive),
+    )
 }
 
 /// Validates a dictionary against the canonical fields the field maps can produce.

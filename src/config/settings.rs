@@ -53,6 +53,10 @@ pub struct FieldMap {
     pub kind: ObjectKind,
     /// Normalised label -> canonical field.
     labels: BTreeMap<String, String>,
+    /// Normalised label prefixes (labels written with a trailing `*`) -> canonical field.
+    prefixes: Vec<(String, String)>,
+    /// Normalised labels that tell this kind of export apart from others.
+    distinctive: Vec<String>,
 }
 
 impl FieldMap {
@@ -68,17 +72,47 @@ impl FieldMap {
             object,
             kind,
             labels,
+            prefixes: Vec::new(),
+            distinctive: Vec::new(),
         }
+    }
+
+    /// Adds labels written as `prefix*` and the distinctive labels.
+    pub fn with_patterns(
+        mut self,
+        prefixes: Vec<(String, String)>,
+        distinctive: Vec<String>,
+    ) -> Self {
+        self.prefixes = prefixes;
+        self.distinctive = distinctive.iter().map(|d| normalize_label(d)).collect();
+        self
     }
 
     /// The canonical field a column label carries, if the map knows it.
     pub fn canonical_for(&self, label: &str) -> Option<&str> {
-        self.labels.get(&normalize_label(label)).map(String::as_str)
+        let label = normalize_label(label);
+        self.labels.get(&label).map(String::as_str).or_else(|| {
+            self.prefixes
+                .iter()
+                .find(|(prefix, _)| label.starts_with(prefix.as_str()))
+                .map(|(_, canonical)| canonical.as_str())
+        })
+    }
+
+    /// How many of `labels` are distinctive of this map's kind of export.
+    pub fn distinctive_matches<'a>(&self, labels: impl IntoIterator<Item = &'a String>) -> usize {
+        labels
+            .into_iter()
+            .filter(|l| self.distinctive.contains(&normalize_label(l)))
+            .count()
     }
 
     /// Every canonical field this map can produce.
     pub fn canonical_fields(&self) -> impl Iterator<Item = &str> {
-        self.labels.values().map(String::as_str)
+        self.labels
+            .values()
+            .chain(self.prefixes.iter().map(|(_, c)| c))
+            .map(String::as_str)
     }
 }
 

@@ -60,6 +60,19 @@ fn input_notes(input: &InputReport) -> Vec<String> {
     if let Some(encoding) = input.encoding.as_deref().filter(|e| *e != "UTF-8") {
         notes.push(format!("decoded as {encoding}"));
     }
+    if !input.map_tied_with.is_empty() {
+        notes.push(format!(
+            "{} recognised as many columns; chose {} {}",
+            input.map_tied_with.join(", "),
+            input.map.as_deref().unwrap_or("-"),
+            match input.map_chosen_by {
+                Some(ChosenBy::RecordIds) => "by its record ids",
+                Some(ChosenBy::FileName) => "by the file name",
+                Some(ChosenBy::DistinctiveColumns) => "by its distinctive columns",
+                _ => "as the first listed (use --field-map to choose)",
+            }
+        ));
+    }
     if input.line_ending == Some("CR") {
         notes.push("records end with a lone CR (old Mac): read as line breaks".to_owned());
     }
@@ -156,6 +169,7 @@ fn map_description(input: &InputReport) -> String {
                 Some(ChosenBy::Option) => ", as asked",
                 Some(ChosenBy::FileName) => " (by file name)",
                 Some(ChosenBy::RecordIds) => " (by record ids)",
+                Some(ChosenBy::DistinctiveColumns) => " (by distinctive columns)",
                 _ => "",
             },
             input.map_columns_matched,
