@@ -5,12 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use crm_ready::input::ReadOptions;
-use crm_ready::{FailOn, Format, Settings, Style};
+use crm_ready::{FailOn, FieldList, Format, Settings, Style};
 
 const EXIT_CODES: &str = "\
 Exit codes:
   0  no use case is blocked (with --fail-on at-risk: none blocked or at risk)
-  1  at least one use case is blocked (or at risk, with --fail-on at-risk)
+  1  at least one use case is blocked, or unknown (the export lacks a column it needs;
+     not with --allow-partial), or at risk with --fail-on at-risk
   2  error: bad arguments, unreadable or malformed input, invalid dictionary or field map,
      or nothing could be judged (no field map fits the file: wrong file or wrong delimiter?)
 130  interrupted (SIGINT, SIGTERM); no temporary report is left behind";
@@ -63,6 +64,15 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 
+    /// Which fields the text and Markdown reports list: those the use cases need and those
+    /// with findings (used), every column (all), or none. JSON always has all.
+    #[arg(long, value_enum, default_value_t = FieldsArg::Used)]
+    pub fields: FieldsArg,
+
+    /// Judge the data as of this day (YYYY-MM-DD) [default: today].
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<String>,
+
     /// Write the report to FILE instead of standard output (replaced only once complete).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -70,6 +80,11 @@ pub struct AuditArgs {
     /// Which verdict makes the exit code 1.
     #[arg(long, value_enum, default_value_t = FailOnArg::Blocked)]
     pub fail_on: FailOnArg,
+
+    /// A use case that cannot be judged because the export lacks a column it needs (verdict
+    /// "unknown") does not make the exit code 1.
+    #[arg(long)]
+    pub allow_partial: bool,
 
     /// Field delimiter, instead of detecting it: , ; | tab (or comma, semicolon, pipe).
     #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
@@ -114,6 +129,13 @@ pub enum FormatArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FieldsArg {
+    Used,
+    All,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum FailOnArg {
     Blocked,
     AtRisk,
@@ -145,6 +167,10 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
             other.escape_debug()
         )),
     }
+}
+
+fn parse_as_of(s: &str) -> Result<String, String> {
+    crm_ready::when::parse_date(s)
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -193,7 +219,24 @@ impl AuditArgs {
                 FailOnArg::Blocked => FailOn::Blocked,
                 FailOnArg::AtRisk => FailOn::AtRisk,
             },
-            style: Style { color },
+            allow_partial: self.allow_partial,
+            as_of: self.as_of.clone(),
+            style: Style {
+                color,
+                // Wrapped to the terminal; 100 columns into a file or a pipe.
+                width: if to_stdout {
+                    console::Term::stdout()
+                        .size_checked()
+                        .map_or(100, |(_, cols)| usize::from(cols).max(40))
+                } else {
+                    100
+                },
+                fields: match self.fields {
+                    FieldsArg::Used => FieldList::Used,
+                    FieldsArg::All => FieldList::All,
+                    FieldsArg::None => FieldList::None,
+                },
+            },
             threads: self.threads.map(usize::from),
             read: ReadOptions {
                 delimiter: self.delimiter,

@@ -11,6 +11,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod shown;
+pub mod when;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,8 +23,11 @@ use rayon::prelude::*;
 use audit::{ChosenBy, MapChoice, counters::TableCounters};
 use config::{Dictionary, FieldMap};
 use input::{InputError, Progress, ReadOptions, Skipped, Source};
-use model::{FileError, FileReport, InputReport, Report, SCHEMA_VERSION, Verdict};
-pub use report::{Format, Style};
+use model::{
+    DictionaryInfo, FileError, FileReport, InputReport, Report, SCHEMA_VERSION, Summary, Verdict,
+    VerdictCounts,
+};
+pub use report::{FieldList, Format, Style};
 
 /// Which verdict makes the run fail (exit 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,6 +48,10 @@ pub struct Settings {
     /// Write the report here (atomically) instead of to the given writer.
     pub output: Option<PathBuf>,
     pub fail_on: FailOn,
+    /// A use case that cannot be judged (its export lacks a column) does not fail the run.
+    pub allow_partial: bool,
+    /// The day to judge the data as of (`YYYY-MM-DD`, validated); today when `None`.
+    pub as_of: Option<String>,
     pub style: Style,
     /// Worker threads; all cores when `None`.
     pub threads: Option<usize>,
@@ -86,9 +94,12 @@ pub fn run(
             report.errors.iter().map(|e| e.message.clone()).collect(),
         ));
     }
-    let failed = report.use_cases.iter().any(|u| match settings.fail_on {
-        FailOn::Blocked => u.verdict == Verdict::Blocked,
-        FailOn::AtRisk => matches!(u.verdict, Verdict::Blocked | Verdict::AtRisk),
+    let failed = report.summary.use_cases.iter().any(|u| match u.verdict {
+        Verdict::Blocked => true,
+        // An export that cannot be judged fails like a blocked one, so a scheduler notices.
+        Verdict::Unknown => !settings.allow_partial,
+        Verdict::AtRisk => settings.fail_on == FailOn::AtRisk,
+        Verdict::Ready | Verdict::NotApplicable => false,
     });
     Ok(if failed { Outcome::Fail } else { Outcome::Pass })
 }
@@ -157,18 +168,13 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
     if let ([source], true) = (sources.as_slice(), unreadable.is_empty()) {
         // One file: its errors are the run's errors.
         let file = audit((0, source))?;
-        return Ok(Report {
-            schema_version: SCHEMA_VERSION,
-            tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            inputs: vec![file.input],
-            rows: file.rows,
-            fields: file.fields,
-            use_cases: file.use_cases,
-            fix_first: file.fix_first,
-            files: Vec::new(),
+        return Ok(assemble(
+            vec![file],
             skipped,
-            errors: Vec::new(),
-        });
+            Vec::new(),
+            &dictionary,
+            settings,
+        ));
     }
     // Several files: audit them in parallel, report a bad one and keep going.
     let results: Vec<Result<FileReport, InputError>> =
@@ -198,19 +204,41 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
             ),
         });
     }
-    let (use_cases, fix_first) = audit::summary::combine(&files, &dictionary);
-    Ok(Report {
+    Ok(assemble(files, skipped, errors, &dictionary, settings))
+}
+
+/// The report around the files' audits: the summary across them, and when and by which
+/// rules it was made.
+fn assemble(
+    files: Vec<FileReport>,
+    skipped: Vec<Skipped>,
+    errors: Vec<FileError>,
+    dictionary: &Dictionary,
+    settings: &Settings,
+) -> Report {
+    let (use_cases, fix_first, re_export) = audit::summary::combine(&files, dictionary);
+    let now = when::now_seconds();
+    Report {
         schema_version: SCHEMA_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-        inputs: files.iter().map(|f| f.input.clone()).collect(),
-        rows: files.iter().map(|f| f.rows).sum(),
-        fields: Vec::new(),
-        use_cases,
-        fix_first,
+        generated_at: when::rfc3339(now),
+        as_of: settings.as_of.clone().unwrap_or_else(|| when::date(now)),
+        dictionary: DictionaryInfo {
+            name: dictionary.name.clone(),
+            hash: dictionary.hash.clone(),
+        },
+        summary: Summary {
+            files: files.len(),
+            rows: files.iter().map(|f| f.rows).sum(),
+            verdicts: VerdictCounts::of(&use_cases),
+            use_cases,
+            fix_first,
+            re_export,
+        },
         files,
         skipped,
         errors,
-    })
+    }
 }
 
 fn audit_source(
@@ -245,9 +273,15 @@ fn audit_source(
     )?;
     let fields = audit::field_reports(&plan, &counters);
     let kind = choice.as_ref().map(|c| c.map.kind);
-    let (use_cases, fix_first) = audit::judge(&fields, summary.rows, kind, dictionary);
+    let judgement = audit::judge(
+        &fields,
+        summary.rows,
+        choice.as_ref().map(|c| c.map),
+        dictionary,
+    );
     if choice.is_none()
-        && use_cases
+        && judgement
+            .use_cases
             .iter()
             .all(|u| u.verdict == Verdict::NotApplicable)
     {
@@ -256,11 +290,13 @@ fn audit_source(
             path: source.name.clone(),
             columns: header.len(),
             delimiter: info.delimiter.clone(),
-            use_cases: use_cases.len(),
+            use_cases: judgement.use_cases.len(),
         });
     }
     let input = InputReport {
         path: source.name.display().to_string(),
+        size: summary.bytes,
+        content_hash: format!("xxh3:{:016x}", summary.content_hash),
         format: info.format,
         vendor: choice.as_ref().map(|c| c.map.vendor.clone()),
         object: choice.as_ref().map(|c| c.map.object.clone()),
@@ -295,8 +331,9 @@ fn audit_source(
         input,
         rows: summary.rows,
         fields,
-        use_cases,
-        fix_first,
+        use_cases: judgement.use_cases,
+        fix_first: judgement.fix_first,
+        re_export: judgement.re_export,
     })
 }
 /// Record ids looked at to tell which Salesforce object an export holds.

@@ -9,31 +9,78 @@ use crate::audit::ChosenBy;
 use crate::config::ObjectKind;
 use crate::input::{RaggedRow, RemovedLines, Renamed, Skipped};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
+/// The whole report: one shape whether one file was audited or many. Every key is always
+/// present (an empty list or null, never missing).
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub schema_version: u32,
     pub tool_version: String,
-    pub inputs: Vec<InputReport>,
-    /// Data records measured (trailers and blank lines excluded).
-    pub rows: u64,
-    /// One entry per column, in the file's column order.
-    pub fields: Vec<FieldReport>,
-    /// Sorted by use case id.
-    pub use_cases: Vec<UseCaseReport>,
-    /// Ranked: most use cases unblocked first, then fewest records needed.
-    pub fix_first: Vec<FixFirst>,
-    /// With several files: each file's own audit. The top level then sums `rows`, leaves
-    /// `fields` empty, and gives per use case the worst verdict among the files it applies to.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// When the report was made, RFC 3339 UTC (`SOURCE_DATE_EPOCH` fixes it, for
+    /// reproducible reports).
+    pub generated_at: String,
+    /// The day the audit judges the data as of (`YYYY-MM-DD`): `--as-of`, else the day of
+    /// `generated_at`.
+    pub as_of: String,
+    pub dictionary: DictionaryInfo,
+    /// Each file's own audit, in the order the inputs were found.
     pub files: Vec<FileReport>,
+    /// Across files: per use case the worst verdict among the files it applies to.
+    pub summary: Summary,
     /// Files in a folder or archive that were passed over, and why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skipped: Vec<Skipped>,
     /// Files that could not be audited; the others were.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FileError>,
+}
+
+/// Which data dictionary the verdicts come from.
+#[derive(Debug, Clone, Serialize)]
+pub struct DictionaryInfo {
+    /// `built-in`, or the path given with `--dictionary`.
+    pub name: String,
+    /// `xxh3:` and the hash of its text.
+    pub hash: String,
+}
+
+/// The verdicts across every file audited.
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    /// Data records measured in all files (trailers and blank lines excluded).
+    pub rows: u64,
+    pub verdicts: VerdictCounts,
+    /// Sorted by use case id; each names the file its verdict comes from.
+    pub use_cases: Vec<UseCaseReport>,
+    /// The actions of every file, ranked together.
+    pub fix_first: Vec<FixFirst>,
+    pub re_export: Vec<ReExport>,
+}
+
+/// How many use cases came out each way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct VerdictCounts {
+    pub ready: usize,
+    pub at_risk: usize,
+    pub blocked: usize,
+    pub unknown: usize,
+    pub not_applicable: usize,
+}
+
+impl VerdictCounts {
+    pub fn of<'a>(use_cases: impl IntoIterator<Item = &'a UseCaseReport>) -> Self {
+        let mut counts = VerdictCounts::default();
+        for uc in use_cases {
+            *match uc.verdict {
+                Verdict::Ready => &mut counts.ready,
+                Verdict::AtRisk => &mut counts.at_risk,
+                Verdict::Blocked => &mut counts.blocked,
+                Verdict::Unknown => &mut counts.unknown,
+                Verdict::NotApplicable => &mut counts.not_applicable,
+            } += 1;
+        }
+        counts
+    }
 }
 
 /// The audit of one file.
@@ -41,9 +88,14 @@ pub struct Report {
 pub struct FileReport {
     pub input: InputReport,
     pub rows: u64,
+    /// One entry per column, in the file's column order.
     pub fields: Vec<FieldReport>,
+    /// Sorted by use case id.
     pub use_cases: Vec<UseCaseReport>,
+    /// Ranked by impact: use cases unblocked per record of work, then fewest records.
     pub fix_first: Vec<FixFirst>,
+    /// Columns to export again with (export gaps, not data gaps).
+    pub re_export: Vec<ReExport>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +108,11 @@ pub struct FileError {
 #[derive(Debug, Clone, Serialize)]
 pub struct InputReport {
     pub path: String,
+    /// Bytes read (decompressed, for a file inside an archive or gzip).
+    pub size: u64,
+    /// `xxh3:` and the hash of those bytes: tells two runs on the same data apart from two
+    /// runs on different exports of the same name.
+    pub content_hash: String,
     /// csv, xlsx, xls, xlsb, ods...
     pub format: &'static str,
     pub vendor: Option<String>,
@@ -118,15 +175,19 @@ pub enum Verdict {
     Ready,
     AtRisk,
     Blocked,
+    /// No requirement fails, but the export lacks a column some requirement needs: it cannot
+    /// be judged until the export is made again with that column.
+    Unknown,
     /// The use case is built on another kind of record than this export holds.
     NotApplicable,
 }
 
 impl Verdict {
-    /// Worse is larger: blocked > at risk > ready > not applicable.
+    /// Worse is larger: blocked > unknown > at risk > ready > not applicable.
     pub fn severity(self) -> u8 {
         match self {
-            Verdict::Blocked => 3,
+            Verdict::Blocked => 4,
+            Verdict::Unknown => 3,
             Verdict::AtRisk => 2,
             Verdict::Ready => 1,
             Verdict::NotApplicable => 0,
@@ -138,9 +199,34 @@ impl Verdict {
             Verdict::Ready => "ready",
             Verdict::AtRisk => "at risk",
             Verdict::Blocked => "blocked",
+            Verdict::Unknown => "unknown",
             Verdict::NotApplicable => "not applicable",
         }
     }
+}
+
+/// How one requirement came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Met,
+    /// Met, but by less than the dictionary's `at_risk_margin`.
+    AtRisk,
+    Failed,
+    /// The export has no column for the field: an export gap, not a data gap.
+    Unknown,
+}
+
+/// How far a use case is from ready: what to fill, and what to export again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ToReady {
+    /// Fields to fill, by canonical name (or column), in dictionary order.
+    pub fill: Vec<String>,
+    /// Records to fill in all, so that every requirement is met with the at-risk margin to
+    /// spare (ready, not just at risk).
+    pub records: u64,
+    /// Vendor column labels to export again with.
+    pub re_export: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -148,13 +234,13 @@ pub struct UseCaseReport {
     pub id: String,
     pub title: String,
     pub verdict: Verdict,
-    /// Why the use case was not evaluated, for `not_applicable`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why the use case was not evaluated (`not_applicable`) or cannot be judged (`unknown`).
     pub note: Option<String>,
-    /// With several files: the file this verdict comes from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// In the summary: the file this verdict comes from; null in a file's own list.
     pub file: Option<String>,
     pub requirements: Vec<RequirementReport>,
+    /// What would make it ready; empty for a ready or not applicable use case.
+    pub to_ready: ToReady,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,26 +253,56 @@ pub struct RequirementReport {
     pub observed: Option<f64>,
     pub threshold: f64,
     pub met: bool,
+    pub status: Status,
+    /// Records filled in the column (0 when it is not in the export).
+    pub filled: u64,
+    /// Records to fill to meet the threshold (0 when met or unknown).
+    pub records_needed: u64,
     pub reason: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Where the threshold comes from, as the dictionary says.
     pub source: Option<String>,
 }
 
+/// A field some requirement needs that the export does not have: the fix is to export again
+/// with that column, not to fill records.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReExport {
+    pub field: String,
+    /// The column to add, as the vendor's export labels it (`Contact owner`).
+    pub label: String,
+    /// The use cases that need it.
+    pub use_cases: Vec<String>,
+    /// In the summary: the file to export again; null in a file's own list.
+    pub file: Option<String>,
+}
+
+/// One action of the fix-first list: fill one field, or several that unblock a use case only
+/// together.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FixFirst {
+    /// `industry`, or `industry + employee_count` for a group.
     pub field: String,
-    pub column: Option<String>,
-    pub in_export: bool,
+    pub fields: Vec<FixField>,
+    /// Records to fill in all (the sum over `fields`).
+    pub records_needed: u64,
+    /// Use cases that become ready or at risk once this action is done.
+    pub unblocks: Vec<String>,
+    /// Every use case in which one of these fields fails a requirement.
+    pub affects: Vec<String>,
+    /// Use cases unblocked per 1,000 records of work: the rank.
+    pub impact: f64,
+    /// In the summary: the file to fix; null in a file's own list.
+    pub file: Option<String>,
+}
+
+/// One field of a fix-first action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FixField {
+    pub field: String,
+    pub column: String,
     /// The strictest threshold among the failing requirements on this field.
     pub threshold: f64,
     pub filled: u64,
     /// Records to fill so the field meets that threshold: ceil(threshold x rows) - filled.
     pub records_needed: u64,
-    /// Use cases that become ready or at risk once this field alone is fixed.
-    pub unblocks: Vec<String>,
-    /// Every use case in which this field fails a requirement.
-    pub affects: Vec<String>,
-    /// With several files: the file to fix.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
 }

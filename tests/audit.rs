@@ -10,8 +10,7 @@ fn hubspot_contacts_fixture_counts_match_construction() {
     let dir = repo();
     let (run, report) = audit_json(&dir, "fixtures/hubspot/contacts.csv", &[]);
     assert_eq!(run.code, 1, "two use cases are blocked");
-    assert_eq!(report.schema_version, 1);
-    assert_eq!(report.tool_version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(report.schema_version, 2);
     assert_eq!(report.rows, 20);
 
     let input = &report.inputs[0];
@@ -121,15 +120,27 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
             )
         })
         .collect();
+    // Next-best-action fails on two fields: filling either alone unblocks nothing, so they
+    // are one action of 1 + 2 records. Ranked by use cases per record: 1/1, then 1/3.
     assert_eq!(
         fixes,
         vec![
             ("job_title", 1, vec!["lead_scoring"]), // 14 needed (70% of 20), 13 filled
-            ("lead_status", 1, vec![]), // 16 needed, 15 filled; last_activity also blocks
-            ("last_activity_at", 2, vec![]), // 16 needed, 14 filled
+            // lead_status: 16 needed, 15 filled; last_activity_at: 16 needed, 14 filled
+            (
+                "last_activity_at + lead_status",
+                3,
+                vec!["next_best_action"]
+            ),
         ]
     );
     assert_eq!(report.fix_first[1].affects, vec!["next_best_action"]);
+    let parts: Vec<(&str, u64)> = report.fix_first[1]
+        .fields
+        .iter()
+        .map(|f| (f.field.as_str(), f.records_needed))
+        .collect();
+    assert_eq!(parts, vec![("last_activity_at", 2), ("lead_status", 1)]);
 }
 
 const DICT_HEAD: &str = "[settings]\nat_risk_margin = 0.05\n\n";
@@ -175,14 +186,14 @@ fn blocked_exits_one_with_records_needed() {
     assert_eq!(run.code, 1);
     let fix = &report.fix_first[0];
     assert_eq!(
-        (fix.field.as_str(), fix.filled, fix.records_needed),
+        (fix.field.as_str(), fix.fields[0].filled, fix.records_needed),
         ("phone", 12, 2)
     );
     assert_eq!(fix.unblocks, vec!["probe"]);
 }
 
 #[test]
-fn column_requirements_use_the_raw_column_and_block_when_absent() {
+fn column_requirements_use_the_raw_column_and_are_unknown_when_absent() {
     let (_, report) = dictionary_run(
         "[[use_cases.probe.requires]]\ncolumn = \"favorite color\"\nmin_fill = 0.3\n[[use_cases.probe.requires]]\ncolumn = \"Persona__c\"\nmin_fill = 0.5\n",
         &[],
@@ -192,13 +203,12 @@ fn column_requirements_use_the_raw_column_and_block_when_absent() {
     assert_eq!(reqs[0].observed, Some(0.35));
     assert!(reqs[0].met);
     assert_eq!(reqs[1].observed, None);
-    assert_eq!(reqs[1].reason, "column not in export");
-    assert_eq!(report.verdict("probe"), "blocked");
-    let fix = &report.fix_first[0];
-    assert_eq!(
-        (fix.field.as_str(), fix.in_export, fix.records_needed),
-        ("Persona__c", false, 10)
-    );
+    assert_eq!(reqs[1].status, "unknown");
+    // An export gap, not a data gap: export again with the column, nothing to fill.
+    assert_eq!(report.verdict("probe"), "unknown");
+    assert!(report.fix_first.is_empty());
+    assert_eq!(report.re_export[0].label, "Persona__c");
+    assert_eq!(report.re_export[0].use_cases, vec!["probe"]);
 }
 
 #[test]
@@ -287,7 +297,7 @@ fn output_file_holds_the_report_and_stdout_stays_empty() {
     assert_eq!(run.code, 1);
     assert_eq!(run.stdout, "");
     let text = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
-    let report: Report = serde_json::from_str(&text).unwrap();
+    let report: Report = serde_json::from_str::<Json>(&text).unwrap().into();
     assert_eq!(report.rows, 20);
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -607,7 +607,7 @@ fn output_through_a_symlink_writes_its_target_and_keeps_the_link() {
     assert!(link.file_type().is_symlink(), "the link is still a link");
     let written: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&real).unwrap()).unwrap();
-    assert_eq!(written["rows"], 10);
+    assert_eq!(written["summary"]["rows"], 10);
     let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640, "the replaced file's permissions are kept");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("reports"))
@@ -649,7 +649,7 @@ fn output_to_a_fifo_writes_into_it_and_keeps_it() {
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     let text = reader.join().unwrap();
     let written: serde_json::Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(written["rows"], 10);
+    assert_eq!(written["summary"]["rows"], 10);
     let meta = std::fs::symlink_metadata(&fifo).unwrap();
     assert!(
         meta.file_type().is_fifo(),
@@ -700,7 +700,7 @@ fn audit_dash_reads_standard_input() {
         .unwrap();
     child.stdin.take().unwrap().write_all(&base).unwrap();
     let out = child.wait_with_output().unwrap();
-    let report: Report = serde_json::from_slice(&out.stdout).unwrap();
+    let report: Report = serde_json::from_slice::<Json>(&out.stdout).unwrap().into();
     assert_base_counts(&report, "stdin");
     assert_eq!(report.inputs[0].path, "<stdin>");
 }

@@ -1,74 +1,148 @@
-//! The "fix first" list: which field to fill, how many records, and what that unblocks.
+//! The "fix first" list: which fields to fill, how many records, and what that unblocks, ranked
+//! by impact; and the re-export list for columns the export does not have.
+//!
+//! Impact is use cases unblocked (made ready or at risk) per record of work. A use case that
+//! fails on several fields is unblocked only when all of them are filled: those fields form one
+//! grouped action, so the list never promises that filling one of them alone helps.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use crate::config::{Dictionary, Target};
-use crate::model::{FieldReport, FixFirst, UseCaseReport, Verdict};
+use crate::config::{Dictionary, FieldMap};
+use crate::model::{FixField, FixFirst, ReExport, Status, UseCaseReport, Verdict};
 
-use super::verdict::{find_field, required_count};
+use super::verdict::{re_export_label, required_count};
 
-/// One entry per field that fails a requirement in an applicable use case, ranked by use cases
-/// unblocked (descending), then records needed (ascending), then name.
+/// What one failing field needs: its column, how filled it is, its strictest failing
+/// threshold, and the use cases it fails in.
+struct Failing<'a> {
+    column: &'a str,
+    filled: u64,
+    threshold: f64,
+    affects: Vec<&'a str>,
+}
+
+/// The ranked fix-first actions and the columns to export again with.
 pub fn fix_first(
     use_cases: &[UseCaseReport],
     dictionary: &Dictionary,
-    fields: &[FieldReport],
     rows: u64,
-) -> Vec<FixFirst> {
-    // target -> (strictest failing threshold, use cases it fails in)
-    let mut failing: BTreeMap<&Target, (f64, Vec<&str>)> = BTreeMap::new();
-    for report in use_cases.iter().filter(|u| u.verdict == Verdict::Blocked) {
+    map: Option<&FieldMap>,
+) -> (Vec<FixFirst>, Vec<ReExport>) {
+    let mut failing: BTreeMap<&str, Failing> = BTreeMap::new();
+    // Per use case that fills could unblock (no export gap): the fields it fails on.
+    let mut blocked_sets: Vec<(&str, BTreeSet<&str>)> = Vec::new();
+    let mut re_export: BTreeMap<&str, ReExport> = BTreeMap::new();
+    for report in use_cases
+        .iter()
+        .filter(|u| u.verdict != Verdict::NotApplicable)
+    {
         let Some(use_case) = dictionary.use_cases.iter().find(|u| u.id == report.id) else {
             continue;
         };
+        let mut set = BTreeSet::new();
+        let mut gap = false;
         for (req, result) in use_case.requires.iter().zip(&report.requirements) {
-            if result.met {
-                continue;
+            match (result.status, &result.column) {
+                (Status::Failed, Some(column)) => {
+                    let entry = failing.entry(&result.field).or_insert(Failing {
+                        column,
+                        filled: result.filled,
+                        threshold: 0.0,
+                        affects: Vec::new(),
+                    });
+                    entry.threshold = entry.threshold.max(result.threshold);
+                    entry.affects.push(&report.id);
+                    set.insert(result.field.as_str());
+                }
+                (Status::Unknown, _) => {
+                    gap = true;
+                    re_export
+                        .entry(&result.field)
+                        .or_insert_with(|| ReExport {
+                            field: result.field.clone(),
+                            label: re_export_label(&req.target, map),
+                            use_cases: Vec::new(),
+                            file: None,
+                        })
+                        .use_cases
+                        .push(report.id.clone());
+                }
+                _ => {}
             }
-            let entry = failing.entry(&req.target).or_insert((0.0, Vec::new()));
-            entry.0 = entry.0.max(req.min_fill);
-            entry.1.push(&use_case.id);
+        }
+        if !set.is_empty() && !gap {
+            blocked_sets.push((&report.id, set));
         }
     }
-    let failing_count = |id: &str| {
-        use_cases
-            .iter()
-            .find(|u| u.id == id)
-            .map_or(0, |u| u.requirements.iter().filter(|r| !r.met).count())
+    let records = |field: &str| {
+        let f = &failing[field];
+        required_count(f.threshold, rows).saturating_sub(f.filled)
     };
-    let mut list: Vec<FixFirst> = failing
+    // Candidate actions: every group a use case needs, then each field not in any group.
+    let mut actions: BTreeSet<BTreeSet<&str>> = blocked_sets
+        .iter()
+        .filter(|(_, set)| set.len() > 1)
+        .map(|(_, set)| set.clone())
+        .collect();
+    let grouped: BTreeSet<&str> = actions.iter().flatten().copied().collect();
+    for field in failing.keys() {
+        let alone = BTreeSet::from([*field]);
+        let unblocks_alone = blocked_sets.iter().any(|(_, set)| *set == alone);
+        if unblocks_alone || !grouped.contains(field) {
+            actions.insert(alone);
+        }
+    }
+    let mut list: Vec<FixFirst> = actions
         .into_iter()
-        .map(|(target, (threshold, affects))| {
-            let field = find_field(fields, target);
-            let filled = field.map_or(0, |f| f.filled);
-            let unblocks = affects
+        .map(|action| {
+            let unblocks: Vec<String> = blocked_sets
                 .iter()
-                .filter(|id| failing_count(id) == 1)
-                .map(|id| id.to_string())
+                .filter(|(_, set)| set.is_subset(&action))
+                .map(|(id, _)| id.to_string())
                 .collect();
+            let affects: BTreeSet<&str> = action
+                .iter()
+                .flat_map(|f| failing[f].affects.iter().copied())
+                .collect();
+            let fields: Vec<FixField> = action
+                .iter()
+                .map(|f| FixField {
+                    field: f.to_string(),
+                    column: failing[f].column.to_owned(),
+                    threshold: failing[f].threshold,
+                    filled: failing[f].filled,
+                    records_needed: records(f),
+                })
+                .collect();
+            let records_needed: u64 = fields.iter().map(|f| f.records_needed).sum();
             FixFirst {
-                field: target.name().to_owned(),
-                column: field.map(|f| f.column.clone()),
-                in_export: field.is_some(),
-                threshold,
-                filled,
-                records_needed: required_count(threshold, rows).saturating_sub(filled),
+                field: action.iter().copied().collect::<Vec<_>>().join(" + "),
+                fields,
+                records_needed,
+                impact: impact(unblocks.len(), records_needed),
                 unblocks,
-                affects: affects.iter().map(|id| id.to_string()).collect(),
+                affects: affects.into_iter().map(str::to_owned).collect(),
                 file: None,
             }
         })
         .collect();
     rank(&mut list);
-    list
+    (list, re_export.into_values().collect())
 }
 
-/// Most use cases unblocked first, then fewest records needed; ties by field, then file.
+/// Use cases unblocked per 1,000 records of work (an action of no records counts as one).
+pub fn impact(unblocked: usize, records: u64) -> f64 {
+    unblocked as f64 * 1000.0 / records.max(1) as f64
+}
+
+/// Actions that unblock something first, by impact; then fewest records; ties by field and
+/// file, so the order is the same on every run.
 pub fn rank(list: &mut [FixFirst]) {
     list.sort_by(|a, b| {
-        b.unblocks
-            .len()
-            .cmp(&a.unblocks.len())
+        a.unblocks
+            .is_empty()
+            .cmp(&b.unblocks.is_empty())
+            .then(b.impact.total_cmp(&a.impact))
             .then(a.records_needed.cmp(&b.records_needed))
             .then_with(|| a.field.cmp(&b.field))
             .then_with(|| a.file.cmp(&b.file))

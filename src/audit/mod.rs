@@ -10,7 +10,7 @@ use polars::prelude::DataFrame;
 
 use crate::config::{Dictionary, FieldMap};
 use crate::input::Header;
-use crate::model::{FieldReport, FixFirst, UseCaseReport};
+use crate::model::{FieldReport, FixFirst, ReExport, UseCaseReport};
 use checks::fill::MissingRule;
 use counters::TableCounters;
 
@@ -306,20 +306,32 @@ pub fn field_reports(plan: &[ColumnPlan], counters: &TableCounters) -> Vec<Field
         .collect()
 }
 
-/// Verdicts for every use case and the fix-first list.
+/// What the audit of one file concludes.
+pub struct Judgement {
+    pub use_cases: Vec<UseCaseReport>,
+    pub fix_first: Vec<FixFirst>,
+    pub re_export: Vec<ReExport>,
+}
+
+/// Verdicts for every use case, the fix-first list and the columns to export again with.
 pub fn judge(
     fields: &[FieldReport],
     rows: u64,
-    kind: Option<crate::config::ObjectKind>,
+    map: Option<&FieldMap>,
     dictionary: &Dictionary,
-) -> (Vec<UseCaseReport>, Vec<FixFirst>) {
+) -> Judgement {
+    let kind = map.map(|m| m.kind);
     let use_cases: Vec<UseCaseReport> = dictionary
         .use_cases
         .iter()
-        .map(|uc| verdict::evaluate_use_case(uc, fields, rows, kind, dictionary))
+        .map(|uc| verdict::evaluate_use_case(uc, fields, rows, kind, dictionary, map))
         .collect();
-    let fixes = fix_first::fix_first(&use_cases, dictionary, fields, rows);
-    (use_cases, fixes)
+    let (fix_first, re_export) = fix_first::fix_first(&use_cases, dictionary, rows, map);
+    Judgement {
+        use_cases,
+        fix_first,
+        re_export,
+    }
 }
 
 #[cfg(test)]

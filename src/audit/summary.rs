@@ -1,7 +1,7 @@
 //! The summary of a several-file audit: one verdict per use case and one fix-first list.
 
 use crate::config::Dictionary;
-use crate::model::{FileReport, FixFirst, UseCaseReport, Verdict};
+use crate::model::{FileReport, FixFirst, ReExport, ToReady, UseCaseReport, Verdict};
 
 use super::fix_first::rank;
 
@@ -10,7 +10,7 @@ use super::fix_first::rank;
 pub fn combine(
     files: &[FileReport],
     dictionary: &Dictionary,
-) -> (Vec<UseCaseReport>, Vec<FixFirst>) {
+) -> (Vec<UseCaseReport>, Vec<FixFirst>, Vec<ReExport>) {
     let use_cases = dictionary
         .use_cases
         .iter()
@@ -23,6 +23,13 @@ pub fn combine(
                 {
                     worst = Some((file, report));
                 }
+            }
+            // One file: its own verdict, not applicable ones included (with their reason).
+            if let [only] = files
+                && worst.is_none()
+                && let Some(report) = only.use_cases.iter().find(|u| u.id == uc.id)
+            {
+                worst = Some((only, report));
             }
             match worst {
                 Some((file, report)) => UseCaseReport {
@@ -38,6 +45,7 @@ pub fn combine(
                         note: Some(format!("no file holds {} records", wants.join(" or "))),
                         file: None,
                         requirements: Vec::new(),
+                        to_ready: ToReady::default(),
                     }
                 }
             }
@@ -53,5 +61,14 @@ pub fn combine(
         })
         .collect();
     rank(&mut fix_first);
-    (use_cases, fix_first)
+    let re_export = files
+        .iter()
+        .flat_map(|f| {
+            f.re_export.iter().map(|r| ReExport {
+                file: Some(f.input.path.clone()),
+                ..r.clone()
+            })
+        })
+        .collect();
+    (use_cases, fix_first, re_export)
 }

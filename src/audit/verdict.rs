@@ -1,7 +1,7 @@
 //! Verdicts: each use case's requirements checked against the measured fields.
 
-use crate::config::{Dictionary, ObjectKind, Requirement, Target, UseCase};
-use crate::model::{FieldReport, RequirementReport, UseCaseReport, Verdict};
+use crate::config::{Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase};
+use crate::model::{FieldReport, RequirementReport, Status, ToReady, UseCaseReport, Verdict};
 
 /// Records that must be filled for `threshold` of `rows` (ceil, with float noise forgiven).
 pub fn required_count(threshold: f64, rows: u64) -> u64 {
@@ -34,54 +34,110 @@ fn percent(rate: f64) -> String {
     }
 }
 
+/// The label to export again with: the vendor's label for a canonical field, the column name
+/// itself for a column requirement.
+pub fn re_export_label(target: &Target, map: Option<&FieldMap>) -> String {
+    match target {
+        Target::Field(name) => map
+            .and_then(|m| m.vendor_label(name))
+            .unwrap_or(name)
+            .to_owned(),
+        Target::Column(name) => name.clone(),
+    }
+}
+
+/// One requirement against the measured fields; also the records that would make it
+/// comfortably met (ready, not at risk).
 fn check(
     req: &Requirement,
     fields: &[FieldReport],
     rows: u64,
     margin: f64,
-) -> (RequirementReport, bool) {
+    map: Option<&FieldMap>,
+) -> (RequirementReport, u64) {
     let field = find_field(fields, &req.target);
-    let (observed, met, at_risk, reason) = match field {
-        None => (None, false, false, "column not in export".to_owned()),
+    let (status, filled, needed, to_ready, reason) = match field {
+        None => (
+            Status::Unknown,
+            0,
+            0,
+            0,
+            format!(
+                "not in the export: export again with the {:?} column",
+                re_export_label(&req.target, map)
+            ),
+        ),
         Some(f) => {
             let needed = required_count(req.min_fill, rows);
-            let met = f.filled >= needed;
-            let comfortable = f.filled >= required_count((req.min_fill + margin).min(1.0), rows);
-            let reason = if !met {
+            let comfortable = required_count((req.min_fill + margin).min(1.0), rows);
+            let to_ready = comfortable.saturating_sub(f.filled);
+            let (status, reason) = if f.filled < needed {
                 let missing = needed - f.filled;
-                format!(
-                    "{} populated, needs {}: fill {missing} more record{}",
-                    percent(f.fill_rate),
-                    percent(req.min_fill),
-                    if missing == 1 { "" } else { "s" }
+                (
+                    Status::Failed,
+                    format!(
+                        "{} populated, needs {}: fill {} more record{}",
+                        percent(f.fill_rate),
+                        percent(req.min_fill),
+                        thousands(missing),
+                        if missing == 1 { "" } else { "s" }
+                    ),
                 )
-            } else if !comfortable {
-                format!(
-                    "{} populated, within {} points of the {} threshold",
-                    percent(f.fill_rate),
-                    (margin * 100.0).round(),
-                    percent(req.min_fill)
+            } else if f.filled < comfortable {
+                (
+                    Status::AtRisk,
+                    format!(
+                        "{} populated, within {} points of the {} threshold",
+                        percent(f.fill_rate),
+                        (margin * 100.0).round(),
+                        percent(req.min_fill)
+                    ),
                 )
             } else {
-                format!(
-                    "{} populated, needs {}",
-                    percent(f.fill_rate),
-                    percent(req.min_fill)
+                (
+                    Status::Met,
+                    format!(
+                        "{} populated, needs {}",
+                        percent(f.fill_rate),
+                        percent(req.min_fill)
+                    ),
                 )
             };
-            (Some(f.fill_rate), met, met && !comfortable, reason)
+            (
+                status,
+                f.filled,
+                needed.saturating_sub(f.filled),
+                to_ready,
+                reason,
+            )
         }
     };
     let report = RequirementReport {
         field: req.target.name().to_owned(),
         column: field.map(|f| f.column.clone()),
-        observed,
+        observed: field.map(|f| f.fill_rate),
         threshold: req.min_fill,
-        met,
+        met: matches!(status, Status::Met | Status::AtRisk),
+        status,
+        filled,
+        records_needed: needed,
         reason,
         source: req.source.clone(),
     };
-    (report, at_risk)
+    (report, to_ready)
+}
+
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 pub fn evaluate_use_case(
@@ -90,6 +146,7 @@ pub fn evaluate_use_case(
     rows: u64,
     kind: Option<ObjectKind>,
     dictionary: &Dictionary,
+    map: Option<&FieldMap>,
 ) -> UseCaseReport {
     if !use_case.applies_to(kind) {
         let wants: Vec<&str> = use_case.objects.iter().map(|k| k.as_str()).collect();
@@ -109,29 +166,51 @@ pub fn evaluate_use_case(
                 ),
             }),
             requirements: Vec::new(),
+            to_ready: ToReady::default(),
         };
     }
     let mut requirements = Vec::new();
-    let mut any_at_risk = false;
+    let mut to_ready = ToReady::default();
     for req in &use_case.requires {
-        let (report, at_risk) = check(req, fields, rows, dictionary.at_risk_margin);
-        any_at_risk |= at_risk;
+        let (report, records) = check(req, fields, rows, dictionary.at_risk_margin, map);
+        match report.status {
+            Status::Unknown => to_ready.re_export.push(re_export_label(&req.target, map)),
+            _ if records > 0 => {
+                to_ready.fill.push(report.field.clone());
+                to_ready.records += records;
+            }
+            _ => {}
+        }
         requirements.push(report);
     }
-    let verdict = if requirements.iter().any(|r| !r.met) {
+    let has = |status| {
+        requirements
+            .iter()
+            .any(|r: &RequirementReport| r.status == status)
+    };
+    let verdict = if has(Status::Failed) {
         Verdict::Blocked
-    } else if any_at_risk {
+    } else if has(Status::Unknown) {
+        Verdict::Unknown
+    } else if has(Status::AtRisk) {
         Verdict::AtRisk
     } else {
         Verdict::Ready
     };
+    let note = (verdict == Verdict::Unknown).then(|| {
+        format!(
+            "cannot judge: the export lacks {}",
+            to_ready.re_export.join(", ")
+        )
+    });
     UseCaseReport {
         id: use_case.id.clone(),
         title: use_case.title.clone(),
         verdict,
-        note: None,
+        note,
         file: None,
         requirements,
+        to_ready,
     }
 }
 
@@ -147,5 +226,14 @@ mod tests {
         assert_eq!(required_count(0.95, 1_000_000), 950_000);
         assert_eq!(required_count(1.0, 3), 3);
         assert_eq!(required_count(0.0, 3), 0);
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(11_468), "11,468");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

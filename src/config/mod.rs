@@ -123,22 +123,24 @@ pub fn known_fields<'a>(maps: impl IntoIterator<Item = &'a FieldMap>) -> BTreeSe
         .collect()
 }
 
-/// The dictionary at `path`, or the built-in default.
+/// The dictionary at `path`, or the built-in default, with its name and the hash of its text
+/// (so a report says exactly which rules it applied).
 pub fn load_dictionary(
     path: Option<&Path>,
     known: &BTreeSet<String>,
 ) -> Result<Dictionary, LoadError> {
-    match path {
-        Some(path) => {
-            let text = read(path)?;
-            Ok(parse_dictionary(path, &text, known)?)
-        }
-        None => Ok(parse_dictionary(
+    let (name, text, file) = match path {
+        Some(path) => (path.display().to_string(), read(path)?, path),
+        None => (
+            "built-in".to_owned(),
+            BUILTIN_DICTIONARY.to_owned(),
             Path::new(DEFAULT_DICTIONARY_PATH),
-            BUILTIN_DICTIONARY,
-            known,
-        )?),
-    }
+        ),
+    };
+    let mut dictionary = parse_dictionary(file, &text, known)?;
+    dictionary.name = name;
+    dictionary.hash = format!("xxh3:{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()));
+    Ok(dictionary)
 }
 
 #[cfg(test)]

@@ -97,7 +97,19 @@ pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError>
     })?;
     let mut labels: BTreeMap<String, String> = BTreeMap::new();
     let mut prefixes: Vec<(String, String)> = Vec::new();
+    let mut vendor_labels: BTreeMap<String, String> = BTreeMap::new();
     for (canonical, aliases) in raw.fields {
+        // What to ask for in a re-export: the first label people see (with a space, as
+        // report and export labels have: `Lead Owner`, not the API name `OwnerId`), else the
+        // first label.
+        let plain: Vec<&str> = aliases
+            .iter()
+            .map(|a| a.get_ref().trim())
+            .filter(|a| !a.ends_with('*'))
+            .collect();
+        if let Some(label) = plain.iter().find(|a| a.contains(' ')).or(plain.first()) {
+            vendor_labels.insert(canonical.clone(), (*label).to_owned());
+        }
         if !is_snake_case(&canonical) {
             return Err(ConfigError::at(
                 file,
@@ -135,10 +147,9 @@ pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError>
             }
         }
     }
-    Ok(
-        FieldMap::new(raw.vendor, raw.object, kind, labels)
-            .with_patterns(prefixes, raw.distinctive),
-    )
+    Ok(FieldMap::new(raw.vendor, raw.object, kind, labels)
+        .with_patterns(prefixes, raw.distinctive)
+        .with_vendor_labels(vendor_labels))
 }
 
 /// Validates a dictionary against the canonical fields the field maps can produce.
@@ -295,6 +306,8 @@ pub fn parse_dictionary(
         missing_values: raw.settings.missing_values,
         field_missing_values,
         use_cases,
+        name: String::new(),
+        hash: String::new(),
     })
 }
 

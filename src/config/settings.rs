@@ -57,6 +57,8 @@ pub struct FieldMap {
     prefixes: Vec<(String, String)>,
     /// Normalised labels that tell this kind of export apart from others.
     distinctive: Vec<String>,
+    /// canonical field -> the label the vendor's export gives it (the first listed).
+    vendor_labels: BTreeMap<String, String>,
 }
 
 impl FieldMap {
@@ -74,7 +76,19 @@ impl FieldMap {
             labels,
             prefixes: Vec::new(),
             distinctive: Vec::new(),
+            vendor_labels: BTreeMap::new(),
         }
+    }
+
+    /// Sets the label to ask for when a field is missing from an export (`Contact owner`).
+    pub fn with_vendor_labels(mut self, vendor_labels: BTreeMap<String, String>) -> Self {
+        self.vendor_labels = vendor_labels;
+        self
+    }
+
+    /// The column label under which this vendor exports `canonical`, to re-export with.
+    pub fn vendor_label(&self, canonical: &str) -> Option<&str> {
+        self.vendor_labels.get(canonical).map(String::as_str)
     }
 
     /// Adds labels written as `prefix*` and the distinctive labels.
@@ -170,4 +184,8 @@ pub struct Dictionary {
     pub field_missing_values: BTreeMap<String, Vec<String>>,
     /// Sorted by id.
     pub use_cases: Vec<UseCase>,
+    /// `built-in` or the file's path, for reports.
+    pub name: String,
+    /// `xxh3:` and the hash of the file's text.
+    pub hash: String,
 }

@@ -8,7 +8,9 @@ use std::ops::AddAssign;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{SyncSender, sync_channel};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use xxhash_rust::xxh3::Xxh3;
 
 use std::borrow::Cow;
 
@@ -47,6 +49,8 @@ pub struct CsvInput {
     options: ReadOptions,
     /// An odd byte at the end of a UTF-16 file, set aside by the decoder.
     stray_byte: Arc<OnceLock<u8>>,
+    /// Of the raw bytes, as read.
+    hash: Arc<Mutex<Xxh3>>,
 }
 
 /// How records end, as seen in the first bytes.
@@ -117,16 +121,23 @@ impl Read for CrToLf {
     }
 }
 
-/// Counts the bytes taken from the file, before decoding, for progress.
+/// Counts and hashes the bytes taken from the file, before decoding: the count for progress,
+/// both for the report (what exactly was audited).
 struct Counting<R> {
     inner: R,
     count: Arc<AtomicU64>,
+    hash: Arc<Mutex<Xxh3>>,
 }
 
 impl<R: Read> Read for Counting<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
+        // Only the reader thread reads: the lock is never contended.
+        self.hash
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .update(&buf[..n]);
         Ok(n)
     }
 }
@@ -151,9 +162,11 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
     let io_err = |err| InputError::io(path.to_path_buf(), err);
     let total_bytes = source.size;
     let raw_bytes_read = Arc::new(AtomicU64::new(0));
+    let hash = Arc::new(Mutex::new(Xxh3::new()));
     let mut raw: Box<dyn Read + Send> = Box::new(Counting {
         inner: source.open(options.max_uncompressed)?,
         count: raw_bytes_read.clone(),
+        hash: hash.clone(),
     });
     let mut sample = Vec::with_capacity(SAMPLE_BYTES);
     fill(&mut raw, &mut sample, SAMPLE_BYTES).map_err(io_err)?;
@@ -246,6 +259,7 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
             total_bytes,
             options: options.clone(),
             stray_byte,
+            hash,
         });
     }
     let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
@@ -279,6 +293,7 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         total_bytes,
         options: options.clone(),
         stray_byte,
+        hash,
     })
 }
 
@@ -393,6 +408,8 @@ impl CsvInput {
         let names = column_names(&self.header);
         let delimiter = self.delimiter;
         let stray_byte = self.stray_byte.clone();
+        let hash = self.hash.clone();
+        let bytes_read = self.raw_bytes_read.clone();
         let in_flight = rayon::current_num_threads() * 2;
         let (tx, rx) = sync_channel::<Block>(in_flight);
 
@@ -428,6 +445,8 @@ impl CsvInput {
         };
         let mut summary = summarize(stats, end, header_line);
         summary.stray_byte = stray_byte.get().copied();
+        summary.bytes = bytes_read.load(Ordering::Relaxed);
+        summary.content_hash = hash.lock().unwrap_or_else(|e| e.into_inner()).digest();
         Ok((acc, summary))
     }
 
@@ -635,6 +654,6 @@ fn summarize(stats: BlockStats, end: ReaderEnd, header_line: u64) -> ScanSummary
         removed,
         repaired_cells: stats.repaired_cells,
         suspected_totals: end.suspected_totals,
-        stray_byte: None,
+        ..ScanSummary::default()
     }
 }

@@ -102,6 +102,9 @@ pub struct ScanSummary {
     pub suspected_totals: Vec<u64>,
     /// An odd byte after the last UTF-16 character, left out.
     pub stray_byte: Option<u8>,
+    /// Bytes read from the source (decompressed), and their xxh3 hash.
+    pub bytes: u64,
+    pub content_hash: u64,
 }
 
 /// How many examples of a problem a report lists before it only counts.

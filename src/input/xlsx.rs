@@ -71,6 +71,8 @@ pub struct SheetInput {
     sample: Vec<Vec<String>>,
     /// Size of the workbook file, so progress is reported in bytes like for CSV.
     file_bytes: u64,
+    /// xxh3 of the workbook file.
+    content_hash: u64,
 }
 
 fn spreadsheet_error(source: &Source, err: impl std::fmt::Display) -> InputError {
@@ -264,6 +266,7 @@ pub fn open_spreadsheet(
     }
     check_expanded_size(source, &bytes, max_bytes)?;
     let file_bytes = bytes.len() as u64;
+    let content_hash = xxhash_rust::xxh3::xxh3_64(&bytes);
     let mut workbook =
         open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| spreadsheet_error(source, e))?;
     let names = workbook.sheet_names();
@@ -349,6 +352,7 @@ pub fn open_spreadsheet(
             removed,
             sample,
             file_bytes,
+            content_hash,
         });
     }
     Err(InputError::Empty {
@@ -573,6 +577,8 @@ impl SheetInput {
                 repaired_cells: 0,
                 suspected_totals: end.suspected,
                 stray_byte: None,
+                bytes: file_bytes,
+                content_hash: self.content_hash,
             },
         ))
     }

@@ -1,13 +1,16 @@
-//! Markdown: the same tables as the terminal, for pasting into a ticket.
+//! Markdown: the same decision-first report as the terminal, for pasting into a ticket.
 
 use std::io::{self, Write};
 
+use crate::audit::verdict::thousands;
+use crate::model::{FieldReport, FixFirst, InputReport, ReExport, Report, UseCaseReport, Verdict};
 use crate::shown::{code_span, escape_control};
 
-use super::{by_severity, input_notes, map_description, percent, read_description};
-use crate::model::{FieldReport, FixFirst, InputReport, Report, UseCaseReport, Verdict};
+use super::{
+    FieldList, closest_to_ready, field_with_label, input_notes, listed_fields, map_description,
+    percent, read_description, verdict_tally,
+};
 
-/// Table cells may not hold a pipe or a line break.
 /// Text for a table cell or list item: control characters escaped, pipes escaped.
 fn cell(text: &str) -> String {
     escape_control(text).replace('|', "\\|")
@@ -18,41 +21,46 @@ fn code(text: &str) -> String {
     cell(&code_span(text))
 }
 
-pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+pub fn render(report: &Report, fields: FieldList, out: &mut dyn Write) -> io::Result<()> {
+    let summary = &report.summary;
+    let several = report.files.len() > 1;
     writeln!(out, "# CRM data readiness")?;
     writeln!(out)?;
-    if report.files.is_empty() {
-        for input in &report.inputs {
-            write_input(input, out)?;
-        }
-        writeln!(out)?;
-        write_use_cases(&report.use_cases, false, "##", out)?;
-        write_fix_first(&report.fix_first, false, "##", out)?;
-        write_fields(&report.fields, "##", out)?;
-    } else {
-        writeln!(
-            out,
-            "## Summary: {} files, {} records",
-            report.files.len(),
-            report.rows
-        )?;
-        writeln!(out)?;
-        for input in &report.inputs {
-            write_input(input, out)?;
-        }
-        writeln!(out)?;
-        write_use_cases(&report.use_cases, true, "###", out)?;
-        write_fix_first(&report.fix_first, true, "###", out)?;
-        for file in &report.files {
+    writeln!(
+        out,
+        "**{} file{}, {} record{}: {}**",
+        report.files.len(),
+        if report.files.len() == 1 { "" } else { "s" },
+        thousands(summary.rows),
+        if summary.rows == 1 { "" } else { "s" },
+        verdict_tally(&summary.verdicts)
+    )?;
+    writeln!(out)?;
+    for file in &report.files {
+        write_input(&file.input, out)?;
+    }
+    writeln!(out)?;
+    write_use_cases(&summary.use_cases, several, "##", out)?;
+    write_fix_first(&summary.fix_first, several, "##", out)?;
+    write_re_export(&summary.re_export, several, "##", out)?;
+    for file in &report.files {
+        let listed = listed_fields(&file.fields, &file.use_cases, fields);
+        if several {
             writeln!(out, "## {}", code(&file.input.path))?;
             writeln!(out)?;
             write_use_cases(&file.use_cases, false, "###", out)?;
-            write_fields(&file.fields, "###", out)?;
+        }
+        if fields != FieldList::None {
+            write_fields(
+                &listed,
+                file.fields.len(),
+                if several { "###" } else { "##" },
+                out,
+            )?;
             writeln!(out)?;
         }
     }
     if !report.skipped.is_empty() || !report.errors.is_empty() {
-        writeln!(out)?;
         writeln!(out, "## Not audited")?;
         writeln!(out)?;
         for skipped in &report.skipped {
@@ -75,10 +83,10 @@ fn write_input(input: &InputReport, out: &mut dyn Write) -> io::Result<()> {
         out,
         "- {}: {} {}, {}, {}",
         code(&input.path),
-        input.rows,
+        thousands(input.rows),
         if input.rows == 1 { "record" } else { "records" },
-        map_description(input),
-        read_description(input)
+        cell(&map_description(input)),
+        cell(&read_description(input))
     )?;
     for note in input_notes(input) {
         writeln!(out, "  - {}", cell(&note))?;
@@ -92,18 +100,45 @@ fn write_use_cases(
     h: &str,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(out, "{h} Use cases")?;
+    writeln!(out, "{h} Use cases, closest to ready first")?;
     writeln!(out)?;
-    writeln!(out, "| Use case | Verdict | Why |")?;
-    writeln!(out, "|---|---|---|")?;
-    for uc in by_severity(use_cases) {
+    writeln!(out, "| Use case | Verdict | To ready | Why |")?;
+    writeln!(out, "|---|---|---|---|")?;
+    for uc in closest_to_ready(use_cases) {
+        let to_ready = &uc.to_ready;
+        let mut distance = Vec::new();
+        if to_ready.records > 0 {
+            distance.push(format!(
+                "fill {} record{} ({})",
+                thousands(to_ready.records),
+                if to_ready.records == 1 { "" } else { "s" },
+                to_ready.fill.join(", ")
+            ));
+        }
+        if !to_ready.re_export.is_empty() {
+            distance.push(format!(
+                "export again with {}",
+                to_ready
+                    .re_export
+                    .iter()
+                    .map(|l| code_span(l))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         let mut why: Vec<String> = match &uc.note {
             Some(note) => vec![note.clone()],
             None => uc
                 .requirements
                 .iter()
                 .filter(|r| !r.met || uc.verdict != Verdict::Blocked)
-                .map(|r| format!("`{}`: {}", r.field, r.reason))
+                .map(|r| {
+                    format!(
+                        "{}: {}",
+                        code_span(&field_with_label(&r.field, r.column.as_deref())),
+                        r.reason
+                    )
+                })
                 .collect(),
         };
         if let (true, Some(file)) = (show_file, &uc.file) {
@@ -111,9 +146,10 @@ fn write_use_cases(
         }
         writeln!(
             out,
-            "| {} | **{}** | {} |",
+            "| {} | **{}** | {} | {} |",
             cell(&uc.title),
             uc.verdict.label(),
+            cell(&distance.join("; ")),
             cell(&why.join("<br>"))
         )?;
     }
@@ -129,24 +165,28 @@ fn write_fix_first(
     writeln!(out, "{h} Fix first")?;
     writeln!(out)?;
     if fixes.is_empty() {
-        writeln!(out, "Nothing blocks a use case.")?;
+        writeln!(out, "Nothing to fill: no requirement fails on the data.")?;
         return writeln!(out);
     }
     writeln!(
         out,
-        "| # | Field | Records to fill | Target | Unblocks | Also needed by |"
+        "| # | Fields | Records to fill | Unblocks | Also needed by |"
     )?;
-    writeln!(out, "|---|---|---:|---:|---|---|")?;
+    writeln!(out, "|---|---|---:|---|---|")?;
     for (i, fix) in fixes.iter().enumerate() {
-        let mut field = match (&fix.column, fix.in_export) {
-            (Some(column), true) if column != &fix.field => {
-                format!("`{}` ({})", fix.field, cell(column))
-            }
-            (_, true) => format!("`{}`", fix.field),
-            (_, false) => format!("`{}` (not in export)", fix.field),
-        };
+        let mut fields: Vec<String> = fix
+            .fields
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} to {}",
+                    code_span(&field_with_label(&f.field, Some(&f.column))),
+                    percent(f.threshold)
+                )
+            })
+            .collect();
         if let (true, Some(file)) = (show_file, &fix.file) {
-            field.push_str(&format!(" in {}", code(file)));
+            fields.push(format!("in {}", code_span(file)));
         }
         let others: Vec<&str> = fix
             .affects
@@ -156,11 +196,10 @@ fn write_fix_first(
             .collect();
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} |",
             i + 1,
-            field,
-            fix.records_needed,
-            percent(fix.threshold),
+            cell(&fields.join(" + ")),
+            thousands(fix.records_needed),
             fix.unblocks.join(", "),
             others.join(", ")
         )?;
@@ -168,8 +207,53 @@ fn write_fix_first(
     writeln!(out)
 }
 
-fn write_fields(fields: &[FieldReport], h: &str, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{h} Fields")?;
+fn write_re_export(
+    re_export: &[ReExport],
+    show_file: bool,
+    h: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if re_export.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{h} Export again with")?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "The export lacks these columns: export it again with them (no record needs filling for this)."
+    )?;
+    writeln!(out)?;
+    for r in re_export {
+        let file = match (show_file, &r.file) {
+            (true, Some(file)) => format!(" in {}", code(file)),
+            _ => String::new(),
+        };
+        writeln!(
+            out,
+            "- {} (`{}`): needed by {}{file}",
+            code(&r.label),
+            r.field,
+            r.use_cases.join(", ")
+        )?;
+    }
+    writeln!(out)
+}
+
+fn write_fields(
+    fields: &[&FieldReport],
+    total: usize,
+    h: &str,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if fields.len() == total {
+        writeln!(out, "{h} Fields")?;
+    } else {
+        writeln!(
+            out,
+            "{h} Fields ({} of {total}: those the use cases need or with placeholders)",
+            fields.len()
+        )?;
+    }
     writeln!(out)?;
     writeln!(
         out,
@@ -185,9 +269,9 @@ fn write_fields(fields: &[FieldReport], h: &str, out: &mut dyn Write) -> io::Res
                 .as_deref()
                 .map_or(String::new(), |c| format!("`{c}`")),
             percent(f.fill_rate),
-            f.filled,
-            f.blank,
-            f.placeholder
+            thousands(f.filled),
+            thousands(f.blank),
+            thousands(f.placeholder)
         )?;
     }
     Ok(())

@@ -7,10 +7,15 @@ mod text;
 
 use std::io::{self, Write};
 
+use std::collections::BTreeSet;
+
 use crate::audit::ChosenBy;
-use crate::model::{InputReport, Report, UseCaseReport, Verdict};
+use crate::model::{FieldReport, InputReport, Report, UseCaseReport, Verdict, VerdictCounts};
+use crate::shown::escape_control;
 
 pub use text::Style;
+
+use crate::audit::verdict::thousands;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -18,6 +23,16 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+}
+
+/// Which fields the human reports list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldList {
+    /// Fields some requirement uses, and fields with findings (placeholders).
+    #[default]
+    Used,
+    All,
+    None,
 }
 
 pub fn render(
@@ -29,19 +44,76 @@ pub fn render(
     match format {
         Format::Text => text::render(report, style, out),
         Format::Json => json::render(report, out),
-        Format::Markdown => markdown::render(report, out),
+        Format::Markdown => markdown::render(report, style.fields, out),
     }
 }
 
-/// Use cases worst first, for people; the JSON keeps the dictionary's id order.
-fn by_severity(use_cases: &[UseCaseReport]) -> Vec<&UseCaseReport> {
-    let mut use_cases: Vec<&UseCaseReport> = use_cases.iter().collect();
-    // Worst first; not applicable last. The sort is stable, so ties keep the id order.
-    use_cases.sort_by_key(|u| match u.verdict {
-        Verdict::NotApplicable => u8::MAX,
-        v => Verdict::Blocked.severity() - v.severity(),
+/// Use cases closest to ready first: ready, then those a number of records away (fewest
+/// first), then those that need a re-export, then the ones that do not apply. Ties keep the
+/// dictionary's id order.
+fn closest_to_ready(use_cases: &[UseCaseReport]) -> Vec<&UseCaseReport> {
+    let mut sorted: Vec<&UseCaseReport> = use_cases.iter().collect();
+    sorted.sort_by_key(|u| match u.verdict {
+        Verdict::Ready => (0, 0, 0),
+        Verdict::NotApplicable => (3, 0, 0),
+        _ if !u.to_ready.re_export.is_empty() => (2, u.to_ready.records, 0),
+        v => (1, u.to_ready.records, v.severity()),
     });
-    use_cases
+    sorted
+}
+
+/// The fields the human reports list under `FieldList::Used`: those a requirement of an
+/// applicable use case names, and those with findings.
+fn listed_fields<'a>(
+    fields: &'a [FieldReport],
+    use_cases: &[UseCaseReport],
+    which: FieldList,
+) -> Vec<&'a FieldReport> {
+    match which {
+        FieldList::All => fields.iter().collect(),
+        FieldList::None => Vec::new(),
+        FieldList::Used => {
+            let used: BTreeSet<&str> = use_cases
+                .iter()
+                .flat_map(|u| &u.requirements)
+                .filter_map(|r| r.column.as_deref())
+                .collect();
+            fields
+                .iter()
+                .filter(|f| used.contains(f.column.as_str()) || f.placeholder > 0)
+                .collect()
+        }
+    }
+}
+
+/// "1 ready · 2 blocked · ..." with the kinds that occur, worst first.
+fn verdict_tally(counts: &VerdictCounts) -> String {
+    let parts: Vec<String> = [
+        (counts.blocked, "blocked"),
+        (counts.unknown, "unknown"),
+        (counts.at_risk, "at risk"),
+        (counts.ready, "ready"),
+        (counts.not_applicable, "not applicable"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, label)| format!("{n} {label}"))
+    .collect();
+    if parts.is_empty() {
+        "no use case".to_owned()
+    } else {
+        parts.join(" · ")
+    }
+}
+
+/// A field as people know it: `industry (Industry)`, or just the column when they agree.
+fn field_with_label(field: &str, column: Option<&str>) -> String {
+    match column {
+        Some(column) if !column.eq_ignore_ascii_case(field) => {
+            format!("{field} ({})", escape_control(column))
+        }
+        _ => field.to_owned(),
+    }
 }
 
 /// Fill rate as a percentage for tables: whole numbers unless that would hide a difference.
@@ -79,7 +151,7 @@ fn input_notes(input: &InputReport) -> Vec<String> {
     if input.repaired_cells > 0 {
         notes.push(format!(
             "{} cells were not valid UTF-8 and were read as Windows-1252",
-            input.repaired_cells
+            thousands(input.repaired_cells)
         ));
     }
     // Spreadsheets have rows where text files have lines.
@@ -93,7 +165,7 @@ fn input_notes(input: &InputReport) -> Vec<String> {
         };
         notes.push(format!(
             "removed {} {} {unit}{} from the counts ({unit}{} {}{more})",
-            removed.count,
+            thousands(removed.count),
             removed.reason.describe(),
             if removed.count == 1 { "" } else { "s" },
             if removed.lines.len() == 1 { "" } else { "s" },
@@ -133,7 +205,7 @@ fn input_notes(input: &InputReport) -> Vec<String> {
         };
         notes.push(format!(
             "{} row{} did not have the header's {} cells; missing cells count as blank, extra cells are ignored ({}{more})",
-            input.ragged_rows,
+            thousands(input.ragged_rows),
             if input.ragged_rows == 1 { "" } else { "s" },
             input.columns,
             examples.join("; ")

@@ -1,16 +1,39 @@
-//! The terminal report: verdicts first, then what to fix, then every field with a fill bar.
+//! The terminal report. It leads with the decision: one line of verdict counts, the use cases
+//! closest to ready first with how far each is, what to fix first and what to export again;
+//! then the inputs and the fields behind it; and it ends on the same counts, so the last
+//! screen says what the first did.
 
 use std::io::{self, Write};
 
+use crate::audit::verdict::thousands;
+use crate::model::{
+    FieldReport, FileReport, FixFirst, InputReport, ReExport, Report, UseCaseReport, Verdict,
+};
 use crate::shown::escape_control;
 
-use super::{by_severity, input_notes, map_description, percent, read_description};
-use crate::model::{FieldReport, FixFirst, InputReport, Report, UseCaseReport, Verdict};
+use super::{
+    FieldList, closest_to_ready, field_with_label, input_notes, listed_fields, map_description,
+    percent, read_description, verdict_tally,
+};
 
-/// Whether to colour the output. The caller decides (terminal, NO_COLOR); this only obeys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// How to draw the text report. The caller decides (terminal, NO_COLOR, width); this only
+/// obeys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
     pub color: bool,
+    /// Lines are wrapped to this many characters.
+    pub width: usize,
+    pub fields: FieldList,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            color: false,
+            width: 100,
+            fields: FieldList::Used,
+        }
+    }
 }
 
 impl Style {
@@ -31,6 +54,7 @@ impl Style {
             Verdict::Ready => "32",
             Verdict::AtRisk => "33",
             Verdict::Blocked => "1;31",
+            Verdict::Unknown => "35",
             Verdict::NotApplicable => "2",
         };
         self.paint(code, text)
@@ -38,129 +62,257 @@ impl Style {
 }
 
 const BAR_WIDTH: usize = 20;
+/// Width of the verdict column: "NOT APPLICABLE".
+const VERDICT_WIDTH: usize = 14;
 
 fn bar(rate: f64) -> String {
     let full = ((rate * BAR_WIDTH as f64).round() as usize).min(BAR_WIDTH);
     format!("{}{}", "█".repeat(full), "░".repeat(BAR_WIDTH - full))
 }
 
-/// Pads to `width` characters (not bytes), after painting would break the count.
+/// Pads to `width` characters (not bytes).
 fn pad(text: &str, width: usize) -> String {
     let len = text.chars().count();
     format!("{text}{}", " ".repeat(width.saturating_sub(len)))
 }
 
+/// Words of `text` in lines of at most `width - indent` characters; a word longer than that
+/// is cut. Never empty.
+fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
+    let room = width.saturating_sub(indent).max(20);
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("never empty");
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > room {
+            lines.push(String::new());
+        }
+        let line = lines.last_mut().expect("never empty");
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    for line in &mut lines {
+        if line.chars().count() > room {
+            *line = line.chars().take(room - 1).chain(['…']).collect();
+        }
+    }
+    lines
+}
+
+/// Writes `text` after `first` (already `indent` characters wide), wrapped, with the
+/// following lines indented to the same place.
+fn write_wrapped(
+    out: &mut dyn Write,
+    first: &str,
+    indent: usize,
+    text: &str,
+    width: usize,
+) -> io::Result<()> {
+    for (i, line) in wrap(text, indent, width).iter().enumerate() {
+        if i == 0 {
+            writeln!(out, "{first}{line}")?;
+        } else {
+            writeln!(out, "{}{line}", " ".repeat(indent))?;
+        }
+    }
+    Ok(())
+}
+
 pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<()> {
-    if report.files.is_empty() {
-        for input in &report.inputs {
-            write_input(input, style, out)?;
-        }
-        writeln!(out)?;
-        write_use_cases(&by_severity(&report.use_cases), false, style, out)?;
-        write_fix_first(&report.fix_first, false, style, out)?;
-        write_fields(&report.fields, style, out)?;
+    let summary = &report.summary;
+    let several = report.files.len() > 1;
+    let files = format!("{} files", report.files.len());
+    let records = if summary.rows == 1 {
+        "record"
     } else {
-        for file in &report.files {
-            write_input(&file.input, style, out)?;
-            writeln!(out)?;
-            write_use_cases(&by_severity(&file.use_cases), false, style, out)?;
-            write_fix_first(&file.fix_first, false, style, out)?;
-            write_fields(&file.fields, style, out)?;
-            writeln!(out)?;
-        }
-        writeln!(
-            out,
-            "{}",
-            style.bold(&format!(
-                "== SUMMARY: {} files, {} records ==",
-                report.files.len(),
-                report.rows
-            ))
-        )?;
-        writeln!(out)?;
-        write_use_cases(&by_severity(&report.use_cases), true, style, out)?;
-        write_fix_first(&report.fix_first, true, style, out)?;
+        "records"
+    };
+    let inputs = match report.files.as_slice() {
+        [one] => escape_control(&one.input.path).into_owned(),
+        _ => files,
+    };
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{inputs} · {} {records} · {}",
+            thousands(summary.rows),
+            verdict_tally(&summary.verdicts)
+        ))
+    )?;
+    writeln!(out)?;
+    write_use_cases(&summary.use_cases, several, style, out)?;
+    write_fix_first(&summary.fix_first, several, style, out)?;
+    write_re_export(&summary.re_export, several, style, out)?;
+    for file in &report.files {
+        write_file(file, several, style, out)?;
     }
     for skipped in &report.skipped {
-        writeln!(
+        write_wrapped(
             out,
-            "skipped: {} ({})",
-            escape_control(&skipped.path),
-            escape_control(&skipped.reason)
+            "skipped: ",
+            9,
+            &format!(
+                "{} ({})",
+                escape_control(&skipped.path),
+                escape_control(&skipped.reason)
+            ),
+            style.width,
         )?;
     }
     for error in &report.errors {
-        writeln!(
+        write_wrapped(
             out,
-            "{} {}",
-            style.paint("1;31", "not audited:"),
-            escape_control(&error.message)
+            &format!("{} ", style.paint("1;31", "not audited:")),
+            13,
+            &escape_control(&error.message),
+            style.width,
         )?;
     }
-    Ok(())
+    if !report.skipped.is_empty() || !report.errors.is_empty() {
+        writeln!(out)?;
+    }
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!("verdicts: {}", verdict_tally(&summary.verdicts)))
+    )
+}
+
+/// One file: what was read, its own verdicts when there are several files, and its fields.
+fn write_file(
+    file: &FileReport,
+    several: bool,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    write_input(&file.input, style, out)?;
+    if several {
+        writeln!(out)?;
+        write_use_cases(&file.use_cases, false, style, out)?;
+    }
+    write_fields(&file.fields, &file.use_cases, style, out)?;
+    writeln!(out)
 }
 
 fn write_input(input: &InputReport, style: Style, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", style.bold(&escape_control(&input.path)))?;
     let records = if input.rows == 1 { "record" } else { "records" };
-    writeln!(
+    write_wrapped(
         out,
-        "  {} {records} · {} · {}",
-        input.rows,
-        map_description(input),
-        read_description(input)
+        "  ",
+        2,
+        &format!(
+            "{} {records} · {} · {}",
+            thousands(input.rows),
+            map_description(input),
+            read_description(input)
+        ),
+        style.width,
     )?;
     for note in input_notes(input) {
-        writeln!(out, "  note: {}", escape_control(&note))?;
+        write_wrapped(out, "  note: ", 8, &escape_control(&note), style.width)?;
     }
     Ok(())
 }
 
+/// What a use case needs, in a line or a few: how far from ready, then why.
+fn use_case_lines(uc: &UseCaseReport) -> Vec<String> {
+    let described = |r: &&crate::model::RequirementReport| {
+        format!(
+            "{}: {}",
+            field_with_label(&r.field, r.column.as_deref()),
+            r.reason
+        )
+    };
+    let to_ready = &uc.to_ready;
+    match uc.verdict {
+        Verdict::NotApplicable => vec![uc.note.clone().unwrap_or_default()],
+        Verdict::Ready => vec!["ready: every requirement met".to_owned()],
+        Verdict::Unknown => {
+            let mut lines = vec![uc.note.clone().unwrap_or_default()];
+            if to_ready.records > 0 {
+                lines.push(format!(
+                    "then fill {} record{} ({})",
+                    thousands(to_ready.records),
+                    if to_ready.records == 1 { "" } else { "s" },
+                    to_ready.fill.join(", ")
+                ));
+            }
+            lines
+        }
+        Verdict::AtRisk | Verdict::Blocked => {
+            let mut lines = vec![format!(
+                "to ready: fill {} record{} ({}){}",
+                thousands(to_ready.records),
+                if to_ready.records == 1 { "" } else { "s" },
+                to_ready.fill.join(", "),
+                if to_ready.re_export.is_empty() {
+                    String::new()
+                } else {
+                    format!(" and export again with {}", quoted(&to_ready.re_export))
+                }
+            )];
+            // What fails first, then what is met by too little to be ready.
+            for shown in [crate::model::Status::Failed, crate::model::Status::AtRisk] {
+                lines.extend(
+                    uc.requirements
+                        .iter()
+                        .filter(|r| r.status == shown)
+                        .map(|r| described(&r)),
+                );
+            }
+            lines
+        }
+    }
+}
+
+fn quoted(labels: &[String]) -> String {
+    labels
+        .iter()
+        .map(|l| format!("\"{}\"", escape_control(l)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn write_use_cases(
-    use_cases: &[&UseCaseReport],
+    use_cases: &[UseCaseReport],
     show_file: bool,
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(out, "{}", style.bold("USE CASES"))?;
-    let title_width = use_cases
+    writeln!(out, "{}", style.bold("USE CASES (closest to ready first)"))?;
+    let sorted = closest_to_ready(use_cases);
+    let title_width = sorted
         .iter()
         .map(|u| u.title.chars().count())
         .max()
         .unwrap_or(0);
-    for uc in use_cases {
+    let head_width = 2 + title_width + 2 + VERDICT_WIDTH + 2;
+    for uc in sorted {
         let label = uc.verdict.label().to_uppercase();
-        let mut reasons: Vec<String> = match &uc.note {
-            Some(note) => vec![note.clone()],
-            None if uc.verdict == Verdict::Blocked => uc
-                .requirements
-                .iter()
-                .filter(|r| !r.met)
-                .map(|r| format!("{}: {}", r.field, r.reason))
-                .collect(),
-            None if uc.verdict == Verdict::AtRisk => uc
-                .requirements
-                .iter()
-                .filter(|r| r.reason.contains("within"))
-                .map(|r| format!("{}: {}", r.field, r.reason))
-                .collect(),
-            None => vec!["every requirement met".to_owned()],
-        };
+        let mut lines = use_case_lines(uc);
         if let (true, Some(file)) = (show_file, &uc.file) {
-            reasons.insert(0, format!("in {}", escape_control(file)));
+            lines.insert(1.min(lines.len()), format!("in {}", escape_control(file)));
         }
-        let indent = " ".repeat(2 + title_width + 2 + 14 + 2);
-        for (i, reason) in reasons.iter().enumerate() {
-            if i == 0 {
-                writeln!(
-                    out,
-                    "  {}  {}  {reason}",
-                    pad(&uc.title, title_width),
-                    style.verdict(uc.verdict, &pad(&label, 14))
-                )?;
-            } else {
-                writeln!(out, "{indent}{reason}")?;
-            }
+        let head = format!(
+            "  {}  {}  ",
+            pad(&uc.title, title_width),
+            style.verdict(uc.verdict, &pad(&label, VERDICT_WIDTH))
+        );
+        let mut lines = lines.into_iter();
+        let first = lines.next().unwrap_or_default();
+        // The first line beside the verdict when it fits, else below it.
+        if head_width + first.chars().count() <= style.width {
+            writeln!(out, "{head}{first}")?;
+        } else {
+            writeln!(out, "{}", head.trim_end())?;
+            write_wrapped(out, "      ", 6, &first, style.width)?;
+        }
+        for line in lines {
+            write_wrapped(out, "      · ", 8, &line, style.width)?;
         }
     }
     writeln!(out)
@@ -172,67 +324,146 @@ fn write_fix_first(
     style: Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(out, "{}", style.bold("FIX FIRST"))?;
+    writeln!(
+        out,
+        "{}",
+        style.bold("FIX FIRST (most use cases per record of work)")
+    )?;
     if fixes.is_empty() {
-        writeln!(out, "  nothing blocks a use case")?;
+        writeln!(out, "  nothing to fill: no requirement fails on the data")?;
     }
-    let field_width = fixes
-        .iter()
-        .map(|f| f.field.chars().count())
-        .max()
-        .unwrap_or(0);
     for (i, fix) in fixes.iter().enumerate() {
-        let what = if fix.in_export {
-            let s = if fix.records_needed == 1 { "" } else { "s" };
-            format!(
-                "fill {} more record{s} to reach {}",
-                fix.records_needed,
-                percent(fix.threshold)
-            )
-        } else {
-            let s = if fix.records_needed == 1 { "" } else { "s" };
-            format!(
-                "add the column and fill {} record{s} ({})",
-                fix.records_needed,
-                percent(fix.threshold)
-            )
+        let s = if fix.records_needed == 1 { "" } else { "s" };
+        let what = match fix.fields.as_slice() {
+            [one] => format!(
+                "{}: fill {} more record{s} to reach {}",
+                field_with_label(&one.field, Some(&one.column)),
+                thousands(fix.records_needed),
+                percent(one.threshold)
+            ),
+            many => format!(
+                "{}: fill {} record{s} ({})",
+                fix.field,
+                thousands(fix.records_needed),
+                many.iter()
+                    .map(|f| format!(
+                        "{} {} to {}",
+                        field_with_label(&f.field, Some(&f.column)),
+                        thousands(f.records_needed),
+                        percent(f.threshold)
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         };
-        let unblocks = if fix.unblocks.is_empty() {
-            format!("needed by {}", fix.affects.join(", "))
+        let effect = if fix.unblocks.is_empty() {
+            format!("needed by {} (with other fixes)", fix.affects.join(", "))
         } else {
             format!("unblocks {}", fix.unblocks.join(", "))
         };
         let file = match (show_file, &fix.file) {
-            (true, Some(file)) => format!(" [{}]", escape_control(file)),
+            (true, Some(file)) => format!(" [in {}]", escape_control(file)),
             _ => String::new(),
         };
-        writeln!(
+        let number = format!("  {:>2}. ", i + 1);
+        write_wrapped(
             out,
-            "  {:>2}. {}  {what}; {unblocks}{file}",
-            i + 1,
-            pad(&fix.field, field_width)
+            &number,
+            6,
+            &format!("{what} → {effect}{file}"),
+            style.width,
         )?;
     }
     writeln!(out)
 }
 
-fn write_fields(fields: &[FieldReport], style: Style, out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{}", style.bold("FIELDS"))?;
-    let column_width = fields
+fn write_re_export(
+    re_export: &[ReExport],
+    show_file: bool,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if re_export.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{}",
+        style.bold("EXPORT AGAIN WITH (columns the export lacks, not data to fill)")
+    )?;
+    for r in re_export {
+        let file = match (show_file, &r.file) {
+            (true, Some(file)) => format!(" [in {}]", escape_control(file)),
+            _ => String::new(),
+        };
+        write_wrapped(
+            out,
+            "  - ",
+            4,
+            &format!(
+                "\"{}\" ({}): needed by {}{file}",
+                escape_control(&r.label),
+                r.field,
+                r.use_cases.join(", ")
+            ),
+            style.width,
+        )?;
+    }
+    writeln!(out)
+}
+
+fn write_fields(
+    fields: &[FieldReport],
+    use_cases: &[UseCaseReport],
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let listed = listed_fields(fields, use_cases, style.fields);
+    if style.fields == FieldList::None {
+        return Ok(());
+    }
+    let heading = if listed.len() == fields.len() {
+        format!("FIELDS ({})", fields.len())
+    } else {
+        format!(
+            "FIELDS ({} of {}: those the use cases need or with placeholders; --fields all lists every one)",
+            listed.len(),
+            fields.len()
+        )
+    };
+    writeln!(out)?;
+    writeln!(out, "{}", style.bold(&heading))?;
+    if listed.is_empty() {
+        return Ok(());
+    }
+    let column_width = listed
         .iter()
         .map(|f| escape_control(&f.column).chars().count())
         .max()
         .unwrap_or(0)
-        .max(6);
-    let canonical_width = fields
+        .clamp(6, 40);
+    let canonical_width = listed
         .iter()
         .map(|f| f.canonical.as_deref().map_or(1, |c| c.chars().count()))
         .max()
         .unwrap_or(0)
         .max(9);
+    let number_width = |header: &str, value: fn(&FieldReport) -> u64| {
+        listed
+            .iter()
+            .map(|f| thousands(value(f)).len())
+            .max()
+            .unwrap_or(0)
+            .max(header.len())
+    };
+    let (filled_w, blank_w, placeholder_w) = (
+        number_width("FILLED", |f| f.filled),
+        number_width("BLANK", |f| f.blank),
+        number_width("PLACEHOLDER", |f| f.placeholder),
+    );
     writeln!(
         out,
-        "  {}  {}  {}  {:>5}  {:>9}  {:>9}  {:>11}",
+        "  {}  {}  {}  {:>5}  {:>filled_w$}  {:>blank_w$}  {:>placeholder_w$}",
         pad("COLUMN", column_width),
         pad("CANONICAL", canonical_width),
         pad("FILL", BAR_WIDTH),
@@ -241,18 +472,40 @@ fn write_fields(fields: &[FieldReport], style: Style, out: &mut dyn Write) -> io
         "BLANK",
         "PLACEHOLDER"
     )?;
-    for f in fields {
+    for f in &listed {
+        let column = escape_control(&f.column);
+        let column = if column.chars().count() > column_width {
+            column.chars().take(column_width - 1).chain(['…']).collect()
+        } else {
+            column.into_owned()
+        };
         writeln!(
             out,
-            "  {}  {}  {}  {:>5}  {:>9}  {:>9}  {:>11}",
-            pad(&escape_control(&f.column), column_width),
+            "  {}  {}  {}  {:>5}  {:>filled_w$}  {:>blank_w$}  {:>placeholder_w$}",
+            pad(&column, column_width),
             pad(f.canonical.as_deref().unwrap_or("-"), canonical_width),
             bar(f.fill_rate),
             percent(f.fill_rate),
-            f.filled,
-            f.blank,
-            f.placeholder
+            thousands(f.filled),
+            thousands(f.blank),
+            thousands(f.placeholder)
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_wraps_at_words_and_cuts_what_cannot() {
+        assert_eq!(wrap("a b c", 0, 100), vec!["a b c"]);
+        let lines = wrap(&"word ".repeat(30), 10, 40);
+        assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
+        assert_eq!(lines.join(" ").split_whitespace().count(), 30);
+        let lines = wrap(&"x".repeat(50), 0, 30);
+        assert_eq!(lines[0].chars().count(), 30);
+        assert!(lines[0].ends_with('…'));
+    }
 }

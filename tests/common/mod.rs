@@ -26,21 +26,26 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> Report {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+        let json: Json = serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
             panic!(
                 "stdout is not a report ({e}):\n{}\nstderr:\n{}",
                 self.stdout, self.stderr
             )
-        })
+        });
+        json.into()
     }
 }
 
-/// Runs `crm-ready ARGS` in `dir` with a clean colour environment.
+/// 2026-11-28T08:13:23Z: the clock of every test run, so reports are the same bytes.
+pub const SOURCE_DATE_EPOCH: &str = "1795853603";
+
+/// Runs `crm-ready ARGS` in `dir` with a clean colour environment and a fixed clock.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     let out = Command::new(BIN)
         .args(args)
         .current_dir(dir)
         .env_remove("NO_COLOR")
+        .env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
         .output()
         .expect("the binary runs");
     Run {
@@ -78,27 +83,110 @@ pub fn audit_json(dir: &Path, file: &str, extra: &[&str]) -> (Run, Report) {
     (run, report)
 }
 
-// Typed mirror of the JSON schema (version 1): decoding fails if a field goes missing.
+// Typed mirror of the JSON schema (version 2): decoding fails if a field goes missing or an
+// unknown one appears. `Report` is a view of it that the tests read: the summary's verdicts,
+// and for a single file its fields.
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Report {
+pub struct Json {
     pub schema_version: u32,
     pub tool_version: String,
-    pub inputs: Vec<Input>,
-    pub rows: u64,
-    pub fields: Vec<Field>,
-    pub use_cases: Vec<UseCase>,
-    pub fix_first: Vec<Fix>,
-    #[serde(default)]
+    pub generated_at: String,
+    pub as_of: String,
+    pub dictionary: DictionaryInfo,
     pub files: Vec<FileReport>,
-    #[serde(default)]
+    pub summary: Summary,
     pub skipped: Vec<Skipped>,
-    #[serde(default)]
     pub errors: Vec<FileError>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DictionaryInfo {
+    pub name: String,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Summary {
+    pub files: usize,
+    pub rows: u64,
+    pub verdicts: VerdictCounts,
+    pub use_cases: Vec<UseCase>,
+    pub fix_first: Vec<Fix>,
+    pub re_export: Vec<ReExport>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct VerdictCounts {
+    pub ready: usize,
+    pub at_risk: usize,
+    pub blocked: usize,
+    pub unknown: usize,
+    pub not_applicable: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReExport {
+    pub field: String,
+    pub label: String,
+    pub use_cases: Vec<String>,
+    pub file: Option<String>,
+}
+
+/// What the tests read: the top level of the report as one file or a summary of many.
+#[derive(Debug)]
+pub struct Report {
+    pub schema_version: u32,
+    pub generated_at: String,
+    pub as_of: String,
+    pub dictionary: DictionaryInfo,
+    pub summary: Summary,
+    /// Records in all files.
+    pub rows: u64,
+    /// The fields of the only file; empty with several files.
+    pub fields: Vec<Field>,
+    /// Each file's input.
+    pub inputs: Vec<Input>,
+    /// The summary's.
+    pub use_cases: Vec<UseCase>,
+    pub fix_first: Vec<Fix>,
+    pub re_export: Vec<ReExport>,
+    pub files: Vec<FileReport>,
+    pub skipped: Vec<Skipped>,
+    pub errors: Vec<FileError>,
+}
+
+impl From<Json> for Report {
+    fn from(json: Json) -> Self {
+        assert_eq!(json.summary.files, json.files.len());
+        Report {
+            schema_version: json.schema_version,
+            generated_at: json.generated_at,
+            as_of: json.as_of,
+            dictionary: json.dictionary,
+            rows: json.summary.rows,
+            fields: match json.files.as_slice() {
+                [one] => one.fields.clone(),
+                _ => Vec::new(),
+            },
+            inputs: json.files.iter().map(|f| f.input.clone()).collect(),
+            use_cases: json.summary.use_cases.clone(),
+            fix_first: json.summary.fix_first.clone(),
+            re_export: json.summary.re_export.clone(),
+            summary: json.summary,
+            files: json.files,
+            skipped: json.skipped,
+            errors: json.errors,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileReport {
     pub input: Input,
@@ -106,16 +194,17 @@ pub struct FileReport {
     pub fields: Vec<Field>,
     pub use_cases: Vec<UseCase>,
     pub fix_first: Vec<Fix>,
+    pub re_export: Vec<ReExport>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileError {
     pub path: String,
@@ -153,10 +242,12 @@ impl Report {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
     pub path: String,
+    pub size: u64,
+    pub content_hash: String,
     pub format: String,
     pub vendor: Option<String>,
     pub object: Option<String>,
@@ -193,7 +284,7 @@ impl Input {
     }
 }
 
-#[derive(Debug, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Ragged {
     pub line: u64,
@@ -201,7 +292,7 @@ pub struct Ragged {
     pub expected: usize,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Removed {
     pub reason: String,
@@ -209,7 +300,7 @@ pub struct Removed {
     pub lines: Vec<u64>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RenamedHeader {
     pub position: usize,
@@ -218,7 +309,7 @@ pub struct RenamedHeader {
     pub reason: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     pub column: String,
@@ -230,20 +321,27 @@ pub struct Field {
     pub placeholder: u64,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UseCase {
     pub id: String,
     pub title: String,
     pub verdict: String,
-    #[serde(default)]
     pub note: Option<String>,
-    #[serde(default)]
     pub file: Option<String>,
     pub requirements: Vec<Requirement>,
+    pub to_ready: ToReady,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ToReady {
+    pub fill: Vec<String>,
+    pub records: u64,
+    pub re_export: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Requirement {
     pub field: String,
@@ -251,24 +349,33 @@ pub struct Requirement {
     pub observed: Option<f64>,
     pub threshold: f64,
     pub met: bool,
+    pub status: String,
+    pub filled: u64,
+    pub records_needed: u64,
     pub reason: String,
-    #[serde(default)]
     pub source: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Fix {
     pub field: String,
-    pub column: Option<String>,
-    pub in_export: bool,
-    pub threshold: f64,
-    pub filled: u64,
+    pub fields: Vec<FixField>,
     pub records_needed: u64,
     pub unblocks: Vec<String>,
     pub affects: Vec<String>,
-    #[serde(default)]
+    pub impact: f64,
     pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FixField {
+    pub field: String,
+    pub column: String,
+    pub threshold: f64,
+    pub filled: u64,
+    pub records_needed: u64,
 }
 
 /// A minimal XLSX workbook with one sheet "Data" holding `cells` as inline strings, each at an
