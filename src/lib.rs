@@ -82,12 +82,19 @@ pub fn run(
         builder.build().context("cannot start worker threads")?
     };
     let report = pool.install(|| build_report(settings, progress))?;
+    progress(Progress {
+        finished: true,
+        ..Progress::default()
+    });
     match &settings.output {
         Some(target) => output::write_report(target, |w| {
             report::render(&report, settings.format, settings.style, w)
         })?,
-        None => report::render(&report, settings.format, settings.style, out)
-            .context("cannot write the report")?,
+        None => match report::render(&report, settings.format, settings.style, out) {
+            // `| head` stopped reading: the verdict below still stands.
+            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+            other => other.context("cannot write the report")?,
+        },
     }
     if !report.errors.is_empty() {
         return Ok(Outcome::Errors(
@@ -152,6 +159,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
                 total
             },
             lines_read: done.iter().map(|d| d.1.load(Ordering::Relaxed)).sum(),
+            finished: false,
         });
     };
     let audit = |(index, source): (usize, &Source)| {

@@ -95,6 +95,11 @@ fn audit(args: &cli::AuditArgs) -> ExitCode {
     let started = std::time::Instant::now();
     let progress = |p: Progress| {
         if let Some(bar) = &bar {
+            if p.finished {
+                // Cleared before the report is written, so the two never interleave.
+                bar.finish_and_clear();
+                return;
+            }
             if let Some(total) = p.total_bytes {
                 bar.set_length(total);
             }
@@ -110,10 +115,13 @@ fn audit(args: &cli::AuditArgs) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let result = crm_ready::run(&settings, &mut out, &progress).and_then(|outcome| {
-        out.flush()?;
-        Ok(outcome)
+        match out.flush() {
+            // `| head` stopped reading: the verdict still stands.
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
+            _ => Ok(outcome),
+        }
     });
-    if let Some(bar) = bar {
+    if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
     match result {
@@ -126,12 +134,19 @@ fn audit(args: &cli::AuditArgs) -> ExitCode {
             }
             ExitCode::from(EXIT_ERROR)
         }
+        // Only when the pipe broke before any verdict was reached.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let mut stderr = io::stderr().lock();
             let _ = writeln!(stderr, "error: {err}");
+            // A cause already quoted by the message above it is not said twice.
+            let mut said = err.to_string();
             for cause in err.chain().skip(1) {
-                let _ = writeln!(stderr, "  caused by: {cause}");
+                let cause = cause.to_string();
+                if !said.contains(&cause) {
+                    let _ = writeln!(stderr, "  caused by: {cause}");
+                }
+                said = cause;
             }
             ExitCode::from(EXIT_ERROR)
         }

@@ -12,6 +12,8 @@ pub struct ConfigError {
     pub hint: Option<String>,
     /// Where in the file, when known (boxed: errors travel in `Result`s and should stay small).
     pub location: Option<Box<Location>>,
+    /// Further errors in the same file, reported with this one (in file order).
+    pub more: Vec<ConfigError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,6 +76,7 @@ impl ConfigError {
             message: message.into(),
             hint: None,
             location,
+            more: Vec::new(),
         }
     }
 
@@ -130,6 +133,9 @@ impl fmt::Display for ConfigError {
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;
+        }
+        for more in &self.more {
+            write!(f, "\n{more}")?;
         }
         Ok(())
     }

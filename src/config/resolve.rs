@@ -4,7 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::error::ConfigError;
-use super::raw::{RawDictionary, RawFieldMap};
+use toml::Spanned;
+
+use super::raw::{RawDictionary, RawFieldMap, RawRequirement, RawUseCase};
 use super::settings::{
     Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
 };
@@ -152,7 +154,163 @@ pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError>
         .with_vendor_labels(vendor_labels))
 }
 
-/// Validates a dictionary against the canonical fields the field maps can produce.
+/// The most errors a dictionary reports at once.
+const MAX_ERRORS: usize = 20;
+
+/// Where a dictionary is read from, and what it may name: shared by the checks below.
+struct DictionaryContext<'a> {
+    file: &'a Path,
+    text: &'a str,
+    known_fields: &'a BTreeSet<String>,
+}
+
+impl DictionaryContext<'_> {
+    fn error(
+        &self,
+        span: Option<std::ops::Range<usize>>,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        ConfigError::at(self.file, self.text, span, message)
+    }
+
+    fn unknown_field(&self, name: &str, span: Option<std::ops::Range<usize>>) -> ConfigError {
+        let near = closest(name, self.known_fields.iter().map(String::as_str));
+        let hint = match near {
+            Some(near) => format!(
+                "did you mean `{near}`? For a column that no field map knows, write `column = \"{name}\"`"
+            ),
+            None => format!(
+                "use a canonical field (`crm-ready maps NAME` lists a map's fields), or `column = \"{name}\"` for a raw export column"
+            ),
+        };
+        self.error(span, format!("unknown field `{name}`"))
+            .with_hint(hint)
+    }
+
+    /// One requirement, checked against those of its use case so far.
+    fn requirement(
+        &self,
+        id: &str,
+        req: Spanned<RawRequirement>,
+        requires: &[Requirement],
+    ) -> Result<Requirement, ConfigError> {
+        let req_span = req.span();
+        let req = req.into_inner();
+        let target = match (req.field, req.column) {
+            (Some(field), None) => {
+                if !self.known_fields.contains(field.get_ref()) {
+                    return Err(self.unknown_field(field.get_ref(), Some(field.span())));
+                }
+                Target::Field(field.into_inner())
+            }
+            (None, Some(column)) => Target::Column(column.into_inner().trim().to_owned()),
+            (Some(field), Some(_)) => {
+                return Err(self
+                    .error(Some(field.span()), "a requirement names both `field` and `column`")
+                    .with_hint("keep `field` for a canonical field, or `column` for a raw export column, not both"));
+            }
+            (None, None) => {
+                return Err(self
+                    .error(Some(req_span), "a requirement names neither `field` nor `column`")
+                    .with_hint("add `field = \"industry\"` (canonical) or `column = \"Persona__c\"` (as in the export)"));
+            }
+        };
+        // `-0.0` is zero: adding 0.0 drops the sign, so it never prints as "-0%".
+        let min_fill = *req.min_fill.get_ref() + 0.0;
+        if !(0.0..=1.0).contains(&min_fill) {
+            return Err(self
+                .error(
+                    Some(req.min_fill.span()),
+                    format!("min_fill {} is outside 0..1", readable(min_fill)),
+                )
+                .with_hint("min_fill is a fraction of records: 0.6 means 60%"));
+        }
+        if requires.iter().any(|r| r.target == target) {
+            return Err(self
+                .error(
+                    Some(req_span),
+                    format!("use case `{id}` requires `{}` twice", target.name()),
+                )
+                .with_hint("keep one requirement per field"));
+        }
+        Ok(Requirement {
+            target,
+            min_fill,
+            source: req.source,
+        })
+    }
+
+    /// One use case; its errors go to `errors`, and it is returned only if it has none.
+    fn use_case(
+        &self,
+        id: String,
+        use_case: Spanned<RawUseCase>,
+        errors: &mut Vec<ConfigError>,
+    ) -> Option<UseCase> {
+        let before = errors.len();
+        let span = use_case.span();
+        let use_case = use_case.into_inner();
+        if !is_snake_case(&id) {
+            errors.push(
+                self.error(
+                    key_span(self.text, &id),
+                    format!("use case id `{id}` is not snake_case"),
+                )
+                .with_hint("ids are lower-case words joined by `_`, e.g. `lead_scoring`"),
+            );
+        }
+        let mut objects = Vec::new();
+        for object in use_case.objects.unwrap_or_default() {
+            match ObjectKind::parse(object.get_ref()) {
+                Some(kind) => objects.push(kind),
+                None => errors.push(
+                    self.error(
+                        Some(object.span()),
+                        format!("unknown object kind `{}`", object.get_ref()),
+                    )
+                    .with_hint("use one of: contact, lead, account, opportunity"),
+                ),
+            }
+        }
+        objects.sort();
+        objects.dedup();
+        if use_case.requires.is_empty() {
+            errors.push(
+                self.error(Some(span), format!("use case `{id}` requires nothing"))
+                    .with_hint(format!(
+                        "add a [[use_cases.{id}.requires]] entry with `field` and `min_fill`"
+                    )),
+            );
+        }
+        let mut requires = Vec::new();
+        for req in use_case.requires {
+            match self.requirement(&id, req, &requires) {
+                Ok(req) => requires.push(req),
+                Err(err) => errors.push(err),
+            }
+        }
+        (errors.len() == before).then(|| UseCase {
+            id,
+            title: use_case.title,
+            objects,
+            requires,
+        })
+    }
+}
+
+/// The span of a `[table.name]` header in `text`.
+fn table_span(text: &str, table: &str, name: &str) -> Option<std::ops::Range<usize>> {
+    for header in [format!("[{table}.{name}]"), format!("[{table}.\"{name}\"]")] {
+        if let Some(at) = text.find(&header) {
+            let start = at + table.len() + 2 + usize::from(header.contains('"'));
+            return Some(start..start + name.len());
+        }
+    }
+    key_span(text, name)
+}
+
+/// Validates a dictionary against the canonical fields the field maps can produce. Every
+/// error is reported (up to 20), not only the first.
 pub fn parse_dictionary(
     file: &Path,
     text: &str,
@@ -163,31 +321,27 @@ pub fn parse_dictionary(
             file,
             text,
             e,
-            "see field-maps/dictionary.toml for the expected layout",
+            "`crm-ready dictionary` prints the built-in dictionary, to copy and edit",
         )
     })?;
-    let unknown_field = |name: &str, span| {
-        let near = closest(name, known_fields.iter().map(String::as_str));
-        let hint = match near {
-            Some(near) => format!(
-                "did you mean `{near}`? For a column that no field map knows, write `column = \"{name}\"`"
-            ),
-            None => format!(
-                "use a canonical field from field-maps/, or `column = \"{name}\"` for a raw export column"
-            ),
-        };
-        ConfigError::at(file, text, span, format!("unknown field `{name}`")).with_hint(hint)
+    let context = DictionaryContext {
+        file,
+        text,
+        known_fields,
     };
+    let mut errors = Vec::new();
 
     let at_risk_margin = match &raw.settings.at_risk_margin {
         Some(m) if !(0.0..1.0).contains(m.get_ref()) => {
-            return Err(ConfigError::at(
-                file,
-                text,
-                Some(m.span()),
-                format!("at_risk_margin {} is outside 0..1", readable(*m.get_ref())),
-            )
-            .with_hint("a margin is a fraction of records, e.g. 0.05 for five points"));
+            errors.push(
+                context
+                    .error(
+                        Some(m.span()),
+                        format!("at_risk_margin {} is outside 0..1", readable(*m.get_ref())),
+                    )
+                    .with_hint("a margin is a fraction of records, e.g. 0.05 for five points"),
+            );
+            DEFAULT_AT_RISK_MARGIN
         }
         Some(m) => *m.get_ref() + 0.0,
         None => DEFAULT_AT_RISK_MARGIN,
@@ -196,110 +350,31 @@ pub fn parse_dictionary(
     let mut field_missing_values = BTreeMap::new();
     for (field, rule) in raw.fields {
         if !known_fields.contains(&field) {
-            return Err(unknown_field(&field, key_span(text, &field)));
+            errors.push(context.unknown_field(&field, table_span(text, "fields", &field)));
         }
         field_missing_values.insert(field, rule.missing_values);
     }
 
     if raw.use_cases.is_empty() {
-        return Err(
-            ConfigError::at(file, text, None, "the dictionary defines no use case").with_hint(
-                "add at least one [use_cases.<id>] table with a [[use_cases.<id>.requires]] entry",
-            ),
+        errors.push(
+            context
+                .error(None, "the dictionary defines no use case")
+                .with_hint(
+                    "add at least one [use_cases.<id>] table with a [[use_cases.<id>.requires]] entry",
+                ),
         );
     }
-    let mut use_cases = Vec::new();
-    for (id, use_case) in raw.use_cases {
-        let span = use_case.span();
-        let use_case = use_case.into_inner();
-        if !is_snake_case(&id) {
-            return Err(ConfigError::at(
-                file,
-                text,
-                key_span(text, &id),
-                format!("use case id `{id}` is not snake_case"),
-            )
-            .with_hint("ids are lower-case words joined by `_`, e.g. `lead_scoring`"));
-        }
-        let mut objects = Vec::new();
-        for object in use_case.objects.unwrap_or_default() {
-            let kind = ObjectKind::parse(object.get_ref()).ok_or_else(|| {
-                ConfigError::at(
-                    file,
-                    text,
-                    Some(object.span()),
-                    format!("unknown object kind `{}`", object.get_ref()),
-                )
-                .with_hint("use one of: contact, lead, account, opportunity")
-            })?;
-            objects.push(kind);
-        }
-        objects.sort();
-        objects.dedup();
-        if use_case.requires.is_empty() {
-            return Err(ConfigError::at(
-                file,
-                text,
-                Some(span),
-                format!("use case `{id}` requires nothing"),
-            )
-            .with_hint(format!(
-                "add a [[use_cases.{id}.requires]] entry with `field` and `min_fill`"
-            )));
-        }
-        let mut requires = Vec::new();
-        for req in use_case.requires {
-            let req_span = req.span();
-            let req = req.into_inner();
-            let target = match (req.field, req.column) {
-                (Some(field), None) => {
-                    if !known_fields.contains(field.get_ref()) {
-                        return Err(unknown_field(field.get_ref(), Some(field.span())));
-                    }
-                    Target::Field(field.into_inner())
-                }
-                (None, Some(column)) => Target::Column(column.into_inner().trim().to_owned()),
-                (Some(field), Some(_)) => {
-                    return Err(ConfigError::at(file, text, Some(field.span()), "a requirement names both `field` and `column`")
-                        .with_hint("keep `field` for a canonical field, or `column` for a raw export column, not both"));
-                }
-                (None, None) => {
-                    return Err(ConfigError::at(file, text, Some(req_span), "a requirement names neither `field` nor `column`")
-                        .with_hint("add `field = \"industry\"` (canonical) or `column = \"Persona__c\"` (as in the export)"));
-                }
-            };
-            // `-0.0` is zero: adding 0.0 drops the sign, so it never prints as "-0%".
-            let min_fill = *req.min_fill.get_ref() + 0.0;
-            if !(0.0..=1.0).contains(&min_fill) {
-                return Err(ConfigError::at(
-                    file,
-                    text,
-                    Some(req.min_fill.span()),
-                    format!("min_fill {} is outside 0..1", readable(min_fill)),
-                )
-                .with_hint("min_fill is a fraction of records: 0.6 means 60%"));
-            }
-            if requires.iter().any(|r: &Requirement| r.target == target) {
-                return Err(ConfigError::at(
-                    file,
-                    text,
-                    Some(req_span),
-                    format!("use case `{id}` requires `{}` twice", target.name()),
-                )
-                .with_hint("keep one requirement per field"));
-            }
-            requires.push(Requirement {
-                target,
-                min_fill,
-                source: req.source,
-            });
-        }
-        use_cases.push(UseCase {
-            id,
-            title: use_case.title,
-            objects,
-            requires,
-        });
+    let use_cases: Vec<UseCase> = raw
+        .use_cases
+        .into_iter()
+        .filter_map(|(id, use_case)| context.use_case(id, use_case, &mut errors))
+        .collect();
+    if !errors.is_empty() {
+        errors.sort_by_key(|e| (e.line(), e.column()));
+        let mut first = errors.remove(0);
+        errors.truncate(MAX_ERRORS - 1);
+        first.more = errors;
+        return Err(first);
     }
     Ok(Dictionary {
         at_risk_margin,
@@ -311,7 +386,6 @@ pub fn parse_dictionary(
     })
 }
 
-/// The known name nearest to `name` by edit distance, if it is close enough to be a typo.
 fn closest<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     known
         .map(|k| (edit_distance(name, k), k))

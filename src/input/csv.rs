@@ -470,6 +470,7 @@ impl CsvInput {
                 bytes_read: self.raw_bytes_read.load(Ordering::Relaxed),
                 total_bytes: self.total_bytes,
                 lines_read: self.next_line,
+                finished: false,
             });
             splitter.scan(&self.buf);
             if self.eof {

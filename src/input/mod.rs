@@ -66,6 +66,8 @@ pub struct Progress {
     pub bytes_read: u64,
     pub total_bytes: Option<u64>,
     pub lines_read: u64,
+    /// Reading is over and the report is about to be written: clear any progress display.
+    pub finished: bool,
 }
 
 /// A row whose number of cells differs from the header's. Missing cells count as blank,

@@ -512,6 +512,7 @@ impl SheetInput {
                             .unwrap_or(0),
                         total_bytes: Some(file_bytes),
                         lines_read: rows,
+                        finished: false,
                     })
                 })
             });
@@ -553,6 +554,7 @@ impl SheetInput {
             bytes_read: file_bytes,
             total_bytes: Some(file_bytes),
             lines_read: end.stats.rows,
+            finished: false,
         });
         let blank = end
             .stats
