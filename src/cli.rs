@@ -195,7 +195,9 @@ fn parse_size(s: &str) -> Result<u64, String> {
 
 impl AuditArgs {
     pub fn settings(&self) -> Settings {
-        let to_stdout = self.output.is_none();
+        // `-o -` is standard output, as in most tools.
+        let output = self.output.clone().filter(|p| p.as_os_str() != "-");
+        let to_stdout = output.is_none();
         let color = match self.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
@@ -214,7 +216,7 @@ impl AuditArgs {
                 FormatArg::Json => Format::Json,
                 FormatArg::Markdown => Format::Markdown,
             },
-            output: self.output.clone(),
+            output,
             fail_on: match self.fail_on {
                 FailOnArg::Blocked => FailOn::Blocked,
                 FailOnArg::AtRisk => FailOn::AtRisk,

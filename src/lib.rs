@@ -163,14 +163,29 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
         });
     };
     let audit = |(index, source): (usize, &Source)| {
-        audit_source(
-            source,
-            settings,
-            &builtin,
-            forced.as_ref(),
-            &dictionary,
-            &|p| report_progress(index, p),
-        )
+        // A reader that panics on a damaged file (calamine does, on some truncated XLS) must
+        // not take the other files down with it: that file gets an error like any other.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            audit_source(
+                source,
+                settings,
+                &builtin,
+                forced.as_ref(),
+                &dictionary,
+                &|p| report_progress(index, p),
+            )
+        }))
+        .unwrap_or_else(|panic| {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(InputError::Damaged {
+                path: source.name.clone(),
+                why,
+            })
+        })
     };
 
     if let ([source], true) = (sources.as_slice(), unreadable.is_empty()) {
@@ -287,18 +302,19 @@ fn audit_source(
         choice.as_ref().map(|c| c.map),
         dictionary,
     );
-    if choice.is_none()
-        && judgement
-            .use_cases
-            .iter()
-            .all(|u| u.verdict == Verdict::NotApplicable)
+    if judgement
+        .use_cases
+        .iter()
+        .all(|u| u.verdict == Verdict::NotApplicable)
     {
-        // A wrong file or a wrong delimiter must never pass as "nothing to report".
+        // A wrong file, a wrong delimiter, or a dictionary for other records: never a pass
+        // that judged nothing.
         return Err(InputError::Unrecognised {
             path: source.name.clone(),
             columns: header.len(),
             delimiter: info.delimiter.clone(),
             use_cases: judgement.use_cases.len(),
+            kind: kind.map(|k| k.as_str().to_owned()),
         });
     }
     let input = InputReport {
@@ -331,6 +347,7 @@ fn audit_source(
         ragged_examples: summary.ragged_examples,
         removed: summary.removed,
         suspected_summary_rows: summary.suspected_totals,
+        footer_records: summary.footer_records,
         stray_trailing_byte: summary.stray_byte.map(|b| format!("0x{b:02X}")),
         renamed_headers: header.renamed.clone(),
         repaired_cells: summary.repaired_cells,

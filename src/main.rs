@@ -19,6 +19,21 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const EXIT_ERROR: u8 = 2;
 
 fn main() -> ExitCode {
+    // A panic is a bug or a damaged file that a reader could not handle; the library turns a
+    // reader's panic into an error for that file. Say it in one line, not a backtrace hint.
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(io::stderr(), "error: internal: {payload}{place}");
+    }));
     let cli = Cli::parse();
     match cli.command {
         Command::Audit(args) => audit(&args),

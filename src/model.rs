@@ -150,6 +150,9 @@ pub struct InputReport {
     /// Lines (rows) at the end kept as records although they look like a totals row: numbers
     /// only, fewer cells than the records above, and nothing to prove they are totals.
     pub suspected_summary_rows: Vec<u64>,
+    /// The record count a Salesforce report footer states; a note says so when it differs
+    /// from `rows`.
+    pub footer_records: Option<u64>,
     /// An odd byte after the last character of a UTF-16 file (`0x41`), left out of the data.
     pub stray_trailing_byte: Option<String>,
     pub renamed_headers: Vec<Renamed>,

@@ -122,6 +122,12 @@ pub fn write_report(
         if let Some(meta) = &existing {
             // Keep who may read the report: it may hold what the team should not see.
             file.set_permissions(meta.permissions())?;
+            // And whose it is (possible as root, or for one's own file and group).
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                let _ = std::os::unix::fs::fchown(&file, Some(meta.uid()), Some(meta.gid()));
+            }
         }
         let mut buffered = io::BufWriter::new(file);
         write(&mut buffered)?;

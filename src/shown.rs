@@ -5,9 +5,20 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-/// `text` with every control character escaped (`\n`, `\r`, `\t`, `\u{1b}`...).
+/// Characters that reorder the text around them (right-to-left overrides and isolates):
+/// `invoice\u{202e}fdp.csv` would show as `invoicecsv.pdf`.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn must_escape(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
+/// `text` with every control character escaped (`\n`, `\r`, `\t`, `\u{1b}`...), and the
+/// bidirectional overrides too.
 pub fn escape_control(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
+    if !text.chars().any(must_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -16,7 +27,7 @@ pub fn escape_control(text: &str) -> Cow<'_, str> {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if must_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }

@@ -827,3 +827,310 @@ fn file_names_cannot_steer_the_terminal_or_break_markdown() {
     assert_eq!(run.code, 2);
     assert!(!run.stderr.contains('\u{1b}'), "{:?}", run.stderr);
 }
+
+// ---- Found by a second hostile run, after the fixes above ------------------------------------
+
+#[test]
+fn placeholders_above_a_numeric_last_record_do_not_make_it_a_total() {
+    // Phone holds `unknown` in most records: a column of phone numbers all the same.
+    let mut text = String::from("Record ID,Email,First Name,Phone Number\n");
+    for i in 0..10 {
+        let phone = if i % 3 == 0 { "+1 555 0100" } else { "unknown" };
+        text.push_str(&format!("{},p{i}@acme.test,Name{i},{phone}\n", 1000 + i));
+    }
+    text.push_str("1011,,,+1 (555) 010-2030\n");
+    let dir = temp_with(&[("contacts.csv", text.as_bytes())]);
+    let (_, report) = audit_json(dir.path(), "contacts.csv", &[]);
+    assert_eq!(report.rows, 11);
+    assert!(
+        report.inputs[0].removed.is_empty(),
+        "{:?}",
+        report.inputs[0].removed
+    );
+}
+
+#[test]
+fn a_quoted_note_with_a_line_break_at_the_end_is_not_cut() {
+    let text = "Email,Notes,Number of Employees,Create Date,First Name\n\
+                a@x.test,hello,75,2026-11-02,Ana\n\
+                z@x.test,\"Call back\n555 0100\",75,2026-11-03,\n";
+    let dir = temp_with(&[("contacts.csv", text.as_bytes())]);
+    let (_, report) = audit_json(dir.path(), "contacts.csv", &[]);
+    assert_eq!(report.rows, 2);
+    assert_eq!(report.inputs[0].ragged_rows, 0);
+    assert!(report.inputs[0].removed.is_empty());
+    assert_eq!(report.counts("Number of Employees"), (2, 2, 0, 0));
+    assert_eq!(report.counts("Create Date"), (2, 2, 0, 0));
+}
+
+#[test]
+fn the_last_record_above_a_report_footer_is_kept_and_the_footer_count_checked() {
+    let text = "Opportunity Name,Amount,Close Date\n\
+                Acme renewal,1200,2026-12-01\n\
+                Beta upsell,800,2026-12-15\n\
+                ,300,2026-12-20\n\
+                \n\
+                \"Grand Totals (3 records)\"\n";
+    let dir = temp_with(&[("opps.csv", text.as_bytes())]);
+    let (_, report) = audit_json(dir.path(), "opps.csv", &[]);
+    assert_eq!(report.rows, 3, "the third opportunity is a record");
+    assert_eq!(report.inputs[0].footer_records, Some(3));
+    // A footer that disagrees with the count is said.
+    let text = text.replace("(3 records)", "(4 records)");
+    let dir = temp_with(&[("opps.csv", text.as_bytes())]);
+    let run = run_in(dir.path(), &["audit", "opps.csv", "--quiet"]);
+    assert!(
+        run.stdout
+            .contains("the report footer says 4 records, but 3 were counted"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn excel_csv_of_empty_rows_gives_the_counts_of_the_workbook() {
+    // Excel saves an empty row as bare delimiters: removed like the workbook's empty rows,
+    // wherever they stand.
+    let base = std::fs::read_to_string(fixture("shapes/base.csv")).unwrap();
+    let mut lines: Vec<String> = Vec::new();
+    let mut record = String::new();
+    for line in base.split_inclusive('\n') {
+        record.push_str(line);
+        // The one multi-line record ends with `lines"`.
+        if record.matches('"').count() % 2 == 0 {
+            lines.push(std::mem::take(&mut record));
+        }
+    }
+    let mut text = lines[0].clone();
+    for (i, record) in lines[1..].iter().enumerate() {
+        text.push_str(record);
+        if i == 1 || i == 4 {
+            text.push_str(",,,,,,\n");
+        }
+    }
+    let dir = temp_with(&[("excel.csv", text.as_bytes())]);
+    let (_, report) = audit_json(dir.path(), "excel.csv", &[]);
+    assert_base_counts(&report, "empty rows as bare delimiters");
+    assert_eq!(report.inputs[0].removed("bare_delimiters").0, 2);
+}
+
+#[test]
+fn one_column_files_keep_their_empty_values_in_every_format() {
+    // Python's csv writer writes an empty single value as "".
+    let dir = temp_with(&[
+        ("py.csv", b"Email\na@x.test\n\"\"\nb@x.test\n\"\"\n\"\"\n"),
+        (
+            "gaps.xlsx",
+            &xlsx(&[("A1", "Email"), ("A2", "a@x.test"), ("A4", "b@x.test")]),
+        ),
+        ("gaps.csv", b"Email\na@x.test\n\nb@x.test\n"),
+    ]);
+    let map = ["--field-map", "hubspot/contacts"];
+    let (_, report) = audit_json(dir.path(), "py.csv", &map);
+    assert_eq!(report.counts("Email"), (5, 2, 3, 0));
+    for file in ["gaps.xlsx", "gaps.csv"] {
+        let (_, report) = audit_json(dir.path(), file, &map);
+        assert_eq!(report.counts("Email"), (3, 2, 1, 0), "{file}");
+    }
+}
+
+#[test]
+fn an_empty_line_right_after_the_header_is_counted() {
+    let dir = temp_with(&[
+        ("one.csv", b"Email\n\na@x.test\nb@x.test\n"),
+        (
+            "two.csv",
+            b"Email,First Name\n\na@x.test,Ana\nb@x.test,Ben\n",
+        ),
+    ]);
+    let map = ["--field-map", "hubspot/contacts"];
+    let (_, report) = audit_json(dir.path(), "one.csv", &map);
+    assert_eq!(report.counts("Email"), (3, 2, 1, 0), "an empty value");
+    let (_, report) = audit_json(dir.path(), "two.csv", &map);
+    assert_eq!(report.rows, 2);
+    assert_eq!(report.inputs[0].removed("blank_line"), (1, vec![2]));
+}
+
+#[test]
+fn a_literal_quote_does_not_hide_old_mac_line_endings() {
+    let mut text = String::from("Email,Product,Notes\r");
+    text.push_str("a@x.test,Bought 5\" screen,\"one\ntwo\"\r");
+    for i in 0..8 {
+        text.push_str(&format!("p{i}@x.test,TV,\"a\nb\nc\"\r"));
+    }
+    text.push_str("\r\"Grand Totals (9 records)\"\r");
+    let dir = temp_with(&[("mac.csv", text.as_bytes())]);
+    let (_, report) = audit_json(dir.path(), "mac.csv", &["--field-map", "hubspot/contacts"]);
+    assert_eq!(report.inputs[0].line_ending.as_deref(), Some("CR"));
+    assert_eq!(report.rows, 9);
+    assert_eq!(report.inputs[0].ragged_rows, 0);
+    assert_eq!(report.inputs[0].removed("report_footer").0, 1);
+}
+
+#[test]
+fn a_headerless_file_of_dates_and_names_is_refused_without_its_values() {
+    let text = "Zorblat,Quxley,11/23/2026 9:14 AM\nAna,Smith,11/24/2026 10:00 AM\n";
+    let dir = temp_with(&[("people.csv", text.as_bytes())]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "people.csv", "--field-map", "hubspot/contacts"],
+    );
+    assert_eq!(run.code, 2);
+    for value in ["Zorblat", "Quxley", "9:14"] {
+        assert!(!run.stdout.contains(value) && !run.stderr.contains(value));
+    }
+}
+
+#[test]
+fn a_header_narrower_than_its_records_is_still_the_header() {
+    let mut cells = vec![
+        ("A1", "Email"),
+        ("B1", "First Name"),
+        ("C1", "Job Title"),
+        ("D1", "Industry"),
+    ];
+    for row in 2..=4 {
+        for col in ["A", "B", "C", "D", "E", "F", "G", "H"] {
+            cells.push((
+                Box::leak(format!("{col}{row}").into_boxed_str()),
+                Box::leak(format!("secret{col}{row}").into_boxed_str()),
+            ));
+        }
+    }
+    let dir = temp_with(&[("narrow.xlsx", &xlsx(&cells))]);
+    let (_, report) = audit_json(dir.path(), "narrow.xlsx", &[]);
+    assert_eq!(report.inputs[0].header_line, 1);
+    assert_eq!(report.rows, 3);
+    assert_eq!(report.inputs[0].ragged_rows, 3);
+    let run = run_in(dir.path(), &["audit", "narrow.xlsx", "--format", "json"]);
+    assert!(
+        !run.stdout.contains("secret"),
+        "no cell value as a column name"
+    );
+}
+
+#[test]
+fn a_header_reaching_the_last_column_does_not_make_huge_batches() {
+    // Header names in A1 and XFD1: 16,384 columns, and 3,000 one-cell records.
+    let mut cells: Vec<(String, String)> = vec![
+        ("A1".into(), "Email".into()),
+        ("XFD1".into(), "Notes".into()),
+    ];
+    for row in 2..=3001 {
+        cells.push((format!("A{row}"), format!("p{row}@acme.test")));
+    }
+    let refs: Vec<(&str, &str)> = cells
+        .iter()
+        .map(|(a, t)| (a.as_str(), t.as_str()))
+        .collect();
+    let dir = temp_with(&[("wide.xlsx", &xlsx(&refs))]);
+    let run = run_with_limit(
+        dir.path(),
+        &[
+            "audit",
+            "wide.xlsx",
+            "--format",
+            "json",
+            "--quiet",
+            "--field-map",
+            "hubspot/contacts",
+        ],
+        Duration::from_secs(120),
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report.rows, 3000);
+    assert_eq!(report.fields.len(), 16_384);
+}
+
+#[test]
+fn a_damaged_workbook_in_a_folder_is_an_error_and_the_rest_is_audited() {
+    // The first 5,119 bytes of a valid XLS: calamine panics on it.
+    let xls = std::fs::read(fixture("shapes/base.xls")).unwrap();
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[
+        ("export/base.csv", &base),
+        ("export/cut.xls", &xls[..5119.min(xls.len() - 1)]),
+    ]);
+    let run = run_in(dir.path(), &["audit", "export", "--format", "json"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report.files.len(), 1);
+    assert_eq!(report.errors.len(), 1);
+    assert!(
+        report.errors[0].path.ends_with("cut.xls"),
+        "{:?}",
+        report.errors
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[test]
+fn many_joined_objects_in_a_header_are_read() {
+    // 20,000 `Record ID - <Object>` markers (timing of the linear pass: benches/README.md).
+    let names: Vec<String> = (0..20_000).map(|i| format!("Record ID - Obj{i}")).collect();
+    let text = format!(
+        "Email,{}\na@x.test,{}\n",
+        names.join(","),
+        vec!["1"; 20_000].join(",")
+    );
+    let dir = temp_with(&[("joined.csv", text.as_bytes())]);
+    let run = run_with_limit(
+        dir.path(),
+        &[
+            "audit",
+            "joined.csv",
+            "--format",
+            "json",
+            "--quiet",
+            "--field-map",
+            "hubspot/contacts",
+        ],
+        Duration::from_secs(120),
+    );
+    assert_eq!(run.json().fields.len(), 20_001);
+}
+
+#[test]
+fn a_dictionary_for_other_records_is_an_error_not_a_pass() {
+    let dictionary = "[use_cases.churn]\ntitle = \"Churn\"\nobjects = [\"account\"]\n[[use_cases.churn.requires]]\nfield = \"industry\"\nmin_fill = 0.5\n";
+    let dir = temp_with(&[
+        ("contacts.csv", b"Email,First Name\nana@acme.test,Ana\n"),
+        ("accounts.toml", dictionary.as_bytes()),
+    ]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "contacts.csv", "--dictionary", "accounts.toml"],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("built on contact records"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_link_in_a_folder_is_an_error() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[("export/base.csv", &base)]);
+    std::os::unix::fs::symlink("gone.csv", dir.path().join("export/link.csv")).unwrap();
+    let run = run_in(dir.path(), &["audit", "export", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    let report = run.json();
+    assert_eq!(report.files.len(), 1);
+    assert!(report.errors[0].path.ends_with("link.csv"));
+}
+
+#[test]
+fn output_dash_is_standard_output() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[("base.csv", &base)]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "base.csv", "--format", "json", "-o", "-"],
+    );
+    assert_base_counts(&run.json(), "-o -");
+    assert!(!dir.path().join("-").exists());
+}

@@ -7,7 +7,9 @@ use crate::model::{FieldReport, RequirementReport, Status, ToReady, UseCaseRepor
 pub fn required_count(threshold: f64, rows: u64) -> u64 {
     let exact = threshold * rows as f64;
     let rounded = exact.round();
-    if (exact - rounded).abs() < 1e-9 {
+    // Forgive only the noise of one multiplication (0.7 x 10 = 7.000000000000001), relative
+    // to the size: a threshold of 1e-10 still needs one record.
+    if (exact - rounded).abs() <= exact.abs() * 1e-12 {
         rounded as u64
     } else {
         exact.ceil() as u64
@@ -226,6 +228,8 @@ mod tests {
         assert_eq!(required_count(0.95, 1_000_000), 950_000);
         assert_eq!(required_count(1.0, 3), 3);
         assert_eq!(required_count(0.0, 3), 0);
+        assert_eq!(required_count(1e-10, 3), 1);
+        assert_eq!(required_count(0.1, 30), 3); // 0.1 x 30 = 3.0000000000000004
     }
 
     #[test]

@@ -125,8 +125,11 @@ impl fmt::Display for ConfigError {
             let gutter = line.to_string().len();
             write!(
                 f,
-                "\n{:gutter$} |\n{line} | {source_line}\n{:gutter$} | {:>caret$}",
-                "", "", "^"
+                "\n{:gutter$} |\n{line} | {}\n{:gutter$} | {:>caret$}",
+                "",
+                crate::shown::escape_control(source_line),
+                "",
+                "^"
             )?;
         } else {
             write!(f, ": {}", self.message)?;

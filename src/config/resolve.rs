@@ -15,9 +15,9 @@ const DEFAULT_AT_RISK_MARGIN: f64 = 0.05;
 
 /// A number as people write it: `0.6`, not `1e308` spelled out in 309 digits.
 pub fn readable(x: f64) -> String {
+    // Rust's shortest round-trip form: `1.0000000000000002` stays apart from `1`.
     if x.is_finite() && (x == 0.0 || (1e-4..1e6).contains(&x.abs())) {
-        let text = format!("{:.6}", x + 0.0);
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+        format!("{}", x + 0.0)
     } else {
         format!("{x:e}")
     }
@@ -289,7 +289,7 @@ impl DictionaryContext<'_> {
                 Err(err) => errors.push(err),
             }
         }
-        (errors.len() == before).then(|| UseCase {
+        (errors.len() == before).then_some(UseCase {
             id,
             title: use_case.title,
             objects,

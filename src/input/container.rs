@@ -175,7 +175,12 @@ fn add_folder(path: &Path, max_bytes: u64, found: &mut Discovered) -> Result<(),
                     found.errors.push(err);
                 }
             }
-            Err(err) => skip(found, &format!("cannot read: {err}")),
+            // A dangling link or an unreadable entry is an input that failed, not a file to
+            // pass over: the run says so with exit code 2.
+            Err(source) => found.errors.push(InputError::Io {
+                path: entry.clone(),
+                source,
+            }),
         }
     }
     if (found.sources.len(), found.errors.len()) == before {

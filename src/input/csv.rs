@@ -66,25 +66,46 @@ pub enum LineEnding {
 
 impl LineEnding {
     /// Judged from the line breaks outside quoted values: a multi-line note holds whatever
-    /// breaks its author typed, which says nothing of how records end.
+    /// breaks its author typed, which says nothing of how records end. A quote opens a quoted
+    /// value only at the start of a field (`5" screen` is a literal quote), as in csv-core.
     fn of(sample: &[u8]) -> LineEnding {
         let (mut lf, mut crlf, mut cr) = (0usize, 0usize, 0usize);
-        let mut quoted = false;
+        let (mut quoted, mut field_start) = (false, true);
         let mut i = 0;
         while i < sample.len() {
-            match sample[i] {
-                b'"' => quoted = !quoted,
-                b'\r' if !quoted => {
-                    if sample.get(i + 1) == Some(&b'\n') {
-                        crlf += 1;
+            let b = sample[i];
+            if quoted {
+                if b == b'"' {
+                    if sample.get(i + 1) == Some(&b'"') {
                         i += 1;
                     } else {
-                        cr += 1;
+                        quoted = false;
                     }
                 }
-                b'\n' if !quoted => lf += 1,
-                _ => {}
+                i += 1;
+                continue;
             }
+            field_start = match b {
+                b'"' if field_start => {
+                    quoted = true;
+                    false
+                }
+                b'\r' if sample.get(i + 1) == Some(&b'\n') => {
+                    crlf += 1;
+                    i += 1;
+                    true
+                }
+                b'\r' => {
+                    cr += 1;
+                    true
+                }
+                b'\n' => {
+                    lf += 1;
+                    true
+                }
+                b',' | b';' | b'\t' | b'|' => true,
+                _ => false,
+            };
             i += 1;
         }
         if lf == 0 && cr == 0 && crlf == 0 {
@@ -271,8 +292,9 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         });
     }
     let mut header_end = header_end;
-    // csv stops between the `\r` and `\n` of a CRLF; the `\n` belongs to the header.
-    if buf.get(header_end) == Some(&b'\n') {
+    // csv stops between the `\r` and `\n` of a CRLF; the `\n` belongs to the header. After an
+    // LF, a `\n` is an empty line of its own.
+    if buf.get(header_end) == Some(&b'\n') && header_end > 0 && buf[header_end - 1] == b'\r' {
         header_end += 1;
     }
     let next_line = 1 + count_newlines(&buf[..header_end]);
@@ -325,6 +347,12 @@ struct BlockStats {
     ragged_examples: Vec<RaggedRow>,
     blank_lines: u64,
     blank_examples: Vec<u64>,
+    /// Records whose every cell is empty.
+    empty_rows: u64,
+    empty_examples: Vec<u64>,
+    /// Records whose only values lie beyond the header's columns.
+    outside_rows: u64,
+    outside_examples: Vec<u64>,
     repaired_cells: u64,
 }
 
@@ -339,6 +367,14 @@ impl AddAssign for BlockStats {
         self.blank_examples.extend(other.blank_examples);
         self.blank_examples.sort();
         self.blank_examples.truncate(MAX_EXAMPLES);
+        self.empty_rows += other.empty_rows;
+        self.empty_examples.extend(other.empty_examples);
+        self.empty_examples.sort();
+        self.empty_examples.truncate(MAX_EXAMPLES);
+        self.outside_rows += other.outside_rows;
+        self.outside_examples.extend(other.outside_examples);
+        self.outside_examples.sort();
+        self.outside_examples.truncate(MAX_EXAMPLES);
         self.repaired_cells += other.repaired_cells;
     }
 }
@@ -349,6 +385,8 @@ struct ReaderEnd {
     trailer: Vec<(u64, RemovedReason)>,
     /// Lines of kept records that look like totals rows.
     suspected_totals: Vec<u64>,
+    /// The record count a report footer states.
+    footer_records: Option<u64>,
 }
 
 impl CsvInput {
@@ -527,6 +565,7 @@ impl CsvInput {
         Ok(ReaderEnd {
             trailer,
             suspected_totals,
+            footer_records: tail.footer_records,
         })
     }
 }
@@ -598,6 +637,24 @@ fn parse_block(
                 }
             }
         }
+        let empty = |c: &[u8]| c.iter().all(|&b| b.is_ascii_whitespace() || b == 0);
+        if width > 1 && record.iter().take(width).all(empty) {
+            // A row with no value in any column (`,,,` as Excel saves an empty row) is an
+            // empty row, and one whose only values lie beyond the header's columns is not a
+            // record either: removed and reported like the same rows of a spreadsheet,
+            // wherever they stand.
+            let here = line_at(start);
+            let (count, examples) = if record.iter().skip(width).all(empty) {
+                (&mut stats.empty_rows, &mut stats.empty_examples)
+            } else {
+                (&mut stats.outside_rows, &mut stats.outside_examples)
+            };
+            *count += 1;
+            if examples.len() < MAX_EXAMPLES {
+                examples.push(here);
+            }
+            continue;
+        }
         stats.rows += 1;
         let cells = record.len();
         if cells != width {
@@ -640,13 +697,43 @@ fn summarize(stats: BlockStats, end: ReaderEnd, header_line: u64) -> ScanSummary
         .blank_examples
         .iter()
         .map(|&line| (line, RemovedReason::BlankLine));
-    let mut removed = group_removed(above.chain(end.trailer).chain(blank_lines));
-    // Only the first blank lines inside the data were kept as examples; count them all.
-    if let Some(entry) = removed
-        .iter_mut()
-        .find(|r| r.reason == RemovedReason::BlankLine)
-    {
-        entry.count += stats.blank_lines - stats.blank_examples.len() as u64;
+    let empty_rows = stats
+        .empty_examples
+        .iter()
+        .map(|&line| (line, RemovedReason::BareDelimiters));
+    let outside_rows = stats
+        .outside_examples
+        .iter()
+        .map(|&line| (line, RemovedReason::OutsideColumns));
+    let mut removed = group_removed(
+        above
+            .chain(end.trailer)
+            .chain(blank_lines)
+            .chain(empty_rows)
+            .chain(outside_rows),
+    );
+    // Only the first blank lines and empty rows inside the data were kept as examples; count
+    // them all.
+    for (reason, total, examples) in [
+        (
+            RemovedReason::BlankLine,
+            stats.blank_lines,
+            stats.blank_examples.len(),
+        ),
+        (
+            RemovedReason::BareDelimiters,
+            stats.empty_rows,
+            stats.empty_examples.len(),
+        ),
+        (
+            RemovedReason::OutsideColumns,
+            stats.outside_rows,
+            stats.outside_examples.len(),
+        ),
+    ] {
+        if let Some(entry) = removed.iter_mut().find(|r| r.reason == reason) {
+            entry.count += total - examples as u64;
+        }
     }
     ScanSummary {
         rows: stats.rows,
@@ -655,6 +742,7 @@ fn summarize(stats: BlockStats, end: ReaderEnd, header_line: u64) -> ScanSummary
         removed,
         repaired_cells: stats.repaired_cells,
         suspected_totals: end.suspected_totals,
+        footer_records: end.footer_records,
         ..ScanSummary::default()
     }
 }

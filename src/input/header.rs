@@ -40,6 +40,7 @@ impl Header {
         let mut renamed = Vec::new();
         let mut segments = Vec::with_capacity(raw.len());
         let mut objects: Vec<String> = Vec::new();
+        let mut objects_seen: HashSet<String> = HashSet::new();
         // Lower-cased names in use, and per base name the next number to try.
         let mut taken: HashSet<String> = HashSet::with_capacity(raw.len());
         let mut next_suffix: HashMap<String, usize> = HashMap::new();
@@ -50,7 +51,7 @@ impl Header {
                 .to_owned();
             let position = i + 1;
             if let Some(object) = object_marker(&clean)
-                && !objects.iter().any(|o| o.eq_ignore_ascii_case(object))
+                && objects_seen.insert(object.to_lowercase())
             {
                 objects.push(object.to_owned());
             }
@@ -122,27 +123,94 @@ impl Header {
     }
 }
 
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// A date or time written with words or a clock: `3-Nov-2026`, `11/23/2026 9:14 AM`,
+/// `2026-11-03T09:30:00Z`, `Nov 3, 2026`.
+fn is_dated(lower: &str) -> bool {
+    let digits = lower.chars().filter(char::is_ascii_digit).count();
+    if digits < 2 {
+        return false;
+    }
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let only = |allowed: &dyn Fn(&str) -> bool| words.iter().all(|w| allowed(w));
+    let is_number = |w: &str| w.chars().all(|c| c.is_ascii_digit());
+    let is_month = |w: &str| MONTHS.iter().any(|m| w.starts_with(m)) && w.len() <= 9;
+    let is_clock = |w: &str| matches!(w, "am" | "pm" | "t" | "z" | "utc" | "gmt");
+    // ISO timestamps glue the T and Z to the numbers: 2026-11-03T09:30:00Z.
+    let iso = lower.len() >= 16
+        && lower.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && lower.as_bytes()[4] == b'-'
+        && lower.contains('t');
+    iso || only(&|w| is_number(w) || is_month(w) || is_clock(w))
+        && words.iter().any(|w| is_month(w) || is_clock(w))
+}
+
 /// What kind of value a cell holds, when it is plainly a value and not a label.
 fn data_shape(t: &str) -> Option<&'static str> {
-    let lower = t.to_ascii_lowercase();
-    if t.contains('@') && t.contains('.') && !t.contains(' ') {
+    let lower = t.to_lowercase();
+    // An address anywhere in it: `ana@acme.test`, `Ann Lee <ann@x.test>`, `a@x.test; b@y.test`.
+    let has_email = t
+        .split(|c: char| c.is_whitespace() || "<>;,()\"'".contains(c))
+        .any(|w| {
+            w.split_once('@')
+                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'))
+        });
+    if has_email {
         return Some("an email address");
     }
-    if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("www.") {
+    if lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("www.")
+        || lower.starts_with("tel:")
+        || lower.starts_with("mailto:")
+    {
         return Some("a web address");
     }
-    let digits = t.bytes().filter(u8::is_ascii_digit).count();
-    if digits > 0
-        && t.bytes().all(|b| {
-            b.is_ascii_digit()
-                || matches!(
-                    b,
-                    b'.' | b'-' | b'/' | b':' | b' ' | b',' | b'+' | b'(' | b')'
-                )
+    // A bare domain: lower-case labels and a top-level domain of letters (`acme-example.com`;
+    // Data Loader's `Account.Name` has capitals and is a label).
+    let labels: Vec<&str> = t.split('.').collect();
+    if labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         })
+        && labels
+            .last()
+            .is_some_and(|tld| tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_lowercase()))
     {
+        return Some("a web address");
+    }
+    if is_dated(&lower) {
+        return Some("a date or time");
+    }
+    // Numbers, amounts, percentages, phone numbers: digits (of any script) with the marks they
+    // are written with; a word of letters is allowed only as a phone extension.
+    let digits = t.chars().filter(|c| c.is_numeric()).count();
+    let marks = |c: char| {
+        c.is_numeric()
+            || c.is_whitespace()
+            || ".,-/:+()%#'\u{2010}\u{2011}\u{2012}\u{2013}\u{2014}".contains(c)
+            || "$€£¥".contains(c)
+    };
+    let without_extension = lower
+        .replace("ext.", " ")
+        .replace("ext", " ")
+        .replace('x', " ");
+    if digits > 0 && without_extension.chars().all(marks) {
         return Some(
-            if digits >= 7 && (t.starts_with('+') || t.contains('(') || t.contains(' ')) {
+            if digits >= 7
+                && (t.starts_with('+')
+                    || t.contains('(')
+                    || t.chars().any(char::is_whitespace)
+                    || t.contains('-'))
+            {
                 "a phone number"
             } else {
                 "a number or a date"
@@ -150,8 +218,9 @@ fn data_shape(t: &str) -> Option<&'static str> {
         );
     }
     // Salesforce record ids (15 or 18 letters and digits) and UUIDs.
+    let ascii_digits = t.bytes().filter(u8::is_ascii_digit).count();
     let alnum = t.bytes().all(|b| b.is_ascii_alphanumeric());
-    if alnum && (t.len() == 15 || t.len() == 18) && digits >= 3 && digits < t.len() {
+    if alnum && (t.len() == 15 || t.len() == 18) && ascii_digits >= 3 && ascii_digits < t.len() {
         return Some("a record id");
     }
     let groups: Vec<usize> = t.split('-').map(str::len).collect();
@@ -221,6 +290,30 @@ mod tests {
             Some("column 1 of the first row holds a record id")
         );
         assert!(Header::looks_like_data(&["www.acme.test"]).is_some());
+        // Shapes a hostile test found slipping through.
+        for value in [
+            "Ann Lee <ann@x.test>",
+            "a@x.test; b@x.test",
+            "11/23/2026 9:14 AM",
+            "2026-11-03T09:30:00Z",
+            "3-Nov-2026",
+            "Nov 3, 2026",
+            "+1 555 010 2030 ext. 7",
+            "555-0100x12",
+            "+1\u{a0}555\u{a0}010\u{a0}2030",
+            "555\u{2013}0100",
+            "tel:+15550102030",
+            "$1,234.00",
+            "12%",
+            "1.234,56 €",
+            "acme-example.com",
+            "\u{ff11}\u{ff12}\u{ff13}",
+        ] {
+            assert!(
+                Header::looks_like_data(&["Name", value]).is_some(),
+                "{value:?} is data"
+            );
+        }
         // Real labels, including Salesforce API names of 15 or 18 letters.
         assert!(
             Header::looks_like_data(&[
@@ -229,7 +322,20 @@ mod tests {
                 "LastActivityDate",
                 "Phone Number",
                 "Q1 2026 Revenue",
-                "HasOptedOutOfEmail"
+                "HasOptedOutOfEmail",
+                "Account.Name",
+                "Probability (%)",
+                "No. of Employees",
+                "Email Opt Out",
+                "Created Date",
+                "Last Activity",
+                "Mobile Phone Number",
+                "Number of Employees",
+                "Date of Birth",
+                "Mailing Zip/Postal Code",
+                "Annual Revenue ($)",
+                "Opted out of email: Marketing Information",
+                "Maxed out"
             ])
             .is_none()
         );

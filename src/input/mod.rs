@@ -104,6 +104,8 @@ pub struct ScanSummary {
     pub suspected_totals: Vec<u64>,
     /// An odd byte after the last UTF-16 character, left out.
     pub stray_byte: Option<u8>,
+    /// The record count a Salesforce report footer states (`Grand Totals (5 records)`).
+    pub footer_records: Option<u64>,
     /// Bytes read from the source (decompressed), and their xxh3 hash.
     pub bytes: u64,
     pub content_hash: u64,
@@ -243,11 +245,30 @@ fn spreadsheet_format(name: &Path) -> &'static str {
         .unwrap_or("xlsx")
 }
 
-fn unrecognised_reason(columns: usize, use_cases: usize) -> String {
-    format!(
-        "no field map fits its {columns} column{}, so none of the {use_cases} use cases can be judged",
-        if columns == 1 { "" } else { "s" }
-    )
+fn unrecognised_reason(columns: usize, use_cases: usize, kind: Option<&str>) -> String {
+    match kind {
+        Some(kind) => format!(
+            "none of the {use_cases} use cases of the dictionary is built on {kind} records, so nothing can be judged"
+        ),
+        None => format!(
+            "no field map fits its {columns} column{}, so none of the {use_cases} use cases can be judged",
+            if columns == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+fn unrecognised_advice(kind: Option<&str>, delimiter: Option<&str>) -> String {
+    match (kind, delimiter) {
+        (Some(_), _) => {
+            "give a dictionary with use cases for these records (--dictionary), or choose another map with --field-map".to_owned()
+        }
+        (None, Some(d)) => format!(
+            "check that it is a HubSpot or Salesforce export and that it is {d} delimited (or say which with --delimiter), or choose a map with --field-map"
+        ),
+        (None, None) => {
+            "check that it is a HubSpot or Salesforce export, or choose a map with --field-map".to_owned()
+        }
+    }
 }
 
 /// Why an input cannot be audited.
@@ -307,20 +328,30 @@ pub enum InputError {
     #[error("{}: cannot read the spreadsheet: {why}", crate::shown::path(path))]
     Spreadsheet { path: PathBuf, why: String },
     #[error(
-        "{}: {}; check that it is a HubSpot or Salesforce export{}, or choose a map with --field-map",
+        "{}: {}; {}",
         crate::shown::path(path),
-        unrecognised_reason(*columns, *use_cases),
-        delimiter.as_ref().map(|d| format!(" and that it is {d} delimited (or say which with --delimiter)")).unwrap_or_default()
+        unrecognised_reason(*columns, *use_cases, kind.as_deref()),
+        unrecognised_advice(kind.as_deref(), delimiter.as_deref())
     )]
     Unrecognised {
         path: PathBuf,
         columns: usize,
         delimiter: Option<String>,
         use_cases: usize,
+        /// The kind of records a map found, when one fits but no use case is built on them.
+        kind: Option<String>,
     },
     #[error(
-        "{}: no sheet {sheet:?}; the sheets are: {sheets}",
-        crate::shown::path(path)
+        "{}: cannot read: the reader stopped on damaged data ({}); open and save the file again, or export it again",
+        crate::shown::path(path),
+        crate::shown::escape_control(why)
+    )]
+    Damaged { path: PathBuf, why: String },
+    #[error(
+        "{}: no sheet {}; the sheets are: {}",
+        crate::shown::path(path),
+        crate::shown::escape_control(&format!("{sheet:?}")),
+        crate::shown::escape_control(sheets)
     )]
     NoSuchSheet {
         path: PathBuf,
@@ -345,6 +376,7 @@ impl InputError {
             | InputError::TooLarge { path, .. }
             | InputError::Spreadsheet { path, .. }
             | InputError::Unrecognised { path, .. }
+            | InputError::Damaged { path, .. }
             | InputError::NoSuchSheet { path, .. } => path,
         }
     }
@@ -353,8 +385,11 @@ impl InputError {
     pub fn reason(&self) -> String {
         match self {
             InputError::Unrecognised {
-                columns, use_cases, ..
-            } => unrecognised_reason(*columns, *use_cases),
+                columns,
+                use_cases,
+                kind,
+                ..
+            } => unrecognised_reason(*columns, *use_cases, kind.as_deref()),
             other => other.to_string(),
         }
     }

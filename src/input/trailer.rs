@@ -24,7 +24,7 @@ pub enum RemovedReason {
     SummaryRow,
     /// Title and filter rows above the header (spreadsheet reports), blank lines before it.
     AboveHeader,
-    /// A spreadsheet row whose only cells lie outside the header's columns.
+    /// A row whose only values lie outside the header's columns.
     OutsideColumns,
 }
 
@@ -81,6 +81,13 @@ fn is_numeric_cell(cell: &str) -> bool {
         })
 }
 
+/// A built-in placeholder (`N/A`, `unknown`, `-`...): no evidence of what a column holds.
+fn is_placeholder(cell: &str) -> bool {
+    crate::audit::checks::fill::BUILTIN_PLACEHOLDERS
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(cell))
+}
+
 fn trim_cell(cell: &str) -> &str {
     cell.trim_matches(|ch: char| ch.is_whitespace() || ch == '\0')
 }
@@ -93,6 +100,7 @@ pub fn classify_cells<S: AsRef<str>>(cells: &[S], width: usize) -> Class {
         .filter(|c| !c.is_empty())
         .collect();
     match filled.as_slice() {
+        [] if width == 1 => Class::Data,
         [] => Class::Blank,
         [first, ..] if is_footer_text(first) => Class::Footer,
         many if many.iter().all(|c| is_numeric_cell(c)) => Class::Numeric,
@@ -128,6 +136,10 @@ impl Profile {
                 continue;
             }
             filled += 1;
+            if is_placeholder(cell) {
+                // `unknown` in a column of phone numbers says nothing about the column.
+                continue;
+            }
             if is_numeric_cell(cell) {
                 column.1 += 1;
             } else {
@@ -183,13 +195,9 @@ pub fn judge_tail<S: AsRef<str>>(rows: &[(Class, Vec<S>)], width: usize) -> Tail
     for (i, (class, cells)) in rows.iter().enumerate() {
         let is_record = matches!(class, Class::Data | Class::Numeric | Class::SingleCell);
         if *class == Class::Numeric {
-            // Numbers right above a report footer are its totals row: the report's own
-            // structure.
-            let next = classes[i + 1..]
-                .iter()
-                .find(|c| !matches!(c, Class::Blank | Class::BareDelimiters));
-            let above_footer = next == Some(&Class::Footer);
-            if !above_footer && !profile.is_text_column_with_number(cells) {
+            // Only numbers where the records above hold text prove a total. Standing above a
+            // report footer proves nothing: the last record of a report sits there too.
+            if !profile.is_text_column_with_number(cells) {
                 classes[i] = Class::Data;
                 let filled = cells
                     .iter()
@@ -266,36 +274,6 @@ fn decide(classes: &[Class]) -> (usize, Vec<RemovedReason>) {
     (first, reasons)
 }
 
-fn classify_line(line: &[u8], delimiter: u8, width: usize) -> (Class, Vec<String>) {
-    let text = String::from_utf8_lossy(line);
-    let trimmed = trim_cell(&text);
-    if trimmed.is_empty() {
-        return (Class::Blank, Vec::new());
-    }
-    if trimmed
-        .bytes()
-        .all(|b| b == delimiter || b == b'"' || b.is_ascii_whitespace())
-    {
-        return (Class::BareDelimiters, Vec::new());
-    }
-    if is_footer_text(trimmed) {
-        return (Class::Footer, Vec::new());
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(line);
-    let mut record = csv::StringRecord::new();
-    match reader.read_record(&mut record) {
-        Ok(true) => {
-            let cells: Vec<String> = record.iter().map(str::to_owned).collect();
-            (classify_cells(&cells, width), cells)
-        }
-        _ => (Class::Data, Vec::new()),
-    }
-}
-
 /// What the end of a CSV file holds besides records.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct CsvTail {
@@ -305,57 +283,141 @@ pub struct CsvTail {
     pub removed: Vec<(usize, RemovedReason)>,
     /// 0-based line indexes of kept records that look like totals rows.
     pub suspected: Vec<usize>,
+    /// The record count a Salesforce footer states (`Grand Totals (5 records)`).
+    pub footer_records: Option<u64>,
 }
 
-/// Splits the last block of a file into data and trailer.
-pub fn find_trailer(block: &[u8], delimiter: u8, width: usize) -> CsvTail {
-    // (start offset, class, cells) of the last lines, last first: the trailing run of lines
-    // that are not plain records, then the records above it that tell text columns apart.
-    let mut lines: Vec<(usize, (Class, Vec<String>))> = Vec::new();
-    let body = block.strip_suffix(b"\n").unwrap_or(block);
-    let mut end = body.len();
-    let (mut trailing, mut records) = (0, 0);
+/// One record of the last block: where it starts and ends, and its cells.
+struct TailRecord {
+    start: usize,
+    end: usize,
+    cells: Vec<String>,
+}
+
+/// The last records of `block`, parsed with the file's CSV rules (so a line break inside a
+/// quoted note stays inside its record), at most `keep` of them.
+fn last_records(block: &[u8], delimiter: u8, keep: usize) -> Vec<TailRecord> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(block);
+    let mut record = csv::ByteRecord::new();
+    let mut records: std::collections::VecDeque<TailRecord> = std::collections::VecDeque::new();
     loop {
-        let start = body[..end]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |p| p + 1);
-        let line = &body[start..end];
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let classified = classify_line(line, delimiter, width);
-        if classified.0 == Class::Data {
-            records += 1;
-        } else if records == 0 {
-            trailing += 1;
+        let before = (reader.position().byte() as usize).min(block.len());
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => {}
+            _ => break,
         }
-        lines.push((start, classified));
-        if records == PROFILE_ROWS || trailing == MAX_TRAILER_LINES || start == 0 {
-            break;
+        // csv reports a record as starting where the previous one stopped, before the line
+        // break and any empty lines it skipped: find the real start.
+        let start = before
+            + block[before..]
+                .iter()
+                .take_while(|&&b| b == b'\r' || b == b'\n')
+                .count();
+        let end = (reader.position().byte() as usize).min(block.len());
+        records.push_back(TailRecord {
+            start,
+            end,
+            cells: record
+                .iter()
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect(),
+        });
+        if records.len() > keep {
+            records.pop_front();
         }
-        end = start - 1;
     }
-    lines.reverse(); // first to last
-    let starts: Vec<usize> = lines.iter().map(|(start, _)| *start).collect();
-    let rows: Vec<(Class, Vec<String>)> = lines.into_iter().map(|(_, row)| row).collect();
+    records.into()
+}
+
+/// Classifies a parsed record: a row of empty cells, or what its cells say. In a one-column
+/// file an empty record is an empty value, a record like any other.
+fn classify_record(cells: &[String], width: usize) -> Class {
+    if width > 1 && cells.iter().all(|c| trim_cell(c).is_empty()) {
+        return if cells.len() > 1 {
+            Class::BareDelimiters
+        } else {
+            Class::Blank
+        };
+    }
+    classify_cells(cells, width)
+}
+
+/// The number in `Grand Totals (5 records)`.
+fn footer_count(text: &str) -> Option<u64> {
+    let lower = text.trim().to_lowercase();
+    let rest = lower.strip_prefix("grand totals")?;
+    let inside = rest.trim().strip_prefix('(')?;
+    let digits_end = inside
+        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
+        .unwrap_or(inside.len());
+    if !inside[digits_end..].trim_start().starts_with("record") {
+        return None;
+    }
+    inside[..digits_end]
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+/// Splits the last block of a file into data and trailer. Works on records as the CSV
+/// reader sees them, so a multi-line quoted note is never cut in two.
+pub fn find_trailer(block: &[u8], delimiter: u8, width: usize) -> CsvTail {
+    let records = last_records(block, delimiter, MAX_TRAILER_LINES + PROFILE_ROWS);
+    let rows: Vec<(Class, Vec<String>)> = records
+        .iter()
+        .map(|r| (classify_record(&r.cells, width), r.cells.clone()))
+        .collect();
     let tail = judge_tail(&rows, width);
-    let first_line_index = block[..starts[0]].iter().filter(|&&b| b == b'\n').count();
-    let keep = starts
-        .get(tail.first_removed)
-        .copied()
-        .unwrap_or(block.len());
+    // The data ends where the last kept record ends.
+    let keep = match tail.first_removed.checked_sub(1) {
+        Some(last_kept) => records[last_kept].end,
+        None if records.len() == MAX_TRAILER_LINES + PROFILE_ROWS => records[0].start,
+        None => 0,
+    };
+    let line_of = |offset: usize| block[..offset].iter().filter(|&&b| b == b'\n').count();
+    let mut removed: Vec<(usize, RemovedReason)> = records[tail.first_removed..]
+        .iter()
+        .zip(&tail.reasons)
+        .map(|(r, reason)| (line_of(r.start), *reason))
+        .collect();
+    // Empty lines after the kept records are blank lines of the trailer; the line break
+    // that ends the last kept record is not one.
+    // csv stops between the CR and LF of a CRLF: that LF still ends the kept record.
+    let keep = if keep > 0 && block[keep - 1] == b'\r' && block.get(keep) == Some(&b'\n') {
+        keep + 1
+    } else {
+        keep
+    };
+    let rest = &block[keep..];
+    let first_line = line_of(block.len() - rest.len());
+    let body = rest.strip_suffix(b"\n").unwrap_or(rest);
+    if !body.is_empty() || rest.len() > body.len() {
+        for (k, piece) in body.split(|&b| b == b'\n').enumerate() {
+            let line = first_line + k;
+            if piece.iter().all(|&b| b == b'\r') && !removed.iter().any(|(l, _)| *l == line) {
+                removed.push((line, RemovedReason::BlankLine));
+            }
+        }
+    }
+    removed.sort_unstable();
+    let footer_records = records[tail.first_removed..]
+        .iter()
+        .find_map(|r| r.cells.iter().find_map(|c| footer_count(c)));
     CsvTail {
         keep,
-        removed: tail
-            .reasons
-            .into_iter()
-            .enumerate()
-            .map(|(k, reason)| (first_line_index + tail.first_removed + k, reason))
-            .collect(),
+        removed,
         suspected: tail
             .suspected
             .into_iter()
-            .map(|i| first_line_index + i)
+            .map(|i| line_of(records[i].start))
             .collect(),
+        footer_records,
     }
 }
 
@@ -438,11 +500,35 @@ mod tests {
     }
 
     #[test]
-    fn numbers_above_a_report_footer_are_its_totals() {
-        let block = b"1001,555 0101\n1002,555 0102\n2,2\n\"Grand Totals (2 records)\"\n";
-        let (keep, removed) = tail(block, 2);
-        assert_eq!(&block[..keep], b"1001,555 0101\n1002,555 0102\n");
-        assert_eq!(removed, vec![(2, SummaryRow), (3, ReportFooter)]);
+    fn the_last_record_above_a_report_footer_is_kept() {
+        // Nothing says `2,2` is a total: it stands under ids and phone numbers.
+        let block = b"1001,555 0101\n1002,555 0102\n2,2\n\"Grand Totals (3 records)\"\n";
+        let t = find_trailer(block, b',', 2);
+        assert_eq!(&block[..t.keep], b"1001,555 0101\n1002,555 0102\n2,2\n");
+        assert_eq!(t.removed, vec![(3, ReportFooter)]);
+        assert_eq!(t.footer_records, Some(3));
+    }
+
+    #[test]
+    fn placeholders_are_not_evidence_of_a_text_column() {
+        // Phone holds `unknown` in most records: still a column of phone numbers.
+        let block =
+            b"1,ana@x.test,unknown\n2,ben@x.test,unknown\n3,cy@x.test,555 0103\n4,,555 0104\n";
+        let t = find_trailer(block, b',', 3);
+        assert_eq!(t.keep, block.len());
+        assert!(t.removed.is_empty());
+    }
+
+    #[test]
+    fn a_quoted_note_with_a_line_break_is_never_cut() {
+        let block = b"a@x.test,hello,75\nz@x.test,\"Call back\n555 0100\",75\n";
+        let t = find_trailer(block, b',', 3);
+        assert_eq!(t.keep, block.len());
+        assert!(t.removed.is_empty(), "{:?}", t.removed);
+        let block = b"a@x.test,hello,75\nz@x.test,\"x\n\",,\n\n";
+        let t = find_trailer(block, b',', 3);
+        assert_eq!(&block[..t.keep], &block[..block.len() - 1]);
+        assert_eq!(t.removed, vec![(3, BlankLine)]);
     }
 
     #[test]

@@ -25,7 +25,10 @@ use super::header::Header;
 use super::trailer::{Class, MAX_TRAILER_LINES, PROFILE_ROWS, RemovedReason, classify_cells};
 use super::{InputError, MAX_EXAMPLES, Progress, RaggedRow, ScanSummary, group_removed};
 
-/// Rows converted per batch.
+/// Cells converted per batch: 16,384 rows of 40 columns; fewer rows when the sheet is wider,
+/// so a header that reaches column XFD cannot make a batch of millions of cells.
+const BATCH_CELLS: usize = 16_384 * 40;
+/// At most this many rows per batch, however narrow the sheet.
 const BATCH_ROWS: usize = 16_384;
 /// How far down a report's title and filter rows may push the header.
 const HEADER_SEARCH_ROWS: usize = 50;
@@ -75,11 +78,21 @@ pub struct SheetInput {
     content_hash: u64,
 }
 
+/// calamine's message, without the cell value some of them quote ("Unrecognized boolean
+/// cell value: ..."): a report never shows cell values.
 fn spreadsheet_error(source: &Source, err: impl std::fmt::Display) -> InputError {
     InputError::Spreadsheet {
         path: source.name.clone(),
-        why: err.to_string(),
+        why: without_values(err.to_string()),
     }
+}
+
+fn without_values(mut why: String) -> String {
+    if let Some(at) = why.to_lowercase().find("value: ") {
+        why.truncate(at + "value:".len());
+        why.push_str(" (not shown)");
+    }
+    why
 }
 
 /// What a cell shows: numbers without a spurious `.0`, dates as ISO 8601, errors as `#N/A`.
@@ -396,9 +409,11 @@ fn find_header(
             .map_or(1, |r| r.0);
         return Ok(Some((Header::numbered(width), first_row - 1, origin)));
     }
+    // The header is the first row at least half as wide as the widest (title and filter
+    // rows hold a cell or two; records may run wider than the header's named columns).
     let index = counts
         .iter()
-        .position(|&c| c * 10 >= widest * 8)
+        .position(|&c| c * 2 >= widest && (c >= 2 || widest < 2))
         .unwrap_or(0);
     let (header_row, cells) = &search[index];
     let cols = filled_cols(cells);
@@ -539,7 +554,7 @@ impl SheetInput {
         });
         let end = end.map_err(|e| InputError::Spreadsheet {
             path: self.name.clone(),
-            why: e,
+            why: without_values(e),
         })?;
         let acc = match folded {
             Some(acc) if end.stats.rows > 0 => acc,
@@ -579,6 +594,7 @@ impl SheetInput {
                 repaired_cells: 0,
                 suspected_totals: end.suspected,
                 stray_byte: None,
+                footer_records: None,
                 bytes: file_bytes,
                 content_hash: self.content_hash,
             },
@@ -640,9 +656,10 @@ fn produce<'a>(
     progress: &dyn Fn(u64),
 ) -> Result<SheetEnd, String> {
     let hold = MAX_TRAILER_LINES + PROFILE_ROWS;
+    let batch_rows = (BATCH_CELLS / layout.width.max(1)).clamp(1, BATCH_ROWS);
     let mut end = SheetEnd::default();
     let mut held: VecDeque<DenseRow<'a>> = VecDeque::with_capacity(hold + 1);
-    let mut batch: Vec<DenseRow<'a>> = Vec::with_capacity(BATCH_ROWS);
+    let mut batch: Vec<DenseRow<'a>> = Vec::with_capacity(batch_rows);
     // The last row with data: the empty rows between it and the next are reported when a row
     // with data follows; the empty rows after the table (formatting) are not rows at all.
     let mut last_number = layout.header_row;
@@ -659,13 +676,27 @@ fn produce<'a>(
         if row.is_blank() {
             return true;
         }
-        for number in last_number + 1..row.number {
-            end.stats.blank_count += 1;
-            if end.stats.blank.len() >= MAX_EXAMPLES {
-                end.stats.blank_count += row.number - number - 1;
-                break;
+        if layout.width == 1 {
+            // In a one-column sheet an empty row is an empty value, as an empty line is in a
+            // one-column CSV.
+            for number in last_number + 1..row.number {
+                held.push_back(DenseRow {
+                    number,
+                    cells: vec![None],
+                });
+                if held.len() > hold {
+                    batch.push(held.pop_front().expect("held is not empty"));
+                }
             }
-            end.stats.blank.push(number);
+        } else {
+            for number in last_number + 1..row.number {
+                end.stats.blank_count += 1;
+                if end.stats.blank.len() >= MAX_EXAMPLES {
+                    end.stats.blank_count += row.number - number - 1;
+                    break;
+                }
+                end.stats.blank.push(number);
+            }
         }
         last_number = row.number;
         let (row, ragged) = layout.lay_out(row);
@@ -684,7 +715,7 @@ fn produce<'a>(
         held.push_back(row);
         if held.len() > hold {
             batch.push(held.pop_front().expect("held is not empty"));
-            if batch.len() == BATCH_ROWS {
+            if batch.len() >= batch_rows {
                 end.stats.rows += batch.len() as u64;
                 if tx.send(std::mem::take(&mut batch)).is_err() {
                     stopped = true;

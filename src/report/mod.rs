@@ -108,11 +108,12 @@ fn verdict_tally(counts: &VerdictCounts) -> String {
 
 /// A field as people know it: `industry (Industry)`, or just the column when they agree.
 fn field_with_label(field: &str, column: Option<&str>) -> String {
+    let field = escape_control(field);
     match column {
-        Some(column) if !column.eq_ignore_ascii_case(field) => {
+        Some(column) if !column.eq_ignore_ascii_case(&field) => {
             format!("{field} ({})", escape_control(column))
         }
-        _ => field.to_owned(),
+        _ => field.into_owned(),
     }
 }
 
@@ -170,6 +171,13 @@ fn input_notes(input: &InputReport) -> Vec<String> {
             if removed.count == 1 { "" } else { "s" },
             if removed.lines.len() == 1 { "" } else { "s" },
             lines.join(", ")
+        ));
+    }
+    if let Some(stated) = input.footer_records.filter(|&n| n != input.rows) {
+        notes.push(format!(
+            "the report footer says {} records, but {} were counted: check the rows removed as totals or footer",
+            thousands(stated),
+            thousands(input.rows)
         ));
     }
     if let Some(byte) = &input.stray_trailing_byte {

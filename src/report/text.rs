@@ -287,7 +287,7 @@ fn write_use_cases(
     let sorted = closest_to_ready(use_cases);
     let title_width = sorted
         .iter()
-        .map(|u| u.title.chars().count())
+        .map(|u| escape_control(&u.title).chars().count())
         .max()
         .unwrap_or(0);
     let head_width = 2 + title_width + 2 + VERDICT_WIDTH + 2;
@@ -299,7 +299,7 @@ fn write_use_cases(
         }
         let head = format!(
             "  {}  {}  ",
-            pad(&uc.title, title_width),
+            pad(&escape_control(&uc.title), title_width),
             style.verdict(uc.verdict, &pad(&label, VERDICT_WIDTH))
         );
         let mut lines = lines.into_iter();

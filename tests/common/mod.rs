@@ -269,6 +269,7 @@ pub struct Input {
     pub ragged_examples: Vec<Ragged>,
     pub removed: Vec<Removed>,
     pub suspected_summary_rows: Vec<u64>,
+    pub footer_records: Option<u64>,
     pub stray_trailing_byte: Option<String>,
     pub renamed_headers: Vec<RenamedHeader>,
     pub repaired_cells: u64,
