@@ -897,7 +897,7 @@ fn excel_csv_of_empty_rows_gives_the_counts_of_the_workbook() {
     for line in base.split_inclusive('\n') {
         record.push_str(line);
         // The one multi-line record ends with `lines"`.
-        if record.matches('"').count() % 2 == 0 {
+        if record.matches('"').count().is_multiple_of(2) {
             lines.push(std::mem::take(&mut record));
         }
     }
