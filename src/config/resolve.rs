@@ -187,53 +187,61 @@ impl DictionaryContext<'_> {
             .with_hint(hint)
     }
 
-    /// One requirement, checked against those of its use case so far.
+    /// One requirement, checked against those of its use case so far; its errors go to
+    /// `errors` (all of them: a wrong field and a wrong threshold are both said).
     fn requirement(
         &self,
         id: &str,
         req: Spanned<RawRequirement>,
         requires: &[Requirement],
-    ) -> Result<Requirement, ConfigError> {
+        errors: &mut Vec<ConfigError>,
+    ) -> Option<Requirement> {
+        let before = errors.len();
         let req_span = req.span();
         let req = req.into_inner();
         let target = match (req.field, req.column) {
             (Some(field), None) => {
                 if !self.known_fields.contains(field.get_ref()) {
-                    return Err(self.unknown_field(field.get_ref(), Some(field.span())));
+                    errors.push(self.unknown_field(field.get_ref(), Some(field.span())));
                 }
-                Target::Field(field.into_inner())
+                Some(Target::Field(field.into_inner()))
             }
-            (None, Some(column)) => Target::Column(column.into_inner().trim().to_owned()),
+            (None, Some(column)) => Some(Target::Column(column.into_inner().trim().to_owned())),
             (Some(field), Some(_)) => {
-                return Err(self
+                errors.push(self
                     .error(Some(field.span()), "a requirement names both `field` and `column`")
                     .with_hint("keep `field` for a canonical field, or `column` for a raw export column, not both"));
+                None
             }
             (None, None) => {
-                return Err(self
-                    .error(Some(req_span), "a requirement names neither `field` nor `column`")
+                errors.push(self
+                    .error(Some(req_span.clone()), "a requirement names neither `field` nor `column`")
                     .with_hint("add `field = \"industry\"` (canonical) or `column = \"Persona__c\"` (as in the export)"));
+                None
             }
         };
         // `-0.0` is zero: adding 0.0 drops the sign, so it never prints as "-0%".
         let min_fill = *req.min_fill.get_ref() + 0.0;
         if !(0.0..=1.0).contains(&min_fill) {
-            return Err(self
-                .error(
+            errors.push(
+                self.error(
                     Some(req.min_fill.span()),
                     format!("min_fill {} is outside 0..1", readable(min_fill)),
                 )
-                .with_hint("min_fill is a fraction of records: 0.6 means 60%"));
+                .with_hint("min_fill is a fraction of records: 0.6 means 60%"),
+            );
         }
+        let target = target?;
         if requires.iter().any(|r| r.target == target) {
-            return Err(self
-                .error(
+            errors.push(
+                self.error(
                     Some(req_span),
                     format!("use case `{id}` requires `{}` twice", target.name()),
                 )
-                .with_hint("keep one requirement per field"));
+                .with_hint("keep one requirement per field"),
+            );
         }
-        Ok(Requirement {
+        (errors.len() == before).then_some(Requirement {
             target,
             min_fill,
             source: req.source,
@@ -284,9 +292,8 @@ impl DictionaryContext<'_> {
         }
         let mut requires = Vec::new();
         for req in use_case.requires {
-            match self.requirement(&id, req, &requires) {
-                Ok(req) => requires.push(req),
-                Err(err) => errors.push(err),
+            if let Some(req) = self.requirement(&id, req, &requires, errors) {
+                requires.push(req);
             }
         }
         (errors.len() == before).then_some(UseCase {
