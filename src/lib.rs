@@ -288,10 +288,24 @@ fn audit_source(
                 .unwrap_or_default(),
         ),
     };
-    let plan = audit::plan_columns(&header, choice.as_ref().map(|c| c.map), dictionary);
+    // A joined export (HubSpot's contacts with their company's columns) is read with the
+    // vendor's company map for the columns after `Record ID - Company`.
+    let companion = choice.as_ref().and_then(|c| {
+        header.segments.iter().any(|&s| s > 0).then(|| {
+            builtin
+                .iter()
+                .find(|m| m.vendor == c.map.vendor && m.kind == config::ObjectKind::Account)
+        })?
+    });
+    let plan = audit::plan(
+        &header,
+        choice.as_ref().map(|c| c.map),
+        companion,
+        dictionary,
+    );
     let (counters, summary) = opened.scan(
         TableCounters::default,
-        |acc, batch| audit::measure(&plan, batch, acc),
+        |acc, batch| audit::measure_all(&plan, batch, acc),
         progress,
     )?;
     let fields = audit::field_reports(&plan, &counters);

@@ -170,6 +170,17 @@ pub struct FieldReport {
     pub fill_rate: f64,
     pub blank: u64,
     pub placeholder: u64,
+    /// For a field measured across several columns record by record (the record's own value
+    /// or its company's; an `any_of`): each column and how many records it fills on its
+    /// own. Empty for a plain column.
+    pub combines: Vec<PartFill>,
+}
+
+/// One column of a combined field, and what it carries.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartFill {
+    pub column: String,
+    pub filled: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

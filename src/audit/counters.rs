@@ -41,16 +41,18 @@ impl AddAssign for ColumnCounters {
     }
 }
 
-/// Counters for every column of a table, in header order.
+/// Counters for every column of a table, in header order, and for the combined fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TableCounters {
     pub columns: Vec<ColumnCounters>,
+    pub combined: Vec<FillCounter>,
 }
 
 impl TableCounters {
     pub fn new(width: usize) -> Self {
         TableCounters {
             columns: vec![ColumnCounters::default(); width],
+            combined: Vec::new(),
         }
     }
 }
@@ -62,6 +64,13 @@ impl AddAssign for TableCounters {
             return;
         }
         for (mine, theirs) in self.columns.iter_mut().zip(other.columns) {
+            *mine += theirs;
+        }
+        if self.combined.len() < other.combined.len() {
+            self.combined
+                .resize(other.combined.len(), FillCounter::default());
+        }
+        for (mine, theirs) in self.combined.iter_mut().zip(other.combined) {
             *mine += theirs;
         }
     }

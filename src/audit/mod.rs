@@ -8,10 +8,12 @@ pub mod verdict;
 
 use polars::prelude::DataFrame;
 
+use crate::config::Target;
 use crate::config::{Dictionary, FieldMap};
 use crate::input::Header;
-use crate::model::{FieldReport, FixFirst, ReExport, UseCaseReport};
+use crate::model::{FieldReport, FixFirst, PartFill, ReExport, UseCaseReport};
 use checks::fill::MissingRule;
+use counters::FillCounter;
 use counters::TableCounters;
 
 /// How a field map came to be chosen.
@@ -239,6 +241,113 @@ pub struct ColumnPlan {
     pub missing: MissingRule,
 }
 
+/// A field measured record by record across several columns (see `checks::combined`).
+#[derive(Debug, Clone)]
+pub struct CombinedPlan {
+    /// The canonical field (`industry`), or `website or email_domain` for an `any_of`.
+    pub field: String,
+    /// The columns that may carry it, by index into the header.
+    pub parts: Vec<usize>,
+    /// Why the columns combine: "from the company" or "any of".
+    pub why: &'static str,
+}
+
+/// Everything measured in one file: every column, and the combined fields.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub columns: Vec<ColumnPlan>,
+    pub combined: Vec<CombinedPlan>,
+}
+
+/// Plans every column of the header: its canonical field and its missing-value rule; and the
+/// fields that combine several columns: a field the record may take from its company (a
+/// HubSpot joined export carries the company's columns after `Record ID - Company`, read with
+/// `companion`, the vendor's company map) and every `any_of` requirement.
+pub fn plan(
+    header: &Header,
+    map: Option<&FieldMap>,
+    companion: Option<&FieldMap>,
+    dictionary: &Dictionary,
+) -> Plan {
+    let columns = plan_columns(header, map, dictionary);
+    // canonical field -> (own columns, company columns)
+    let own = |field: &str| -> Vec<usize> {
+        columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.canonical.as_deref() == Some(field))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let company = |field: &str| -> Vec<usize> {
+        let Some(companion) = companion else {
+            return Vec::new();
+        };
+        if !dictionary.from_account.contains(field) {
+            return Vec::new();
+        }
+        header
+            .names
+            .iter()
+            .zip(&header.segments)
+            .enumerate()
+            .filter(|(_, (name, segment))| {
+                // A repeated name was made unique as `Industry (Company)`.
+                let base = name
+                    .rsplit_once(" (")
+                    .map_or(name.as_str(), |(base, _)| base);
+                **segment > 0
+                    && (companion.canonical_for(name) == Some(field)
+                        || companion.canonical_for(base) == Some(field))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let mut combined: Vec<CombinedPlan> = Vec::new();
+    let mut add = |plan: CombinedPlan| {
+        if !combined.iter().any(|c| c.field == plan.field) {
+            combined.push(plan);
+        }
+    };
+    for target in dictionary
+        .use_cases
+        .iter()
+        .flat_map(|u| &u.requires)
+        .map(|r| &r.target)
+    {
+        match target {
+            Target::Field(field) => {
+                let from_company = company(field);
+                if !from_company.is_empty() {
+                    let mut parts = own(field);
+                    parts.extend(from_company);
+                    add(CombinedPlan {
+                        field: field.clone(),
+                        parts,
+                        why: "the record's own value or its company's",
+                    });
+                }
+            }
+            Target::AnyOf { fields, name } => {
+                let parts: Vec<usize> = fields
+                    .iter()
+                    .flat_map(|f| own(f).into_iter().chain(company(f)))
+                    .collect();
+                // One column alone is measured as a column: two or more make a combined field.
+                if parts.len() > 1 {
+                    add(CombinedPlan {
+                        field: name.clone(),
+                        parts,
+                        why: "any of the fields",
+                    });
+                }
+            }
+            Target::Column(_) => {}
+        }
+    }
+    Plan { columns, combined }
+}
+
 /// Plans every column of the header: its canonical field and its missing-value rule.
 pub fn plan_columns(
     header: &Header,
@@ -286,24 +395,79 @@ pub fn measure(plan: &[ColumnPlan], batch: &DataFrame, counters: &mut TableCount
     }
 }
 
-/// Field reports from the merged counters, in column order.
-pub fn field_reports(plan: &[ColumnPlan], counters: &TableCounters) -> Vec<FieldReport> {
-    plan.iter()
+/// Adds one batch to every counter of the plan: the columns, then the combined fields.
+pub fn measure_all(plan: &Plan, batch: &DataFrame, counters: &mut TableCounters) {
+    measure(&plan.columns, batch, counters);
+    if counters.combined.len() < plan.combined.len() {
+        counters.combined = vec![FillCounter::default(); plan.combined.len()];
+    }
+    let columns = batch.columns();
+    for (combined, counter) in plan.combined.iter().zip(&mut counters.combined) {
+        let parts: Vec<_> = combined
+            .parts
+            .iter()
+            .map(|&i| {
+                (
+                    columns[i].str().expect("input batches hold string columns"),
+                    &plan.columns[i].missing,
+                )
+            })
+            .collect();
+        checks::combined::count(&parts, batch.height(), counter);
+    }
+}
+
+fn rate(filled: u64, rows: u64) -> f64 {
+    if rows == 0 {
+        0.0
+    } else {
+        filled as f64 / rows as f64
+    }
+}
+
+/// Field reports from the merged counters, in column order, then the combined fields.
+pub fn field_reports(plan: &Plan, counters: &TableCounters) -> Vec<FieldReport> {
+    let mut reports: Vec<FieldReport> = plan
+        .columns
+        .iter()
         .zip(&counters.columns)
         .map(|(plan, c)| FieldReport {
             column: plan.name.clone(),
             canonical: plan.canonical.clone(),
             rows: c.fill.rows,
             filled: c.fill.filled(),
-            fill_rate: if c.fill.rows == 0 {
-                0.0
-            } else {
-                c.fill.filled() as f64 / c.fill.rows as f64
-            },
+            fill_rate: rate(c.fill.filled(), c.fill.rows),
             blank: c.fill.blank,
             placeholder: c.fill.placeholder,
+            combines: Vec::new(),
         })
-        .collect()
+        .collect();
+    for (combined, c) in plan.combined.iter().zip(&counters.combined) {
+        let combines: Vec<PartFill> = combined
+            .parts
+            .iter()
+            .map(|&i| PartFill {
+                column: plan.columns[i].name.clone(),
+                filled: counters.columns[i].fill.filled(),
+            })
+            .collect();
+        let label = combines
+            .iter()
+            .map(|p| p.column.as_str())
+            .collect::<Vec<_>>()
+            .join(" or ");
+        reports.push(FieldReport {
+            column: label,
+            canonical: Some(combined.field.clone()),
+            rows: c.rows,
+            filled: c.filled(),
+            fill_rate: rate(c.filled(), c.rows),
+            blank: c.blank,
+            placeholder: c.placeholder,
+            combines,
+        });
+    }
+    reports
 }
 
 /// What the audit of one file concludes.

@@ -19,11 +19,22 @@ pub fn required_count(threshold: f64, rows: u64) -> u64 {
 /// The measured column a requirement refers to: the first with that canonical field, or the
 /// column of that name (case and surrounding spaces ignored).
 pub fn find_field<'a>(fields: &'a [FieldReport], target: &Target) -> Option<&'a FieldReport> {
+    let canonical = |name: &str, combined: bool| {
+        fields
+            .iter()
+            .find(|f| f.canonical.as_deref() == Some(name) && f.combines.is_empty() != combined)
+    };
     match target {
-        Target::Field(name) => fields.iter().find(|f| f.canonical.as_deref() == Some(name)),
+        // The record's own value or its company's, when the export has both; else its own.
+        Target::Field(name) => canonical(name, true).or_else(|| canonical(name, false)),
+        // Several of the fields in the export: combined; one: that one.
+        Target::AnyOf { fields: any, name } => canonical(name, true).or_else(|| {
+            any.iter()
+                .find_map(|f| canonical(f, true).or_else(|| canonical(f, false)))
+        }),
         Target::Column(name) => fields
             .iter()
-            .find(|f| f.column.trim().eq_ignore_ascii_case(name)),
+            .find(|f| f.combines.is_empty() && f.column.trim().eq_ignore_ascii_case(name)),
     }
 }
 
@@ -39,12 +50,19 @@ fn percent(rate: f64) -> String {
 /// The label to export again with: the vendor's label for a canonical field, the column name
 /// itself for a column requirement.
 pub fn re_export_label(target: &Target, map: Option<&FieldMap>) -> String {
-    match target {
-        Target::Field(name) => map
-            .and_then(|m| m.vendor_label(name))
+    let label = |name: &str| {
+        map.and_then(|m| m.vendor_label(name))
             .unwrap_or(name)
-            .to_owned(),
+            .to_owned()
+    };
+    match target {
+        Target::Field(name) => label(name),
         Target::Column(name) => name.clone(),
+        Target::AnyOf { fields, .. } => fields
+            .iter()
+            .map(|f| label(f))
+            .collect::<Vec<_>>()
+            .join(" or "),
     }
 }
 
@@ -104,6 +122,25 @@ fn check(
                         percent(req.min_fill)
                     ),
                 )
+            };
+            // Say how much each column carried when several fill the field record by record.
+            let reason = if f.combines.is_empty() {
+                reason
+            } else if let [only] = f.combines.as_slice() {
+                format!("{reason} (from the company's {})", only.column)
+            } else {
+                let parts: Vec<String> = f
+                    .combines
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{} {}",
+                            p.column,
+                            percent(p.filled as f64 / rows.max(1) as f64)
+                        )
+                    })
+                    .collect();
+                format!("{reason} (record by record: {})", parts.join(", "))
             };
             (
                 status,

@@ -54,6 +54,9 @@ pub struct RawFieldRule {
     /// Values that count as missing for this field only (e.g. industry = "Other").
     #[serde(default)]
     pub missing_values: Vec<String>,
+    /// Where the field may come from: the record itself and/or its account
+    /// (`["contact", "account"]`).
+    pub from: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +78,8 @@ pub struct RawUseCase {
 pub struct RawRequirement {
     pub field: Option<Spanned<String>>,
     pub column: Option<Spanned<String>>,
+    /// Met per record by any of these canonical fields.
+    pub any_of: Option<Spanned<Vec<Spanned<String>>>>,
     pub min_fill: Spanned<f64>,
     #[serde(default)]
     pub source: Option<String>,

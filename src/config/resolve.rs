@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::raw::{RawDictionary, RawFieldMap, RawRequirement, RawUseCase};
 use super::settings::{
-    Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
+    ACCOUNT_FIELDS, Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
 };
 
 const DEFAULT_AT_RISK_MARGIN: f64 = 0.05;
@@ -199,24 +199,44 @@ impl DictionaryContext<'_> {
         let before = errors.len();
         let req_span = req.span();
         let req = req.into_inner();
-        let target = match (req.field, req.column) {
-            (Some(field), None) => {
+        let target = match (req.field, req.column, req.any_of) {
+            (None, None, Some(any)) => {
+                let span = any.span();
+                let fields = any.into_inner();
+                if fields.len() < 2 {
+                    errors.push(
+                        self.error(Some(span), "`any_of` needs at least two fields")
+                            .with_hint("for one field write `field = \"...\"`"),
+                    );
+                }
+                for field in &fields {
+                    if !self.known_fields.contains(field.get_ref()) {
+                        errors.push(self.unknown_field(field.get_ref(), Some(field.span())));
+                    }
+                }
+                Some(Target::any_of(
+                    fields.into_iter().map(Spanned::into_inner).collect(),
+                ))
+            }
+            (Some(field), None, None) => {
                 if !self.known_fields.contains(field.get_ref()) {
                     errors.push(self.unknown_field(field.get_ref(), Some(field.span())));
                 }
                 Some(Target::Field(field.into_inner()))
             }
-            (None, Some(column)) => Some(Target::Column(column.into_inner().trim().to_owned())),
-            (Some(field), Some(_)) => {
-                errors.push(self
-                    .error(Some(field.span()), "a requirement names both `field` and `column`")
-                    .with_hint("keep `field` for a canonical field, or `column` for a raw export column, not both"));
-                None
+            (None, Some(column), None) => {
+                Some(Target::Column(column.into_inner().trim().to_owned()))
             }
-            (None, None) => {
+            (None, None, None) => {
                 errors.push(self
                     .error(Some(req_span.clone()), "a requirement names neither `field` nor `column`")
-                    .with_hint("add `field = \"industry\"` (canonical) or `column = \"Persona__c\"` (as in the export)"));
+                    .with_hint("add `field = \"industry\"` (canonical), `column = \"Persona__c\"` (as in the export) or `any_of = [\"website\", \"email_domain\"]`"));
+                None
+            }
+            _ => {
+                errors.push(self
+                    .error(Some(req_span.clone()), "a requirement names more than one of `field`, `column` and `any_of`")
+                    .with_hint("keep one: a canonical `field`, a raw export `column`, or `any_of` several fields"));
                 None
             }
         };
@@ -355,9 +375,29 @@ pub fn parse_dictionary(
     };
 
     let mut field_missing_values = BTreeMap::new();
+    let mut from_account: BTreeSet<String> = ACCOUNT_FIELDS.iter().map(|f| f.to_string()).collect();
     for (field, rule) in raw.fields {
         if !known_fields.contains(&field) {
             errors.push(context.unknown_field(&field, table_span(text, "fields", &field)));
+        }
+        if let Some(from) = rule.from {
+            from_account.remove(&field);
+            for object in from {
+                match object.get_ref().as_str() {
+                    "account" => {
+                        from_account.insert(field.clone());
+                    }
+                    other if ObjectKind::parse(other).is_some() => {}
+                    other => errors.push(
+                        context
+                            .error(
+                                Some(object.span()),
+                                format!("unknown object kind `{other}`"),
+                            )
+                            .with_hint("use contact, lead, account or opportunity"),
+                    ),
+                }
+            }
         }
         field_missing_values.insert(field, rule.missing_values);
     }
@@ -387,6 +427,7 @@ pub fn parse_dictionary(
         at_risk_margin,
         missing_values: raw.settings.missing_values,
         field_missing_values,
+        from_account,
         use_cases,
         name: String::new(),
         hash: String::new(),
@@ -521,7 +562,7 @@ min_fill = 0.5
             "column = \"Persona__c\"\nfield = \"email\"",
         );
         let err = dict(&text).unwrap_err();
-        assert!(err.message.contains("both"), "{err}");
+        assert!(err.message.contains("more than one of"), "{err}");
     }
 
     #[test]

@@ -143,20 +143,41 @@ pub struct Requirement {
     pub source: Option<String>,
 }
 
-/// A requirement names a canonical field (any vendor) or a raw column (custom fields).
+/// A requirement names a canonical field (any vendor), a raw column (custom fields), or
+/// several canonical fields of which any one will do, record by record.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
     Field(String),
     Column(String),
+    AnyOf {
+        fields: Vec<String>,
+        /// `website or email_domain`: how reports name it.
+        name: String,
+    },
 }
 
 impl Target {
+    pub fn any_of(fields: Vec<String>) -> Target {
+        let name = fields.join(" or ");
+        Target::AnyOf { fields, name }
+    }
+
     pub fn name(&self) -> &str {
         match self {
-            Target::Field(name) | Target::Column(name) => name,
+            Target::Field(name) | Target::Column(name) | Target::AnyOf { name, .. } => name,
         }
     }
 }
+
+/// Company-level fields that a contact or lead may take from its account by default: in
+/// Salesforce they live on the Account, in HubSpot on the associated company.
+pub const ACCOUNT_FIELDS: &[&str] = &[
+    "annual_revenue",
+    "company_name",
+    "employee_count",
+    "industry",
+    "website",
+];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct UseCase {
@@ -182,6 +203,9 @@ pub struct Dictionary {
     pub missing_values: Vec<String>,
     /// canonical field -> extra placeholders for that field only.
     pub field_missing_values: BTreeMap<String, Vec<String>>,
+    /// Fields a record may take from its account (`from = [..., "account"]`; by default the
+    /// `ACCOUNT_FIELDS`).
+    pub from_account: std::collections::BTreeSet<String>,
     /// Sorted by id.
     pub use_cases: Vec<UseCase>,
     /// `built-in` or the file's path, for reports.

@@ -320,6 +320,14 @@ pub struct Field {
     pub fill_rate: f64,
     pub blank: u64,
     pub placeholder: u64,
+    pub combines: Vec<PartFill>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PartFill {
+    pub column: String,
+    pub filled: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
