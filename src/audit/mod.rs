@@ -248,8 +248,6 @@ pub struct CombinedPlan {
     pub field: String,
     /// The columns that may carry it, by index into the header.
     pub parts: Vec<usize>,
-    /// Why the columns combine: "from the company" or "any of".
-    pub why: &'static str,
 }
 
 /// Everything measured in one file: every column, and the combined fields.
@@ -324,7 +322,6 @@ pub fn plan(
                     add(CombinedPlan {
                         field: field.clone(),
                         parts,
-                        why: "the record's own value or its company's",
                     });
                 }
             }
@@ -338,7 +335,6 @@ pub fn plan(
                     add(CombinedPlan {
                         field: name.clone(),
                         parts,
-                        why: "any of the fields",
                     });
                 }
             }
