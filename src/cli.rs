@@ -95,6 +95,10 @@ pub struct AuditArgs {
     #[arg(long)]
     pub no_header: bool,
 
+    /// How many levels of folders below a folder given are searched (hidden ones never).
+    #[arg(long, value_name = "N", default_value_t = crm_ready::input::DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
+
     /// Spreadsheet sheet to read, by name or 1-based number [default: the first with data].
     #[arg(long, value_name = "NAME|N")]
     pub sheet: Option<String>,
@@ -249,6 +253,7 @@ impl AuditArgs {
                 max_uncompressed: self.max_uncompressed,
                 sheet: self.sheet.clone(),
                 no_header: self.no_header,
+                max_depth: self.max_depth,
                 ..ReadOptions::default()
             },
         }

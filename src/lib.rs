@@ -130,7 +130,11 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
         sources,
         mut skipped,
         errors: unreadable,
-    } = input::discover(&settings.paths, settings.read.max_uncompressed);
+    } = input::discover(
+        &settings.paths,
+        settings.read.max_uncompressed,
+        settings.read.max_depth,
+    );
     if let Some(target) = &settings.output {
         output::check_not_input(target, sources.iter().filter_map(Source::disk_path))?;
     }
@@ -208,8 +212,14 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
     for (source, result) in sources.iter().zip(results) {
         match result {
             Ok(file) => files.push(file),
-            // A file nothing can be judged on, among others that can: passed over, and said.
-            Err(err @ InputError::Unrecognised { .. }) => {
+            // A file nothing can be judged on, among others that can, or a file found in a
+            // folder or archive that holds no records (a one-line note, an object with no
+            // records in a Data Export): passed over, and said.
+            Err(
+                err @ (InputError::Unrecognised { .. }
+                | InputError::Empty { .. }
+                | InputError::NoRows { .. }),
+            ) if !source.named || matches!(err, InputError::Unrecognised { .. }) => {
                 unrecognised += 1;
                 skipped.push(Skipped {
                     path: source.name.display().to_string(),

@@ -151,3 +151,41 @@ fn every_standard_column_in_the_fixtures_is_mapped() {
         "unmapped standard columns: {unmapped:#?}"
     );
 }
+
+#[test]
+fn folders_are_searched_below_and_what_is_not_a_table_is_listed() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[
+        ("export/2026-11-28/contacts.csv", &base),
+        ("export/.git/config.txt", b"[core]\n"),
+        ("export/notes.txt", b"remember to export the accounts too\n"),
+        ("export/README.md", b"# export\n"),
+    ]);
+    let (_, report) = audit_json(dir.path(), "export", &[]);
+    let audited: Vec<&str> = report.files.iter().map(|f| f.input.path.as_str()).collect();
+    assert_eq!(audited, vec!["export/2026-11-28/contacts.csv"]);
+    assert_eq!(report.rows, 10);
+    let skipped: Vec<(&str, &str)> = report
+        .skipped
+        .iter()
+        .map(|s| (s.path.as_str(), s.reason.as_str()))
+        .collect();
+    assert!(
+        skipped
+            .iter()
+            .any(|(p, r)| *p == "export/.git" && r.contains("hidden")),
+        "{skipped:?}"
+    );
+    assert!(
+        skipped.iter().any(|(p, _)| *p == "export/notes.txt"),
+        "a one-line note is passed over, not an error: {skipped:?}"
+    );
+    assert!(skipped.iter().any(|(p, _)| *p == "export/README.md"));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    // Not below --max-depth.
+    let run = run_in(
+        dir.path(),
+        &["audit", "export", "--max-depth", "0", "--format", "json"],
+    );
+    assert_eq!(run.code, 2, "nothing left to audit: {}", run.stderr);
+}

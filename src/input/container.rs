@@ -50,6 +50,8 @@ pub struct Source {
     location: Location,
     /// Uncompressed size when known, for progress.
     pub size: Option<u64>,
+    /// Named on the command line, not found in a folder or archive.
+    pub named: bool,
 }
 
 /// A file passed over, and why: listed in the report, never dropped in silence.
@@ -110,7 +112,7 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// `cat`; `-` is standard input); inside folders only regular files with known extensions are
 /// taken. A path or archive that cannot be read is an error of its own: the others are still
 /// audited.
-pub fn discover(paths: &[PathBuf], max_bytes: u64) -> Discovered {
+pub fn discover(paths: &[PathBuf], max_bytes: u64, max_depth: usize) -> Discovered {
     let mut found = Discovered::default();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -119,6 +121,7 @@ pub fn discover(paths: &[PathBuf], max_bytes: u64) -> Discovered {
                 kind: SourceKind::Csv,
                 location: Location::Stdin,
                 size: None,
+                named: true,
             });
             continue;
         }
@@ -133,7 +136,7 @@ pub fn discover(paths: &[PathBuf], max_bytes: u64) -> Discovered {
             }
         };
         if meta.is_dir() {
-            if let Err(err) = add_folder(path, max_bytes, &mut found) {
+            if let Err(err) = add_folder(path, max_bytes, max_depth, &mut found) {
                 found.errors.push(err);
             }
         } else if let Err(err) = add_file(path, true, max_bytes, &mut found) {
@@ -143,7 +146,34 @@ pub fn discover(paths: &[PathBuf], max_bytes: u64) -> Discovered {
     found
 }
 
-fn add_folder(path: &Path, max_bytes: u64, found: &mut Discovered) -> Result<(), InputError> {
+/// How deep folders are searched by default: a Data Export unpacked into dated folders is a
+/// few levels; a home directory given by mistake should not be walked whole.
+pub const DEFAULT_MAX_DEPTH: usize = 8;
+
+fn add_folder(
+    path: &Path,
+    max_bytes: u64,
+    max_depth: usize,
+    found: &mut Discovered,
+) -> Result<(), InputError> {
+    let before = (found.sources.len(), found.errors.len());
+    walk(path, max_bytes, max_depth, found)?;
+    if (found.sources.len(), found.errors.len()) == before {
+        return Err(InputError::NoExports {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// The exports in `path` and in its folders down to `depth` more levels, in name order;
+/// hidden entries (`.git`, `.DS_Store`) and what lies deeper are listed as skipped.
+fn walk(
+    path: &Path,
+    max_bytes: u64,
+    depth: usize,
+    found: &mut Discovered,
+) -> Result<(), InputError> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
         .map_err(|source| InputError::Io {
             path: path.to_path_buf(),
@@ -152,7 +182,6 @@ fn add_folder(path: &Path, max_bytes: u64, found: &mut Discovered) -> Result<(),
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
     entries.sort();
-    let before = (found.sources.len(), found.errors.len());
     for entry in entries {
         let skip = |found: &mut Discovered, reason: &str| {
             found.skipped.push(Skipped {
@@ -160,10 +189,20 @@ fn add_folder(path: &Path, max_bytes: u64, found: &mut Discovered) -> Result<(),
                 reason: reason.to_owned(),
             })
         };
+        let hidden = entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
         // Follows links: a link to an export is an export.
         match std::fs::metadata(&entry) {
+            Ok(_) if hidden => skip(found, "hidden (its name starts with a dot)"),
+            Ok(meta) if meta.is_dir() && depth == 0 => skip(
+                found,
+                "a folder deeper than --max-depth (raise it to search there)",
+            ),
             Ok(meta) if meta.is_dir() => {
-                skip(found, "a folder (folders are not searched recursively)")
+                if let Err(err) = walk(&entry, max_bytes, depth - 1, found) {
+                    found.errors.push(err);
+                }
             }
             // A FIFO, socket or device would block or never end.
             Ok(meta) if !meta.is_file() => skip(
@@ -183,11 +222,6 @@ fn add_folder(path: &Path, max_bytes: u64, found: &mut Discovered) -> Result<(),
             }),
         }
     }
-    if (found.sources.len(), found.errors.len()) == before {
-        return Err(InputError::NoExports {
-            path: path.to_path_buf(),
-        });
-    }
     Ok(())
 }
 
@@ -204,6 +238,7 @@ fn add_file(
         kind,
         location,
         size,
+        named,
     };
     match classify(&lower_name(path)) {
         Classified::Csv => found
@@ -287,6 +322,7 @@ fn add_zip_entries<R: Read + io::Seek>(
                 gzip,
             },
             size: (!gzip).then_some(size),
+            named: false,
         };
         match classify(&name.to_lowercase()) {
             Classified::Csv => found.sources.push(source(SourceKind::Csv, false)),
@@ -366,6 +402,7 @@ impl Source {
             kind,
             location: Location::File(path.to_path_buf()),
             size: std::fs::metadata(path).ok().map(|m| m.len()),
+            named: true,
         }
     }
 
@@ -402,6 +439,7 @@ impl Source {
             kind,
             size: Some(bytes.len() as u64),
             location: Location::Memory(bytes.into()),
+            named: true,
         }
     }
 

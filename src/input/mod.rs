@@ -20,7 +20,9 @@ use polars::prelude::DataFrame;
 use serde::Serialize;
 
 pub use self::csv::{CsvInput, LineEnding, open_csv};
-pub use container::{Discovered, LimitExceeded, STDIN_NAME, Skipped, Source, SourceKind, discover};
+pub use container::{
+    DEFAULT_MAX_DEPTH, Discovered, LimitExceeded, STDIN_NAME, Skipped, Source, SourceKind, discover,
+};
 pub use decode::Detected;
 pub use dialect::delimiter_name;
 pub use header::{Header, Renamed};
@@ -45,6 +47,8 @@ pub struct ReadOptions {
     pub sheet: Option<String>,
     /// The first row is data: name the columns `column_1`, `column_2`...
     pub no_header: bool,
+    /// How many levels of folders below a folder given are searched.
+    pub max_depth: usize,
 }
 
 impl Default for ReadOptions {
@@ -56,6 +60,7 @@ impl Default for ReadOptions {
             max_uncompressed: DEFAULT_MAX_UNCOMPRESSED,
             sheet: None,
             no_header: false,
+            max_depth: DEFAULT_MAX_DEPTH,
         }
     }
 }
