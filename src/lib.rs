@@ -214,12 +214,11 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
             Ok(file) => files.push(file),
             // A file nothing can be judged on, among others that can, or a file found in a
             // folder or archive that holds no records (a one-line note, an object with no
-            // records in a Data Export): passed over, and said.
-            Err(
-                err @ (InputError::Unrecognised { .. }
-                | InputError::Empty { .. }
-                | InputError::NoRows { .. }),
-            ) if !source.named || matches!(err, InputError::Unrecognised { .. }) => {
+            // records in a Data Export): passed over, and said. An empty file is still an
+            // error: an export that came out empty.
+            Err(err @ (InputError::Unrecognised { .. } | InputError::NoRows { .. }))
+                if !source.named || matches!(err, InputError::Unrecognised { .. }) =>
+            {
                 unrecognised += 1;
                 skipped.push(Skipped {
                     path: source.name.display().to_string(),
