@@ -56,9 +56,10 @@ pub struct AuditArgs {
     pub dictionary: Option<PathBuf>,
 
     /// Use this field map instead of detecting one: a built-in name (e.g. hubspot/contacts,
-    /// salesforce/lead) or a TOML file.
-    #[arg(long, value_name = "NAME|FILE")]
-    pub field_map: Option<String>,
+    /// salesforce/lead) or a TOML file; FILE=MAP for the files of that name only
+    /// (Lead.csv=salesforce/lead). Repeatable.
+    #[arg(long, value_name = "[FILE=]MAP")]
+    pub field_map: Vec<String>,
 
     /// Report format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
@@ -214,7 +215,7 @@ impl AuditArgs {
         Settings {
             paths: self.paths.clone(),
             dictionary: self.dictionary.clone(),
-            field_map: self.field_map.clone(),
+            field_maps: self.field_map.clone(),
             format: match self.format {
                 FormatArg::Text => Format::Text,
                 FormatArg::Json => Format::Json,

@@ -42,8 +42,9 @@ pub enum FailOn {
 pub struct Settings {
     pub paths: Vec<PathBuf>,
     pub dictionary: Option<PathBuf>,
-    /// A built-in map name (`hubspot/contacts`) or a TOML file.
-    pub field_map: Option<String>,
+    /// `--field-map`: a built-in map name (`hubspot/contacts`) or a TOML file, for every
+    /// file; or `FILE=MAP` for the files of that name (`Lead.csv=salesforce/lead`).
+    pub field_maps: Vec<String>,
     pub format: Format,
     /// Write the report here (atomically) instead of to the given writer.
     pub output: Option<PathBuf>,
@@ -113,16 +114,26 @@ pub fn run(
 
 fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Result<Report> {
     let builtin = config::builtin_field_maps().context("a built-in field map is invalid")?;
-    let forced = match &settings.field_map {
-        Some(name) => Some(
-            config::load_field_map(name)
-                .context("cannot load the field map given with --field-map")?,
-        ),
-        None => None,
-    };
-    let known = config::known_fields(builtin.iter().chain(forced.as_ref()));
+    let forced = ForcedMaps::load(&settings.field_maps)?;
+    let known = config::known_fields(
+        builtin
+            .iter()
+            .chain(forced.all.as_ref())
+            .chain(forced.per_file.iter().map(|(_, m)| m)),
+    );
     let dictionary = config::load_dictionary(settings.dictionary.as_deref(), &known)
         .context("cannot load the data dictionary")?;
+    // The dictionary's aliases extend every map: `[aliases] owner = ["Owner ID"]`.
+    let with_aliases = |map: FieldMap| map.with_aliases(&dictionary.aliases);
+    let builtin: Vec<FieldMap> = builtin.into_iter().map(with_aliases).collect();
+    let forced = ForcedMaps {
+        all: forced.all.map(with_aliases),
+        per_file: forced
+            .per_file
+            .into_iter()
+            .map(|(name, map)| (name, with_aliases(map)))
+            .collect(),
+    };
     if settings.paths.is_empty() {
         bail!("no export to audit: give a file, a folder or a ZIP archive");
     }
@@ -174,7 +185,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
                 source,
                 settings,
                 &builtin,
-                forced.as_ref(),
+                forced.for_source(source),
                 &dictionary,
                 &|p| report_progress(index, p),
             )
@@ -284,9 +295,8 @@ fn audit_source(
     let opened = input::open(source, &settings.read)?;
     let header = opened.header().clone();
     let info = opened.info();
-    let choice = match forced {
-        Some(map) => Some(MapChoice::of(map, &header, ChosenBy::Option)),
-        None => audit::detect_map(
+    let detected = || {
+        audit::detect_map(
             &header,
             builtin,
             source.file_stem().as_deref(),
@@ -295,7 +305,19 @@ fn audit_source(
                 .map(|name| opened.sample_column(name, SAMPLE_IDS))
                 .find(|ids| !ids.is_empty())
                 .unwrap_or_default(),
-        ),
+        )
+    };
+    let mut better_fit = None;
+    let choice = match forced {
+        Some(map) => {
+            let choice = MapChoice::of(map, &header, ChosenBy::Option);
+            // A map given by hand that recognises fewer columns than another: say which.
+            better_fit = detected()
+                .filter(|d| d.matched > choice.matched && d.map.name != choice.map.name)
+                .map(|d| format!("{} recognises {} of the columns", d.map.name, d.matched));
+            Some(choice)
+        }
+        None => detected(),
     };
     // A joined export (HubSpot's contacts with their company's columns) is read with the
     // vendor's company map for the columns after `Record ID - Company`.
@@ -355,6 +377,7 @@ fn audit_source(
             .as_ref()
             .is_some_and(|c| c.chosen_by == ChosenBy::Option),
         map_chosen_by: choice.as_ref().map(|c| c.chosen_by),
+        map_better_fit: better_fit,
         map_tied_with: choice
             .as_ref()
             .map(|c| c.tied_with.clone())
@@ -384,6 +407,50 @@ fn audit_source(
         re_export: judgement.re_export,
     })
 }
+/// The maps given with `--field-map`: one for every file, and some for files of a name.
+struct ForcedMaps {
+    all: Option<FieldMap>,
+    /// (file name, map), for `Lead.csv=salesforce/lead`.
+    per_file: Vec<(String, FieldMap)>,
+}
+
+impl ForcedMaps {
+    fn load(given: &[String]) -> Result<ForcedMaps> {
+        let mut forced = ForcedMaps {
+            all: None,
+            per_file: Vec::new(),
+        };
+        for arg in given {
+            let load = |name: &str| {
+                config::load_field_map(name).with_context(|| {
+                    format!("cannot load the field map given with --field-map {arg}")
+                })
+            };
+            match arg.split_once('=') {
+                Some((file, map)) if !file.is_empty() && !map.is_empty() => {
+                    forced.per_file.push((file.to_owned(), load(map)?));
+                }
+                _ if forced.all.is_some() => bail!(
+                    "--field-map {arg}: a map for every file is already given; for one file write FILE=MAP (e.g. Lead.csv=salesforce/lead)"
+                ),
+                _ => forced.all = Some(load(arg)?),
+            }
+        }
+        Ok(forced)
+    }
+
+    /// The map forced for `source`: one given for its file name, else the one for all.
+    fn for_source(&self, source: &Source) -> Option<&FieldMap> {
+        let name = source.name.to_string_lossy();
+        let base = name.rsplit(['/', '\\', '!']).next().unwrap_or(&name);
+        self.per_file
+            .iter()
+            .find(|(file, _)| file.eq_ignore_ascii_case(base) || name.ends_with(file.as_str()))
+            .map(|(_, map)| map)
+            .or(self.all.as_ref())
+    }
+}
+
 /// Record ids looked at to tell which Salesforce object an export holds.
 const SAMPLE_IDS: usize = 20;
 

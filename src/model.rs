@@ -129,6 +129,8 @@ pub struct InputReport {
     /// is named after its object), `distinctive_columns` or `header` (the map recognising the
     /// most columns); null when none.
     pub map_chosen_by: Option<ChosenBy>,
+    /// With a map given by hand: another that recognises more of the columns, and how many.
+    pub map_better_fit: Option<String>,
     /// Other maps that recognised as many columns as the one chosen (the tie `map_chosen_by`
     /// broke); empty when there was none.
     pub map_tied_with: Vec<String>,

@@ -189,3 +189,80 @@ fn folders_are_searched_below_and_what_is_not_a_table_is_listed() {
     );
     assert_eq!(run.code, 2, "nothing left to audit: {}", run.stderr);
 }
+
+#[test]
+fn a_map_can_be_forced_for_one_file_of_a_folder() {
+    let base = std::fs::read(fixture("shapes/base.csv")).unwrap();
+    let dir = temp_with(&[("export/Lead.csv", &base), ("export/contacts.csv", &base)]);
+    let (_, report) = audit_json(
+        dir.path(),
+        "export",
+        &["--field-map", "Lead.csv=salesforce/lead"],
+    );
+    let maps: Vec<(&str, Option<&str>, Option<&str>)> = report
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.input.path.as_str(),
+                f.input.map.as_deref(),
+                f.input.map_chosen_by.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        maps,
+        vec![
+            ("export/Lead.csv", Some("salesforce/lead"), Some("option")),
+            (
+                "export/contacts.csv",
+                Some("hubspot/contacts"),
+                Some("header")
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_forced_map_that_fits_badly_names_the_better_fit() {
+    // fixtures/hubspot/contacts.csv: hubspot/contacts knows 16 of its 17 labels (all but
+    // Favorite Color, see fixtures/README.md); salesforce/account knows far fewer.
+    let (_, report) = audit_json(
+        &repo(),
+        "fixtures/hubspot/contacts.csv",
+        &["--field-map", "salesforce/account"],
+    );
+    let input = &report.inputs[0];
+    assert_eq!(input.map.as_deref(), Some("salesforce/account"));
+    assert_eq!(
+        input.map_better_fit.as_deref(),
+        Some("hubspot/contacts recognises 16 of the columns")
+    );
+}
+
+#[test]
+fn dictionary_aliases_extend_every_map() {
+    let dictionary = "[aliases]\nowner = [\"Rep\"]\n[use_cases.routing]\ntitle = \"Routing\"\n[[use_cases.routing.requires]]\nfield = \"owner\"\nmin_fill = 0.5\n";
+    let dir = temp_with(&[
+        ("d.toml", dictionary.as_bytes()),
+        (
+            "c.csv",
+            b"Email,First Name,Rep\na@x.test,Ana,Jane\nb@x.test,Ben,\n",
+        ),
+    ]);
+    let (_, report) = audit_json(dir.path(), "c.csv", &["--dictionary", "d.toml"]);
+    assert_eq!(report.field("Rep").canonical.as_deref(), Some("owner"));
+    assert_eq!(report.use_case("routing").requirements[0].filled, 1);
+    let bad = "[aliases]\nownr = [\"Rep\"]\n[use_cases.a]\ntitle = \"A\"\n[[use_cases.a.requires]]\nfield = \"email\"\nmin_fill = 0.5\n";
+    let dir = temp_with(&[
+        ("d.toml", bad.as_bytes()),
+        ("c.csv", b"Email,First Name\na@x.test,Ana\n"),
+    ]);
+    let run = run_in(dir.path(), &["audit", "c.csv", "--dictionary", "d.toml"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `owner`?"),
+        "{}",
+        run.stderr
+    );
+}

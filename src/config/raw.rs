@@ -37,6 +37,9 @@ pub struct RawDictionary {
     pub fields: BTreeMap<String, RawFieldRule>,
     #[serde(default)]
     pub use_cases: BTreeMap<String, Spanned<RawUseCase>>,
+    /// canonical field -> more column labels that carry it, in every map.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -402,6 +402,12 @@ pub fn parse_dictionary(
         field_missing_values.insert(field, rule.missing_values);
     }
 
+    for field in raw.aliases.keys() {
+        if !known_fields.contains(field) {
+            errors.push(context.unknown_field(field, key_span(text, field)));
+        }
+    }
+
     if raw.use_cases.is_empty() {
         errors.push(
             context
@@ -427,6 +433,7 @@ pub fn parse_dictionary(
         at_risk_margin,
         missing_values: raw.settings.missing_values,
         field_missing_values,
+        aliases: raw.aliases,
         from_account,
         use_cases,
         name: String::new(),

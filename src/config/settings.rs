@@ -86,6 +86,19 @@ impl FieldMap {
         self
     }
 
+    /// The map with more labels: `aliases` maps canonical fields to labels. A label the map
+    /// already knows keeps its meaning.
+    pub fn with_aliases(mut self, aliases: &BTreeMap<String, Vec<String>>) -> Self {
+        for (canonical, labels) in aliases {
+            for label in labels {
+                self.labels
+                    .entry(normalize_label(label))
+                    .or_insert_with(|| canonical.clone());
+            }
+        }
+        self
+    }
+
     /// The column label under which this vendor exports `canonical`, to re-export with.
     pub fn vendor_label(&self, canonical: &str) -> Option<&str> {
         self.vendor_labels.get(canonical).map(String::as_str)
@@ -203,6 +216,8 @@ pub struct Dictionary {
     pub missing_values: Vec<String>,
     /// canonical field -> extra placeholders for that field only.
     pub field_missing_values: BTreeMap<String, Vec<String>>,
+    /// canonical field -> extra column labels, added to every map.
+    pub aliases: BTreeMap<String, Vec<String>>,
     /// Fields a record may take from its account (`from = [..., "account"]`; by default the
     /// `ACCOUNT_FIELDS`).
     pub from_account: std::collections::BTreeSet<String>,

@@ -133,6 +133,12 @@ fn input_notes(input: &InputReport) -> Vec<String> {
     if let Some(encoding) = input.encoding.as_deref().filter(|e| *e != "UTF-8") {
         notes.push(format!("decoded as {encoding}"));
     }
+    if let Some(better) = &input.map_better_fit {
+        notes.push(format!(
+            "the map given recognises {} of {} columns; {better}: check --field-map",
+            input.map_columns_matched, input.columns
+        ));
+    }
     if !input.map_tied_with.is_empty() {
         notes.push(format!(
             "{} recognised as many columns; chose {} {}",

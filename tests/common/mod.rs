@@ -257,6 +257,7 @@ pub struct Input {
     pub map_columns_matched: usize,
     pub map_forced: bool,
     pub map_chosen_by: Option<String>,
+    pub map_better_fit: Option<String>,
     pub map_tied_with: Vec<String>,
     pub encoding: Option<String>,
     pub delimiter: Option<String>,
