@@ -351,3 +351,24 @@ fn any_of_is_met_record_by_record() {
     assert_eq!(req.filled, 19);
     assert_eq!(report.verdict("reach"), "ready");
 }
+
+#[test]
+fn a_column_requirement_with_a_typo_names_the_column_the_export_has() {
+    let dictionary = "[use_cases.persona]\ntitle = \"Persona\"\n[[use_cases.persona.requires]]\ncolumn = \"Persona_c\"\nmin_fill = 0.5\n";
+    let dir = temp_with(&[
+        ("d.toml", dictionary.as_bytes()),
+        (
+            "c.csv",
+            b"Email,First Name,Persona__c\na@x.test,Ana,Buyer\n",
+        ),
+    ]);
+    let (_, report) = audit_json(dir.path(), "c.csv", &["--dictionary", "d.toml"]);
+    let req = &report.use_case("persona").requirements[0];
+    assert_eq!(req.status, "unknown");
+    assert!(
+        req.reason
+            .ends_with("(did you mean the \"Persona__c\" column?)"),
+        "{}",
+        req.reason
+    );
+}

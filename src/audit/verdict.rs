@@ -77,16 +77,31 @@ fn check(
 ) -> (RequirementReport, u64) {
     let field = find_field(fields, &req.target);
     let (status, filled, needed, to_ready, reason) = match field {
-        None => (
-            Status::Unknown,
-            0,
-            0,
-            0,
-            format!(
-                "not in the export: export again with the {:?} column",
-                re_export_label(&req.target, map)
-            ),
-        ),
+        None => {
+            // A `column = "..."` that is a typo of a column the export has: say which.
+            let near = match &req.target {
+                Target::Column(name) => crate::config::closest(
+                    name,
+                    fields
+                        .iter()
+                        .filter(|f| f.combines.is_empty())
+                        .map(|f| f.column.as_str()),
+                )
+                .map(|c| format!(" (did you mean the {c:?} column?)"))
+                .unwrap_or_default(),
+                _ => String::new(),
+            };
+            (
+                Status::Unknown,
+                0,
+                0,
+                0,
+                format!(
+                    "not in the export: export again with the {:?} column{near}",
+                    re_export_label(&req.target, map)
+                ),
+            )
+        }
         Some(f) => {
             let needed = required_count(req.min_fill, rows);
             let comfortable = required_count((req.min_fill + margin).min(1.0), rows);
