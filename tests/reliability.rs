@@ -11,18 +11,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// (column, rows, filled, blank, placeholder) of the BASE dataset of fixtures/make_shapes.py,
-/// as counted by hand in fixtures/README.md.
-const BASE_COUNTS: &[(&str, u64, u64, u64, u64)] = &[
-    ("Email", 10, 9, 1, 0),
-    ("First Name", 10, 9, 1, 0),
-    ("Last Name", 10, 10, 0, 0),
-    ("Industry", 10, 6, 2, 2),
-    ("Job Title", 10, 6, 1, 3),
-    ("Country/Region", 10, 8, 1, 1),
-    ("Notes", 10, 6, 4, 0),
-];
-
 fn assert_base_counts(report: &Report, what: &str) {
     assert_eq!(report.rows, 10, "{what}");
     for &(column, rows, filled, blank, placeholder) in BASE_COUNTS {
@@ -71,6 +59,13 @@ fn run_with_limit(dir: &Path, args: &[&str], limit: Duration) -> Run {
         stdout: stdout.join().unwrap(),
         stderr: stderr.join().unwrap(),
     }
+}
+
+/// `crm-ready audit FILE --format json --quiet EXTRA...` within `limit`, decoded.
+fn audit_json_within(dir: &Path, file: &str, extra: &[&str], limit: Duration) -> Run {
+    let mut args = vec!["audit", file, "--format", "json", "--quiet"];
+    args.extend_from_slice(extra);
+    run_with_limit(dir, &args, limit)
 }
 
 // ---- Records lost or invented -------------------------------------------------------------
@@ -427,17 +422,10 @@ fn header_of_many_columns_is_read() {
     let row = vec!["x"; names.len()].join(",");
     let text = format!("{header}\n{row}\n");
     let dir = temp_with(&[("wide.csv", text.as_bytes())]);
-    let run = run_with_limit(
+    let run = audit_json_within(
         dir.path(),
-        &[
-            "audit",
-            "wide.csv",
-            "--format",
-            "json",
-            "--quiet",
-            "--field-map",
-            "hubspot/contacts",
-        ],
+        "wide.csv",
+        &["--field-map", "hubspot/contacts"],
         Duration::from_secs(120),
     );
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
@@ -1024,17 +1012,10 @@ fn a_header_reaching_the_last_column_does_not_make_huge_batches() {
         .map(|(a, t)| (a.as_str(), t.as_str()))
         .collect();
     let dir = temp_with(&[("wide.xlsx", &xlsx(&refs))]);
-    let run = run_with_limit(
+    let run = audit_json_within(
         dir.path(),
-        &[
-            "audit",
-            "wide.xlsx",
-            "--format",
-            "json",
-            "--quiet",
-            "--field-map",
-            "hubspot/contacts",
-        ],
+        "wide.xlsx",
+        &["--field-map", "hubspot/contacts"],
         Duration::from_secs(120),
     );
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
@@ -1075,17 +1056,10 @@ fn many_joined_objects_in_a_header_are_read() {
         vec!["1"; 20_000].join(",")
     );
     let dir = temp_with(&[("joined.csv", text.as_bytes())]);
-    let run = run_with_limit(
+    let run = audit_json_within(
         dir.path(),
-        &[
-            "audit",
-            "joined.csv",
-            "--format",
-            "json",
-            "--quiet",
-            "--field-map",
-            "hubspot/contacts",
-        ],
+        "joined.csv",
+        &["--field-map", "hubspot/contacts"],
         Duration::from_secs(120),
     );
     assert_eq!(run.json().fields.len(), 20_001);

@@ -5,18 +5,6 @@ mod common;
 
 use common::*;
 
-/// (column, rows, filled, blank, placeholder) of fixtures/shapes/base.csv, counted by hand
-/// from BASE in make_shapes.py (see fixtures/README.md).
-const BASE_COUNTS: &[(&str, u64, u64, u64, u64)] = &[
-    ("Email", 10, 9, 1, 0),
-    ("First Name", 10, 9, 1, 0),
-    ("Last Name", 10, 10, 0, 0),
-    ("Industry", 10, 6, 2, 2),
-    ("Job Title", 10, 6, 1, 3),
-    ("Country/Region", 10, 8, 1, 1),
-    ("Notes", 10, 6, 4, 0),
-];
-
 fn assert_base_counts(report: &Report, what: &str) {
     assert_eq!(report.rows, 10, "{what}");
     let columns: Vec<&str> = report.fields.iter().map(|f| f.column.as_str()).collect();

@@ -263,42 +263,28 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         .position(|b| !matches!(b, b'\r' | b'\n'))
         .unwrap_or(0);
     let header_line = 1 + count_newlines(&buf[..header_start]);
-    if options.no_header {
+    let (header, header_line, next_line) = if options.no_header {
         // The first record is data: it stays in the buffer and only gives the width.
-        return Ok(CsvInput {
-            path: path.to_path_buf(),
-            stream,
-            buf,
-            eof,
-            next_line: 1,
-            header: Header::numbered(record.len()),
-            header_line: 0,
-            encoding,
-            delimiter,
-            line_ending,
-            raw_bytes_read,
-            total_bytes,
-            options: options.clone(),
-            stray_byte,
-            hash,
-        });
-    }
-    let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
-    if let Some(why) = Header::looks_like_data(&names) {
-        return Err(InputError::NoHeader {
-            path: path.to_path_buf(),
-            line: header_line,
-            why,
-        });
-    }
-    let mut header_end = header_end;
-    // csv stops between the `\r` and `\n` of a CRLF; the `\n` belongs to the header. After an
-    // LF, a `\n` is an empty line of its own.
-    if buf.get(header_end) == Some(&b'\n') && header_end > 0 && buf[header_end - 1] == b'\r' {
-        header_end += 1;
-    }
-    let next_line = 1 + count_newlines(&buf[..header_end]);
-    buf.drain(..header_end);
+        (Header::numbered(record.len()), 0, 1)
+    } else {
+        let names: Vec<String> = record.iter().map(decode::repair_cell).collect();
+        if let Some(why) = Header::looks_like_data(&names) {
+            return Err(InputError::NoHeader {
+                path: path.to_path_buf(),
+                line: header_line,
+                why,
+            });
+        }
+        let mut header_end = header_end;
+        // csv stops between the `\r` and `\n` of a CRLF; the `\n` belongs to the header. After
+        // an LF, a `\n` is an empty line of its own.
+        if buf.get(header_end) == Some(&b'\n') && header_end > 0 && buf[header_end - 1] == b'\r' {
+            header_end += 1;
+        }
+        let next_line = 1 + count_newlines(&buf[..header_end]);
+        buf.drain(..header_end);
+        (Header::from_raw(&names), header_line, next_line)
+    };
 
     Ok(CsvInput {
         path: path.to_path_buf(),
@@ -306,7 +292,7 @@ pub fn open_csv(source: &Source, options: &ReadOptions) -> Result<CsvInput, Inpu
         buf,
         eof,
         next_line,
-        header: Header::from_raw(&names),
+        header,
         header_line,
         encoding,
         delimiter,
