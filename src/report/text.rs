@@ -133,15 +133,14 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
         [one] => escape_control(&one.input.path).into_owned(),
         _ => files,
     };
-    writeln!(
-        out,
-        "{}",
-        style.bold(&format!(
-            "{inputs} · {} {records} · {}",
-            thousands(summary.rows),
-            verdict_tally(&summary.verdicts)
-        ))
-    )?;
+    let headline = format!(
+        "{inputs} · {} {records} · {}",
+        thousands(summary.rows),
+        verdict_tally(&summary.verdicts)
+    );
+    for line in wrap(&headline, 0, style.width) {
+        writeln!(out, "{}", style.bold(&line))?;
+    }
     writeln!(out)?;
     write_use_cases(&summary.use_cases, several, style, out)?;
     write_fix_first(&summary.fix_first, several, style, out)?;
@@ -174,11 +173,14 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
     if !report.skipped.is_empty() || !report.errors.is_empty() {
         writeln!(out)?;
     }
-    writeln!(
-        out,
-        "{}",
-        style.bold(&format!("verdicts: {}", verdict_tally(&summary.verdicts)))
-    )
+    for line in wrap(
+        &format!("verdicts: {}", verdict_tally(&summary.verdicts)),
+        0,
+        style.width,
+    ) {
+        writeln!(out, "{}", style.bold(&line))?;
+    }
+    Ok(())
 }
 
 /// One file: what was read, its own verdicts when there are several files, and its fields.
