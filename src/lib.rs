@@ -243,7 +243,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
         errors.push(FileError {
             path: String::new(),
             message: format!(
-                "no use case could be judged on any of the {unrecognised} files: no field map fits them; check that they are HubSpot or Salesforce exports read with the right delimiter, or choose a map with --field-map"
+                "nothing could be judged on any of the {unrecognised} files (see why under skipped): check that they are HubSpot or Salesforce exports read with the right delimiter and that the dictionary has use cases for their records, or choose a map with --field-map"
             ),
         });
     }

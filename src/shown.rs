@@ -5,10 +5,18 @@
 use std::borrow::Cow;
 use std::path::Path;
 
-/// Characters that reorder the text around them (right-to-left overrides and isolates):
-/// `invoice\u{202e}fdp.csv` would show as `invoicecsv.pdf`.
+/// Characters that reorder or hide text (right-to-left marks, overrides and isolates,
+/// zero-width characters, line and paragraph separators): `invoice\u{202e}fdp.csv` would show
+/// as `invoicecsv.pdf`.
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'..='\u{200f}'
+            | '\u{2028}'..='\u{202e}'
+            | '\u{2060}'..='\u{206f}'
+            | '\u{feff}'
+    )
 }
 
 fn must_escape(c: char) -> bool {

@@ -1108,3 +1108,221 @@ fn output_dash_is_standard_output() {
     assert_base_counts(&run.json(), "-o -");
     assert!(!dir.path().join("-").exists());
 }
+
+// ---- Found by the second hostile run ---------------------------------------------------------
+
+#[test]
+fn empty_values_of_a_one_column_file_are_kept_across_blocks() {
+    // Runs of empty lines that straddle the 1 MiB blocks the reader cuts (forced small here).
+    let mut text = String::from("Email\n");
+    let (mut rows, mut blank) = (0u64, 0u64);
+    for i in 0..3000 {
+        text.push_str("a@x.test\n");
+        rows += 1;
+        if i % 7 == 0 {
+            text.push_str("\n\n\n");
+            rows += 3;
+            blank += 3;
+        }
+    }
+    text.push_str("b@x.test\n");
+    rows += 1;
+    let dir = temp_with(&[("emails.csv", text.as_bytes())]);
+    for block in ["64", "1000", "4096"] {
+        let (_, report) = audit_json(
+            dir.path(),
+            "emails.csv",
+            &["--field-map", "hubspot/contacts", "--block-size", block],
+        );
+        assert_eq!(
+            report.counts("Email"),
+            (rows, rows - blank, blank, 0),
+            "block {block}"
+        );
+    }
+}
+
+#[test]
+fn blank_lines_across_blocks_are_all_reported() {
+    let mut text = String::from("Email,First Name\n");
+    for _ in 0..500 {
+        text.push_str("a@x.test,A\n");
+    }
+    text.push_str(&"\n".repeat(300));
+    for _ in 0..500 {
+        text.push_str("b@x.test,B\n");
+    }
+    let dir = temp_with(&[("c.csv", text.as_bytes())]);
+    let (_, report) = audit_json(
+        dir.path(),
+        "c.csv",
+        &["--field-map", "hubspot/contacts", "--block-size", "1024"],
+    );
+    assert_eq!(report.rows, 1000);
+    let (count, lines) = report.inputs[0].removed("blank_line");
+    assert_eq!(count, 300);
+    assert_eq!(
+        lines[0], 502,
+        "the first blank line follows header + 500 records"
+    );
+}
+
+#[test]
+fn short_rows_under_a_very_wide_header_stay_small() {
+    // 16,384 columns, 20,000 one-cell rows: batches are bounded by cells, not rows.
+    let names: Vec<String> = (0..16_382).map(|i| format!("c{i}")).collect();
+    let mut text = format!("Email,First Name,{}\n", names.join(","));
+    for i in 0..20_000 {
+        text.push_str(&format!("u{i}@x.test\n"));
+    }
+    let dir = temp_with(&[("wide.csv", text.as_bytes())]);
+    let run = audit_json_within(
+        dir.path(),
+        "wide.csv",
+        &[
+            "--field-map",
+            "hubspot/contacts",
+            "-j",
+            "1",
+            "--fields",
+            "none",
+        ],
+        Duration::from_secs(300),
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let report = run.json();
+    assert_eq!(report.rows, 20_000);
+    assert_eq!(report.counts("First Name"), (20_000, 0, 20_000, 0));
+}
+
+#[test]
+fn one_column_files_remove_empty_and_outside_rows_like_wider_ones() {
+    let dir = temp_with(&[("c.csv", b"Email\na@x.test\n,\nb@x.test\n,extra\n\"\"\n")]);
+    let (_, report) = audit_json(dir.path(), "c.csv", &["--field-map", "hubspot/contacts"]);
+    assert_eq!(
+        report.counts("Email"),
+        (3, 2, 1, 0),
+        "the quoted empty value is a record"
+    );
+    let input = &report.inputs[0];
+    assert_eq!(input.removed("bare_delimiters"), (1, vec![3]));
+    assert_eq!(input.removed("outside_columns"), (1, vec![5]));
+    assert_eq!(input.ragged_rows, 0);
+}
+
+#[test]
+fn spreadsheet_rows_of_spaces_are_said_wherever_they_stand() {
+    let one = xlsx(&[
+        ("A1", "Email"),
+        ("A2", "a@x.test"),
+        ("A3", "b@x.test"),
+        ("A4", "  "),
+        ("A5", "  "),
+    ]);
+    let two = xlsx(&[
+        ("A1", "Email"),
+        ("B1", "First Name"),
+        ("A2", "a@x.test"),
+        ("B2", "Ana"),
+        ("A3", " "),
+        ("B3", " "),
+        ("A4", "b@x.test"),
+        ("B4", "Ben"),
+        ("A5", "  "),
+    ]);
+    let dir = temp_with(&[("one.xlsx", &one), ("two.xlsx", &two)]);
+    let map = ["--field-map", "hubspot/contacts"];
+    let (_, report) = audit_json(dir.path(), "one.xlsx", &map);
+    assert_eq!(
+        report.counts("Email"),
+        (4, 2, 2, 0),
+        "as the same one-column CSV"
+    );
+    let (_, report) = audit_json(dir.path(), "two.xlsx", &map);
+    assert_eq!(report.rows, 2);
+    assert_eq!(report.inputs[0].removed("bare_delimiters"), (2, vec![3, 5]));
+}
+
+#[test]
+fn a_record_starting_with_footer_words_is_a_record() {
+    let text = "Notes,Last Name,Company,Phone Number,Create Date,Original Source\n\
+                Met at fair,Ng,Beta,555-0100,11/1/2026,Web\n\
+                \"Confidential Information - Do Not Distribute\",Lee,Acme,555-0101,11/2/2026,Web\n";
+    let dir = temp_with(&[("c.csv", text.as_bytes())]);
+    let (_, report) = audit_json(dir.path(), "c.csv", &["--field-map", "hubspot/contacts"]);
+    assert_eq!(report.rows, 2);
+    assert!(report.inputs[0].removed.is_empty());
+}
+
+#[test]
+fn spreadsheet_errors_never_quote_the_file() {
+    // An error cell with a value calamine does not know: its message quotes the value.
+    let sheet = xlsx(&[("A1", "Email"), ("B1", "First Name")]);
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(sheet)).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..archive.len() {
+        use std::io::Read as _;
+        let mut entry = archive.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        if name.ends_with("sheet1.xml") {
+            let xml = String::from_utf8(bytes).unwrap().replace(
+                "</sheetData>",
+                r#"<row r="2"><c r="A2" t="e"><v>#SECRETE!</v></c></row></sheetData>"#,
+            );
+            bytes = xml.into_bytes();
+        }
+        files.push((name, bytes));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let dir = temp_with(&[("leak.xlsx", &zip_of(&refs))]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "leak.xlsx", "--field-map", "hubspot/contacts"],
+    );
+    assert!(
+        !run.stderr.contains("SECRET") && !run.stdout.contains("SECRET"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn names_from_maps_and_dictionaries_cannot_steer_the_terminal() {
+    let dictionary = "[use_cases.a]\ntitle = \"A\"\n[[use_cases.a.requires]]\ncolumn = \"Em\\u001b[31mail\\u202e\"\nmin_fill = 0.5\n";
+    let bad = "[use_cases.\"u\\u001b[31mc\"]\ntitle = \"A\"\n[[use_cases.\"u\\u001b[31mc\".requires]]\nfield = \"email\"\nmin_fill = 0.5\n";
+    let dir = temp_with(&[
+        ("d.toml", dictionary.as_bytes()),
+        ("bad.toml", bad.as_bytes()),
+        (
+            "c.csv",
+            b"Email,First Name,Zero\xe2\x80\x8bWidth\na@x.test,Ana,x\n",
+        ),
+    ]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "c.csv",
+            "--dictionary",
+            "d.toml",
+            "--field-map",
+            "hubspot/contacts",
+            "--fields",
+            "all",
+        ],
+    );
+    for (what, out) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{202e}') && !out.contains('\u{200b}'),
+            "{what}: {out}"
+        );
+    }
+    let run = run_in(dir.path(), &["audit", "c.csv", "--dictionary", "bad.toml"]);
+    assert_eq!(run.code, 2);
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+}

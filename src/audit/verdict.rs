@@ -40,6 +40,10 @@ pub fn find_field<'a>(fields: &'a [FieldReport], target: &Target) -> Option<&'a 
 
 fn percent(rate: f64) -> String {
     let p = rate * 100.0;
+    if p > 0.0 && p < 0.05 {
+        // A tiny threshold is not 0%: it still needs a record.
+        return format!("{}%", crate::config::readable(p));
+    }
     if (p - p.round()).abs() < 0.05 {
         format!("{p:.0}%")
     } else {

@@ -121,7 +121,11 @@ impl fmt::Display for ConfigError {
             caret,
         }) = self.location.as_deref()
         {
-            write!(f, ":{line}:{column}: {}", self.message)?;
+            write!(
+                f,
+                ":{line}:{column}: {}",
+                crate::shown::escape_control(&self.message)
+            )?;
             let gutter = line.to_string().len();
             write!(
                 f,
@@ -132,10 +136,10 @@ impl fmt::Display for ConfigError {
                 "^"
             )?;
         } else {
-            write!(f, ": {}", self.message)?;
+            write!(f, ": {}", crate::shown::escape_control(&self.message))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+            write!(f, "\n  = hint: {}", crate::shown::escape_control(hint))?;
         }
         for more in &self.more {
             write!(f, "\n{more}")?;

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, Location, line_column};
-pub use resolve::{closest, parse_dictionary, parse_field_map};
+pub use resolve::{closest, parse_dictionary, parse_field_map, readable};
 pub use settings::{
     Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
 };

@@ -43,6 +43,11 @@ impl BatchBuilder {
         self.rows += 1;
     }
 
+    /// Rows pushed so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
     pub fn finish(self) -> DataFrame {
         let columns: Vec<Column> = self
             .columns

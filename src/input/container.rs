@@ -114,7 +114,15 @@ pub const STDIN_NAME: &str = "<stdin>";
 /// audited.
 pub fn discover(paths: &[PathBuf], max_bytes: u64, max_depth: usize) -> Discovered {
     let mut found = Discovered::default();
+    let mut stdin_taken = false;
     for path in paths {
+        if path.as_os_str() == "-" && std::mem::replace(&mut stdin_taken, true) {
+            found.errors.push(InputError::Io {
+                path: PathBuf::from(STDIN_NAME),
+                source: io::Error::other("standard input (-) can be read only once"),
+            });
+            continue;
+        }
         if path.as_os_str() == "-" {
             found.sources.push(Source {
                 name: PathBuf::from(STDIN_NAME),

@@ -566,15 +566,19 @@ fn parse_block(
     block: &Block,
     delimiter: u8,
     names: &[PlSmallStr],
-    visit: impl FnOnce(&DataFrame),
+    mut visit: impl FnMut(&DataFrame),
 ) -> BlockStats {
     let width = names.len();
     let mut stats = BlockStats::default();
     // Validated once here so the per-cell path can skip it; cells of a valid block are valid
     // because csv only splits at ASCII bytes, never inside a multi-byte character.
     let block_is_utf8 = std::str::from_utf8(&block.bytes).is_ok();
-    let capacity = block.newlines as usize + 1;
+    // A batch holds at most BATCH_CELLS cells: short rows under a very wide header would
+    // otherwise make a block of a megabyte into billions of nulls.
+    let max_rows = (BATCH_CELLS / width.max(1)).max(1);
+    let capacity = (block.newlines as usize + 1).min(max_rows);
     let mut batch = BatchBuilder::new(names, capacity);
+    let mut last_end = 0usize;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -602,29 +606,15 @@ fn parse_block(
             .take_while(|&&b| b == b'\r' || b == b'\n')
             .count();
         let start = reported + skipped;
+        last_end = (reader.position().byte() as usize).min(bytes.len());
         if skipped > 0 {
-            let newlines = count_newlines(&bytes[reported..start]);
-            let ends_previous =
-                u64::from(reported > 0 && bytes[reported - 1] == b'\r' && newlines > 0);
-            let blank_lines = newlines - ends_previous;
-            if blank_lines > 0 && width == 1 {
-                // In a one-column file an empty line is an empty value, not a blank line.
-                for _ in 0..blank_lines {
-                    stats.rows += 1;
-                    batch.push_row([Some(Cow::Borrowed(""))]);
-                }
-            } else if blank_lines > 0 {
-                let here = line_at(start);
-                for blank_line in here - blank_lines..here {
-                    stats.blank_lines += 1;
-                    if stats.blank_examples.len() < MAX_EXAMPLES {
-                        stats.blank_examples.push(blank_line);
-                    }
-                }
-            }
+            let blank_lines = blank_lines_in(bytes, reported, start);
+            let first = line_at(start) - blank_lines;
+            note_blank_lines(&mut stats, &mut batch, width, first, blank_lines);
         }
         let empty = |c: &[u8]| c.iter().all(|&b| b.is_ascii_whitespace() || b == 0);
-        if width > 1 && record.iter().take(width).all(empty) {
+        // In a one-column file a lone empty cell is an empty value; `,` is an empty row.
+        if record.iter().take(width).all(empty) && (width > 1 || record.len() > 1) {
             // A row with no value in any column (`,,,` as Excel saves an empty row) is an
             // empty row, and one whose only values lie beyond the header's columns is not a
             // record either: removed and reported like the same rows of a spreadsheet,
@@ -670,10 +660,56 @@ fn parse_block(
             }
         });
         batch.push_row(texts.map(Some));
+        if batch.rows() >= max_rows {
+            visit(&std::mem::replace(&mut batch, BatchBuilder::new(names, capacity)).finish());
+        }
     }
-    let frame = batch.finish();
-    visit(&frame);
+    // Empty lines after the last record of the block (a run of them can span blocks): the
+    // next block starts after them, so they are counted here.
+    if last_end < bytes.len() || (last_end == 0 && !bytes.is_empty()) {
+        let blank_lines = blank_lines_in(bytes, last_end, bytes.len());
+        let first = line_at(last_end) + u64::from(last_end > 0 && bytes[last_end - 1] == b'\r');
+        note_blank_lines(&mut stats, &mut batch, width, first, blank_lines);
+    }
+    if batch.rows() > 0 {
+        visit(&batch.finish());
+    }
     stats
+}
+
+/// Most cells in one batch handed to the workers.
+const BATCH_CELLS: usize = 1 << 20;
+
+/// The empty lines between `from` and `to` (only line breaks lie between): the line breaks,
+/// less the LF that ends a record stopped between its CR and LF.
+fn blank_lines_in(bytes: &[u8], from: usize, to: usize) -> u64 {
+    let newlines = count_newlines(&bytes[from..to]);
+    let ends_previous = u64::from(from > 0 && bytes[from - 1] == b'\r' && newlines > 0);
+    newlines - ends_previous
+}
+
+/// `count` empty lines from line `first` on: empty values in a one-column file, blank lines
+/// (reported) otherwise.
+fn note_blank_lines(
+    stats: &mut BlockStats,
+    batch: &mut BatchBuilder,
+    width: usize,
+    first: u64,
+    count: u64,
+) {
+    if width == 1 {
+        for _ in 0..count {
+            stats.rows += 1;
+            batch.push_row([Some(Cow::Borrowed(""))]);
+        }
+        return;
+    }
+    for blank_line in first..first + count {
+        stats.blank_lines += 1;
+        if stats.blank_examples.len() < MAX_EXAMPLES {
+            stats.blank_examples.push(blank_line);
+        }
+    }
 }
 
 /// `header_line` > 1 means blank lines stood above the header.

@@ -158,8 +158,14 @@ fn data_shape(t: &str) -> Option<&'static str> {
     let has_email = t
         .split(|c: char| c.is_whitespace() || "<>;,()\"'".contains(c))
         .any(|w| {
-            w.split_once('@')
-                .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.'))
+            // Even an intranet `x@host`.
+            w.split_once('@').is_some_and(|(user, domain)| {
+                !user.is_empty()
+                    && !domain.is_empty()
+                    && domain
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || ".-_".contains(c))
+            })
         });
     if has_email {
         return Some("an email address");
@@ -187,8 +193,43 @@ fn data_shape(t: &str) -> Option<&'static str> {
     {
         return Some("a web address");
     }
-    if is_dated(&lower) {
+    let b = lower.as_bytes();
+    let iso_date = b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-';
+    // 2026年11月3日, 3rd November 2026.
+    let cjk_date = lower.chars().any(|c| "年月日".contains(c))
+        && lower
+            .chars()
+            .all(|c| c.is_numeric() || "年月日 ".contains(c));
+    let ordinal_date = lower.split_whitespace().any(|w| {
+        w.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+            .parse::<u32>()
+            .is_ok_and(|d| (1..=31).contains(&d))
+            && ["st", "nd", "rd", "th"].iter().any(|s| w.ends_with(s))
+    }) && lower
+        .split_whitespace()
+        .any(|w| MONTHS.iter().any(|m| w.starts_with(m)));
+    if is_dated(&lower) || iso_date || cjk_date || ordinal_date {
         return Some("a date or time");
+    }
+    // Excel's booleans and error values are values.
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "#n/a" | "#value!" | "#ref!" | "#div/0!" | "#name?" | "#num!" | "#null!"
+    ) {
+        return Some("a value");
+    }
+    // Scientific notation (how Excel shows a phone number it took for a number) and amounts
+    // with a unit: 1.55501E+10, $1.2M, 12.5k, −5.
+    let plain = lower.replace('\u{2212}', "-");
+    let numeric_body = plain
+        .trim_start_matches(['$', '€', '£', '¥', '-', '+'])
+        .trim_end_matches(['k', 'm', 'b']);
+    if numeric_body.parse::<f64>().is_ok() && plain.chars().any(|c| c.is_ascii_digit()) {
+        return Some("a number or a date");
     }
     // Numbers, amounts, percentages, phone numbers: digits (of any script) with the marks they
     // are written with; a word of letters is allowed only as a phone extension.
@@ -308,6 +349,16 @@ mod tests {
             "1.234,56 €",
             "acme-example.com",
             "\u{ff11}\u{ff12}\u{ff13}",
+            "1.55501E+10",
+            "TRUE",
+            "#N/A",
+            "\u{2212}5",
+            "$1.2M",
+            "12.5k",
+            "2026年11月3日",
+            "3rd November 2026",
+            "x@x",
+            "2026-11-03 09:30:00",
         ] {
             assert!(
                 Header::looks_like_data(&["Name", value]).is_some(),

@@ -102,7 +102,8 @@ pub fn classify_cells<S: AsRef<str>>(cells: &[S], width: usize) -> Class {
     match filled.as_slice() {
         [] if width == 1 => Class::Data,
         [] => Class::Blank,
-        [first, ..] if is_footer_text(first) => Class::Footer,
+        // A footer line is that text alone: a record may begin with the same words.
+        [only] if is_footer_text(only) => Class::Footer,
         many if many.iter().all(|c| is_numeric_cell(c)) => Class::Numeric,
         [_] if width > 1 => Class::SingleCell,
         _ => Class::Data,

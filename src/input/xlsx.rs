@@ -87,12 +87,34 @@ fn spreadsheet_error(source: &Source, err: impl std::fmt::Display) -> InputError
     }
 }
 
+/// calamine's message with what it quotes from the file cut out: cell values, entities and
+/// attributes ('...', `...`, "..."), and whatever follows "value:".
 fn without_values(mut why: String) -> String {
     if let Some(at) = why.to_lowercase().find("value: ") {
         why.truncate(at + "value:".len());
         why.push_str(" (not shown)");
     }
-    why
+    let mut out = String::with_capacity(why.len());
+    let mut quote: Option<char> = None;
+    for c in why.chars() {
+        match quote {
+            Some(q) if c == q => {
+                out.push_str("(not shown)");
+                out.push(c);
+                quote = None;
+            }
+            Some(_) => {}
+            None if matches!(c, '\'' | '`' | '"') => {
+                out.push(c);
+                quote = Some(c);
+            }
+            None => out.push(c),
+        }
+    }
+    if quote.is_some() {
+        out.push_str("(not shown)");
+    }
+    out
 }
 
 /// What a cell shows: numbers without a spurious `.0`, dates as ISO 8601, errors as `#N/A`.
@@ -673,7 +695,18 @@ fn produce<'a>(
         if seen.is_multiple_of(4096) {
             progress(seen);
         }
-        if row.is_blank() {
+        if row.is_blank() && layout.width > 1 {
+            // Cells of spaces only: an empty row, removed and reported as CSV's `,,,` is. (In a
+            // one-column sheet it is an empty value, as in a one-column CSV: read on.)
+            for number in last_number + 1..row.number {
+                end.stats.blank_count += 1;
+                if end.stats.blank.len() < MAX_EXAMPLES {
+                    end.stats.blank.push(number);
+                }
+            }
+            end.removed
+                .push((row.number, RemovedReason::BareDelimiters));
+            last_number = row.number;
             return true;
         }
         if layout.width == 1 {

@@ -13,7 +13,45 @@ use super::{
 
 /// Text for a table cell or list item: control characters escaped, pipes escaped.
 fn cell(text: &str) -> String {
-    escape_control(text).replace('|', "\\|")
+    plain(&escape_control(text)).replace('|', "\\|")
+}
+
+/// Names from the export are text, not markup: outside code spans (which show their text as
+/// is), `<`, `>`, `[` and `]` are escaped, so no HTML or link can be slipped in.
+fn plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            let fence_len = rest.len() - rest.trim_start_matches('`').len();
+            let fence = &rest[..fence_len];
+            // The span ends at the next run of exactly as many backticks.
+            let body = &rest[fence_len..];
+            let close = body.match_indices(fence).find(|(i, _)| {
+                !body[i + fence_len..].starts_with('`') && (*i == 0 || !body[..*i].ends_with('`'))
+            });
+            match close {
+                Some((i, _)) => {
+                    out.push_str(&rest[..fence_len + i + fence_len]);
+                    rest = &rest[fence_len + i + fence_len..];
+                }
+                None => {
+                    out.push_str(fence);
+                    rest = body;
+                }
+            }
+            continue;
+        }
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            c => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// A name from the export (a path, a column) as a code span that no backtick can break.
@@ -150,7 +188,7 @@ fn write_use_cases(
             cell(&uc.title),
             uc.verdict.label(),
             cell(&distance.join("; ")),
-            cell(&why.join("<br>"))
+            why.iter().map(|w| cell(w)).collect::<Vec<_>>().join("<br>")
         )?;
     }
     writeln!(out)
@@ -275,4 +313,22 @@ fn write_fields(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_is_escaped_outside_code_spans_only() {
+        assert_eq!(
+            cell("a <b>x</b> [l](u)"),
+            "a &lt;b&gt;x&lt;/b&gt; \\[l\\](u)"
+        );
+        assert_eq!(
+            cell("in `<b>` and ``a`[b]`` ok"),
+            "in `<b>` and ``a`[b]`` ok"
+        );
+        assert_eq!(cell("a | b"), "a \\| b");
+    }
 }

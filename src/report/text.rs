@@ -110,7 +110,9 @@ fn write_wrapped(
     text: &str,
     width: usize,
 ) -> io::Result<()> {
-    for (i, line) in wrap(text, indent, width).iter().enumerate() {
+    // Every text drawn from the export, the maps or the dictionary passes here: escaped once.
+    let text = escape_control(text);
+    for (i, line) in wrap(&text, indent, width).iter().enumerate() {
         if i == 0 {
             writeln!(out, "{first}{line}")?;
         } else {
@@ -305,7 +307,7 @@ fn write_use_cases(
             style.verdict(uc.verdict, &pad(&label, VERDICT_WIDTH))
         );
         let mut lines = lines.into_iter();
-        let first = lines.next().unwrap_or_default();
+        let first = escape_control(&lines.next().unwrap_or_default()).into_owned();
         // The first line beside the verdict when it fits, else below it.
         if head_width + first.chars().count() <= style.width {
             writeln!(out, "{head}{first}")?;
