@@ -15,17 +15,19 @@ pub mod when;
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use anyhow::{Context, Result, bail};
 use rayon::prelude::*;
 
+use audit::AccountTable;
 use audit::{ChosenBy, MapChoice, counters::TableCounters};
 use config::{Dictionary, FieldMap};
 use input::{InputError, Progress, ReadOptions, Skipped, Source};
 use model::{
-    DictionaryInfo, FileError, FileReport, InputReport, Report, SCHEMA_VERSION, Summary, Verdict,
-    VerdictCounts,
+    AccountLink, DictionaryInfo, FileError, FileReport, InputReport, Report, SCHEMA_VERSION,
+    Summary, Verdict, VerdictCounts,
 };
 pub use report::{FieldList, Format, Style};
 
@@ -177,7 +179,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
             finished: false,
         });
     };
-    let audit = |(index, source): (usize, &Source)| {
+    let audit = |(index, source): (usize, &Source), accounts: Option<&Arc<AccountTable>>| {
         // A reader that panics on a damaged file (calamine does, on some truncated XLS) must
         // not take the other files down with it: that file gets an error like any other.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -186,6 +188,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
                 settings,
                 &builtin,
                 forced.for_source(source),
+                accounts,
                 &dictionary,
                 &|p| report_progress(index, p),
             )
@@ -205,7 +208,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
 
     if let ([source], true) = (sources.as_slice(), unreadable.is_empty()) {
         // One file: its errors are the run's errors.
-        let file = audit((0, source))?;
+        let (file, _) = audit((0, source), None)?;
         return Ok(assemble(
             vec![file],
             skipped,
@@ -214,9 +217,49 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
             settings,
         ));
     }
-    // Several files: audit them in parallel, report a bad one and keep going.
-    let results: Vec<Result<FileReport, InputError>> =
-        sources.par_iter().enumerate().map(audit).collect();
+    // Several files: audit them in parallel, report a bad one and keep going. A Salesforce
+    // Data Export's Account.csv goes first: contacts and opportunities take company fields
+    // from the account their AccountId names, in the same run.
+    let is_accounts = |s: &Source| {
+        s.file_stem()
+            .is_some_and(|stem| stem.eq_ignore_ascii_case("account"))
+    };
+    let first: Vec<(
+        usize,
+        Result<(FileReport, Option<AccountTable>), InputError>,
+    )> = sources
+        .par_iter()
+        .enumerate()
+        .filter(|(_, s)| is_accounts(s))
+        .map(|(i, s)| (i, audit((i, s), None)))
+        .collect();
+    let mut accounts = AccountTable::default();
+    for (_, result) in &first {
+        if let Ok((file, Some(table))) = result {
+            accounts.files.push(file.input.path.clone());
+            accounts.overflow |= table.overflow;
+            accounts
+                .ids
+                .extend(table.ids.iter().map(|(k, v)| (k.clone(), *v)));
+        }
+    }
+    let accounts = Arc::new(accounts);
+    let rest: Vec<(
+        usize,
+        Result<(FileReport, Option<AccountTable>), InputError>,
+    )> = sources
+        .par_iter()
+        .enumerate()
+        .filter(|(_, s)| !is_accounts(s))
+        .map(|(i, s)| (i, audit((i, s), Some(&accounts))))
+        .collect();
+    let mut results: Vec<(usize, Result<FileReport, InputError>)> = first
+        .into_iter()
+        .chain(rest)
+        .map(|(i, r)| (i, r.map(|(file, _)| file)))
+        .collect();
+    results.sort_by_key(|(i, _)| *i);
+    let results = results.into_iter().map(|(_, r)| r);
     let mut files = Vec::new();
     let mut errors: Vec<FileError> = unreadable.iter().map(file_error).collect();
     let mut unrecognised = 0;
@@ -289,9 +332,10 @@ fn audit_source(
     settings: &Settings,
     builtin: &[FieldMap],
     forced: Option<&FieldMap>,
+    accounts: Option<&Arc<AccountTable>>,
     dictionary: &Dictionary,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<FileReport, InputError> {
+) -> Result<(FileReport, Option<AccountTable>), InputError> {
     let opened = input::open(source, &settings.read)?;
     let header = opened.header().clone();
     let info = opened.info();
@@ -332,6 +376,7 @@ fn audit_source(
         &header,
         choice.as_ref().map(|c| c.map),
         companion,
+        accounts,
         dictionary,
     );
     let (counters, summary) = opened.scan(
@@ -378,6 +423,12 @@ fn audit_source(
             .is_some_and(|c| c.chosen_by == ChosenBy::Option),
         map_chosen_by: choice.as_ref().map(|c| c.chosen_by),
         map_better_fit: better_fit,
+        account_link: plan.link.as_ref().map(|(column, accounts)| AccountLink {
+            column: header.names[*column].clone(),
+            accounts: accounts.files.join(", "),
+            blank: counters.link_blank,
+            unmatched: counters.link_unmatched,
+        }),
         map_tied_with: choice
             .as_ref()
             .map(|c| c.tied_with.clone())
@@ -398,14 +449,22 @@ fn audit_source(
         renamed_headers: header.renamed.clone(),
         repaired_cells: summary.repaired_cells,
     };
-    Ok(FileReport {
-        input,
-        rows: summary.rows,
-        fields,
-        use_cases: judgement.use_cases,
-        fix_first: judgement.fix_first,
-        re_export: judgement.re_export,
-    })
+    let table = plan.keys.as_ref().map(|_| AccountTable {
+        files: Vec::new(),
+        ids: counters.keys.iter().cloned().collect(),
+        overflow: counters.keys_overflow,
+    });
+    Ok((
+        FileReport {
+            input,
+            rows: summary.rows,
+            fields,
+            use_cases: judgement.use_cases,
+            fix_first: judgement.fix_first,
+            re_export: judgement.re_export,
+        },
+        table,
+    ))
 }
 /// The maps given with `--field-map`: one for every file, and some for files of a name.
 struct ForcedMaps {

@@ -129,6 +129,9 @@ pub struct InputReport {
     /// is named after its object), `distinctive_columns` or `header` (the map recognising the
     /// most columns); null when none.
     pub map_chosen_by: Option<ChosenBy>,
+    /// Records linked to the accounts of the same export (Salesforce `AccountId`): company
+    /// fields may come from the account; null when the file is not linked.
+    pub account_link: Option<AccountLink>,
     /// With a map given by hand: another that recognises more of the columns, and how many.
     pub map_better_fit: Option<String>,
     /// Other maps that recognised as many columns as the one chosen (the tie `map_chosen_by`
@@ -176,6 +179,19 @@ pub struct FieldReport {
     /// or its company's; an `any_of`): each column and how many records it fills on its
     /// own. Empty for a plain column.
     pub combines: Vec<PartFill>,
+}
+
+/// How a file's records reach their accounts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AccountLink {
+    /// The column holding the account id (`AccountId`).
+    pub column: String,
+    /// The accounts file(s) of the export.
+    pub accounts: String,
+    /// Records whose account id is blank.
+    pub blank: u64,
+    /// Records whose account id names no account of the export.
+    pub unmatched: u64,
 }
 
 /// One column of a combined field, and what it carries.

@@ -372,3 +372,44 @@ fn a_column_requirement_with_a_typo_names_the_column_the_export_has() {
         req.reason
     );
 }
+
+#[test]
+fn salesforce_contacts_take_company_fields_from_their_accounts_in_the_same_run() {
+    // fixtures/salesforce/data_export: 5 accounts (Industry filled on the first two; the
+    // fifth holds `Other`, an industry placeholder) and 10 contacts: contacts 1 and 2 point to
+    // account 1 (one by its 15-character id), 3 to account 2, 4 and 10 to account 3, 5 to 4,
+    // 6 to 5; 7 and 8 have no AccountId, 9 names an account not in the export. So industry
+    // reaches contacts 1-3 (30%), employee count (accounts 1, 3, 5) contacts 1, 2, 4, 6, 10
+    // (50%), the account name every matched contact (70%).
+    let (_, report) = audit_json(&repo(), "fixtures/salesforce/data_export", &[]);
+    let contact = report
+        .files
+        .iter()
+        .find(|f| f.input.path.ends_with("Contact.csv"))
+        .unwrap();
+    let observed = |field: &str| {
+        contact
+            .use_cases
+            .iter()
+            .flat_map(|u| &u.requirements)
+            .find(|r| r.field == field)
+            .and_then(|r| r.observed)
+    };
+    assert_eq!(observed("industry"), Some(0.3));
+    assert_eq!(observed("employee_count"), Some(0.5));
+    assert_eq!(observed("company_name"), Some(0.7));
+    let link = contact
+        .input
+        .account_link
+        .as_ref()
+        .expect("linked to accounts");
+    assert_eq!(link.column, "AccountId");
+    assert_eq!((link.blank, link.unmatched), (2, 1));
+    assert!(link.accounts.ends_with("Account.csv"));
+    let account = report
+        .files
+        .iter()
+        .find(|f| f.input.path.ends_with("Account.csv"))
+        .unwrap();
+    assert!(account.input.account_link.is_none());
+}

@@ -46,13 +46,26 @@ impl AddAssign for ColumnCounters {
 pub struct TableCounters {
     pub columns: Vec<ColumnCounters>,
     pub combined: Vec<FillCounter>,
+    /// Per combined field: records its account fills (when it may come from the account).
+    pub from_accounts: Vec<u64>,
+    /// An accounts file: per record id (15 characters), which company fields are filled.
+    pub keys: Vec<(Box<str>, u8)>,
+    /// More accounts than `MAX_ACCOUNTS`: the join is given up, and said.
+    pub keys_overflow: bool,
+    /// A file linked to accounts: records whose account id is blank, or names no account
+    /// of the export.
+    pub link_blank: u64,
+    pub link_unmatched: u64,
 }
+
+/// The most accounts held for a join: ids and a byte each, about 100 MiB.
+pub const MAX_ACCOUNTS: usize = 2_000_000;
 
 impl TableCounters {
     pub fn new(width: usize) -> Self {
         TableCounters {
             columns: vec![ColumnCounters::default(); width],
-            combined: Vec::new(),
+            ..TableCounters::default()
         }
     }
 }
@@ -64,6 +77,24 @@ impl AddAssign for TableCounters {
             return;
         }
         for (mine, theirs) in self.columns.iter_mut().zip(other.columns) {
+            *mine += theirs;
+        }
+        self.link_blank += other.link_blank;
+        self.link_unmatched += other.link_unmatched;
+        self.keys_overflow |= other.keys_overflow;
+        if !self.keys_overflow {
+            self.keys.extend(other.keys);
+            if self.keys.len() > MAX_ACCOUNTS {
+                self.keys_overflow = true;
+            }
+        }
+        if self.keys_overflow {
+            self.keys = Vec::new();
+        }
+        if self.from_accounts.len() < other.from_accounts.len() {
+            self.from_accounts.resize(other.from_accounts.len(), 0);
+        }
+        for (mine, theirs) in self.from_accounts.iter_mut().zip(&other.from_accounts) {
             *mine += theirs;
         }
         if self.combined.len() < other.combined.len() {

@@ -8,8 +8,8 @@ pub mod verdict;
 
 use polars::prelude::DataFrame;
 
-use crate::config::Target;
 use crate::config::{Dictionary, FieldMap};
+use crate::config::{ObjectKind, Target};
 use crate::input::Header;
 use crate::model::{FieldReport, FixFirst, PartFill, ReExport, UseCaseReport};
 use checks::fill::MissingRule;
@@ -248,6 +248,36 @@ pub struct CombinedPlan {
     pub field: String,
     /// The columns that may carry it, by index into the header.
     pub parts: Vec<usize>,
+    /// Also filled when the record's account has it: the field's bit in `AccountTable`.
+    pub account_bit: Option<u8>,
+}
+
+/// The accounts of a Salesforce export, for the records that point to them (Contact and
+/// Opportunity `AccountId`): per account id, which company fields are filled.
+#[derive(Debug, Default)]
+pub struct AccountTable {
+    /// The accounts file(s), for the report.
+    pub files: Vec<String>,
+    /// 15-character id -> bits of `ACCOUNT_FIELDS` filled.
+    pub ids: std::collections::HashMap<Box<str>, u8>,
+    /// More accounts than could be held: no join was made.
+    pub overflow: bool,
+}
+
+impl AccountTable {
+    /// The bit of a company field, by its place in `ACCOUNT_FIELDS`.
+    pub fn bit(field: &str) -> Option<u8> {
+        crate::config::ACCOUNT_FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .map(|i| 1u8 << i)
+    }
+}
+
+/// The first 15 characters of a Salesforce id: the 18-character form adds a checksum.
+pub fn id15(id: &str) -> &str {
+    let id = id.trim();
+    id.get(..15).unwrap_or(id)
 }
 
 /// Everything measured in one file: every column, and the combined fields.
@@ -255,6 +285,10 @@ pub struct CombinedPlan {
 pub struct Plan {
     pub columns: Vec<ColumnPlan>,
     pub combined: Vec<CombinedPlan>,
+    /// An accounts file: its id column, and the company fields' columns with their bits.
+    pub keys: Option<(usize, Vec<(usize, u8)>)>,
+    /// A file linked to accounts: its account id column and the accounts.
+    pub link: Option<(usize, std::sync::Arc<AccountTable>)>,
 }
 
 /// Plans every column of the header: its canonical field and its missing-value rule; and the
@@ -265,9 +299,30 @@ pub fn plan(
     header: &Header,
     map: Option<&FieldMap>,
     companion: Option<&FieldMap>,
+    accounts: Option<&std::sync::Arc<AccountTable>>,
     dictionary: &Dictionary,
 ) -> Plan {
     let columns = plan_columns(header, map, dictionary);
+    let first = |field: &str| {
+        columns
+            .iter()
+            .position(|c| c.canonical.as_deref() == Some(field))
+    };
+    // A Salesforce accounts file keeps, per id, which company fields it fills.
+    let is_accounts =
+        map.is_some_and(|m| m.vendor == "salesforce" && m.kind == ObjectKind::Account);
+    let keys = first("record_id").filter(|_| is_accounts).map(|id| {
+        let fields = crate::config::ACCOUNT_FIELDS
+            .iter()
+            .filter_map(|f| Some((first(f)?, AccountTable::bit(f)?)))
+            .collect();
+        (id, fields)
+    });
+    // A Salesforce contact or opportunity file points to its account by AccountId.
+    let link = accounts
+        .filter(|a| !a.overflow && !a.ids.is_empty())
+        .filter(|_| map.is_some_and(|m| m.vendor == "salesforce" && m.kind != ObjectKind::Account))
+        .and_then(|a| Some((first("account_id")?, a.clone())));
     // canonical field -> (own columns, company columns)
     let own = |field: &str| -> Vec<usize> {
         columns
@@ -316,12 +371,17 @@ pub fn plan(
         match target {
             Target::Field(field) => {
                 let from_company = company(field);
-                if !from_company.is_empty() {
+                let account_bit = link
+                    .as_ref()
+                    .filter(|_| dictionary.from_account.contains(field))
+                    .and_then(|_| AccountTable::bit(field));
+                if !from_company.is_empty() || account_bit.is_some() {
                     let mut parts = own(field);
                     parts.extend(from_company);
                     add(CombinedPlan {
                         field: field.clone(),
                         parts,
+                        account_bit,
                     });
                 }
             }
@@ -335,13 +395,19 @@ pub fn plan(
                     add(CombinedPlan {
                         field: name.clone(),
                         parts,
+                        account_bit: None,
                     });
                 }
             }
             Target::Column(_) => {}
         }
     }
-    Plan { columns, combined }
+    Plan {
+        columns,
+        combined,
+        keys,
+        link,
+    }
 }
 
 /// Plans every column of the header: its canonical field and its missing-value rule.
@@ -396,20 +462,63 @@ pub fn measure_all(plan: &Plan, batch: &DataFrame, counters: &mut TableCounters)
     measure(&plan.columns, batch, counters);
     if counters.combined.len() < plan.combined.len() {
         counters.combined = vec![FillCounter::default(); plan.combined.len()];
+        counters.from_accounts = vec![0; plan.combined.len()];
     }
     let columns = batch.columns();
-    for (combined, counter) in plan.combined.iter().zip(&mut counters.combined) {
+    let text = |i: usize| columns[i].str().expect("input batches hold string columns");
+    // Each record's account, once: its bits, or why there is none.
+    let account_bits: Option<Vec<u8>> = plan.link.as_ref().map(|(column, accounts)| {
+        text(*column)
+            .iter()
+            .map(|id| match id.map(id15).filter(|id| !id.is_empty()) {
+                None => {
+                    counters.link_blank += 1;
+                    0
+                }
+                Some(id) => accounts.ids.get(id).copied().unwrap_or_else(|| {
+                    counters.link_unmatched += 1;
+                    0
+                }),
+            })
+            .collect()
+    });
+    for (k, (combined, counter)) in plan.combined.iter().zip(&mut counters.combined).enumerate() {
+        if let (Some(bit), Some(bits)) = (combined.account_bit, account_bits.as_deref()) {
+            counters.from_accounts[k] += bits.iter().filter(|b| *b & bit != 0).count() as u64;
+        }
         let parts: Vec<_> = combined
             .parts
             .iter()
-            .map(|&i| {
-                (
-                    columns[i].str().expect("input batches hold string columns"),
-                    &plan.columns[i].missing,
-                )
-            })
+            .map(|&i| (text(i), &plan.columns[i].missing))
             .collect();
-        checks::combined::count(&parts, batch.height(), counter);
+        let from_account = combined
+            .account_bit
+            .zip(account_bits.as_deref())
+            .map(|(bit, bits)| (bits, bit));
+        checks::combined::count(&parts, from_account, batch.height(), counter);
+    }
+    if let Some((id_column, fields)) = &plan.keys
+        && !counters.keys_overflow
+    {
+        let ids = text(*id_column);
+        let mut bits = vec![0u8; batch.height()];
+        for (column, bit) in fields {
+            let rule = &plan.columns[*column].missing;
+            for (slot, value) in bits.iter_mut().zip(text(*column).iter()) {
+                if value.is_some_and(|v| rule.classify(v) == checks::fill::Cell::Filled) {
+                    *slot |= bit;
+                }
+            }
+        }
+        for (id, bits) in ids.iter().zip(bits) {
+            if let Some(id) = id.map(id15).filter(|id| !id.is_empty()) {
+                counters.keys.push((id.into(), bits));
+            }
+        }
+        if counters.keys.len() > counters::MAX_ACCOUNTS {
+            counters.keys_overflow = true;
+            counters.keys = Vec::new();
+        }
     }
 }
 
@@ -438,7 +547,7 @@ pub fn field_reports(plan: &Plan, counters: &TableCounters) -> Vec<FieldReport> 
             combines: Vec::new(),
         })
         .collect();
-    for (combined, c) in plan.combined.iter().zip(&counters.combined) {
+    for (k, (combined, c)) in plan.combined.iter().zip(&counters.combined).enumerate() {
         let combines: Vec<PartFill> = combined
             .parts
             .iter()
@@ -447,6 +556,13 @@ pub fn field_reports(plan: &Plan, counters: &TableCounters) -> Vec<FieldReport> 
                 filled: counters.columns[i].fill.filled(),
             })
             .collect();
+        let mut combines = combines;
+        if combined.account_bit.is_some() {
+            combines.push(PartFill {
+                column: format!("the account's {}", combined.field),
+                filled: counters.from_accounts.get(k).copied().unwrap_or(0),
+            });
+        }
         let label = combines
             .iter()
             .map(|p| p.column.as_str())

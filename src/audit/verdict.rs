@@ -146,7 +146,7 @@ fn check(
             let reason = if f.combines.is_empty() {
                 reason
             } else if let [only] = f.combines.as_slice() {
-                format!("{reason} (from the company's {})", only.column)
+                format!("{reason} (from {})", only.column)
             } else {
                 let parts: Vec<String> = f
                     .combines

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub use error::{ConfigError, Location, line_column};
 pub use resolve::{closest, parse_dictionary, parse_field_map, readable};
 pub use settings::{
-    Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
+    ACCOUNT_FIELDS, Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
 };
 
 /// The maps shipped in `field-maps/`, compiled in so the binary works from any directory.

@@ -133,6 +133,17 @@ fn input_notes(input: &InputReport) -> Vec<String> {
     if let Some(encoding) = input.encoding.as_deref().filter(|e| *e != "UTF-8") {
         notes.push(format!("decoded as {encoding}"));
     }
+    if let Some(link) = &input.account_link {
+        notes.push(format!(
+            "company fields may come from the account each record's {} names ({}): {} record{} with a blank {}, {} naming no account of the export",
+            link.column,
+            link.accounts,
+            thousands(link.blank),
+            if link.blank == 1 { "" } else { "s" },
+            link.column,
+            thousands(link.unmatched)
+        ));
+    }
     if let Some(better) = &input.map_better_fit {
         notes.push(format!(
             "the map given recognises {} of {} columns; {better}: check --field-map",

@@ -269,6 +269,7 @@ pub struct Input {
     pub map_columns_matched: usize,
     pub map_forced: bool,
     pub map_chosen_by: Option<String>,
+    pub account_link: Option<AccountLink>,
     pub map_better_fit: Option<String>,
     pub map_tied_with: Vec<String>,
     pub encoding: Option<String>,
@@ -334,6 +335,15 @@ pub struct Field {
     pub blank: u64,
     pub placeholder: u64,
     pub combines: Vec<PartFill>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AccountLink {
+    pub column: String,
+    pub accounts: String,
+    pub blank: u64,
+    pub unmatched: u64,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]

@@ -18,9 +18,19 @@ use super::fill::{Cell, MissingRule};
 use crate::audit::counters::FillCounter;
 
 /// Adds one batch to `counter`: `parts` are the columns that may carry the field, each with
-/// its missing-value rule.
-pub fn count(parts: &[(&StringChunked, &MissingRule)], rows: usize, counter: &mut FillCounter) {
+/// its missing-value rule; `from_account`, each record's account bits and the field's bit.
+pub fn count(
+    parts: &[(&StringChunked, &MissingRule)],
+    from_account: Option<(&[u8], u8)>,
+    rows: usize,
+    counter: &mut FillCounter,
+) {
     let mut filled = vec![false; rows];
+    if let Some((bits, bit)) = from_account {
+        for (slot, bits) in filled.iter_mut().zip(bits) {
+            *slot = bits & bit != 0;
+        }
+    }
     for (column, rule) in parts {
         for (slot, value) in filled.iter_mut().zip(column.iter()) {
             if !*slot && value.is_some_and(|v| rule.classify(v) == Cell::Filled) {
@@ -57,7 +67,7 @@ mod tests {
         );
         let rule = MissingRule::new([]);
         let mut counter = FillCounter::default();
-        count(&[(&own, &rule), (&company, &rule)], 5, &mut counter);
+        count(&[(&own, &rule), (&company, &rule)], None, 5, &mut counter);
         // Rows 1 (both), 2 (company), 5 (own) are filled; 3 and 4 are not.
         assert_eq!(counter.rows, 5);
         assert_eq!(counter.filled(), 3);
