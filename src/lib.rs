@@ -224,10 +224,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
         s.file_stem()
             .is_some_and(|stem| stem.eq_ignore_ascii_case("account"))
     };
-    let first: Vec<(
-        usize,
-        Result<(FileReport, Option<AccountTable>), InputError>,
-    )> = sources
+    let first: Vec<(usize, Audited)> = sources
         .par_iter()
         .enumerate()
         .filter(|(_, s)| is_accounts(s))
@@ -244,10 +241,7 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
         }
     }
     let accounts = Arc::new(accounts);
-    let rest: Vec<(
-        usize,
-        Result<(FileReport, Option<AccountTable>), InputError>,
-    )> = sources
+    let rest: Vec<(usize, Audited)> = sources
         .par_iter()
         .enumerate()
         .filter(|(_, s)| !is_accounts(s))
@@ -466,6 +460,9 @@ fn audit_source(
         table,
     ))
 }
+/// A file's audit, and the accounts it holds when it is a Salesforce accounts file.
+type Audited = Result<(FileReport, Option<AccountTable>), InputError>;
+
 /// The maps given with `--field-map`: one for every file, and some for files of a name.
 struct ForcedMaps {
     all: Option<FieldMap>,
