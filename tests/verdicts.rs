@@ -413,3 +413,22 @@ fn salesforce_contacts_take_company_fields_from_their_accounts_in_the_same_run()
         .unwrap();
     assert!(account.input.account_link.is_none());
 }
+
+#[test]
+fn a_salesforce_contacts_file_alone_points_to_the_account_for_company_fields() {
+    let contacts = std::fs::read(fixture("salesforce/data_export/Contact.csv")).unwrap();
+    let dir = temp_with(&[("Contact.csv", &contacts)]);
+    let (_, report) = audit_json(dir.path(), "Contact.csv", &[]);
+    let industry = report
+        .use_case("email_personalization")
+        .requirements
+        .iter()
+        .find(|r| r.field == "industry")
+        .unwrap();
+    assert_eq!(industry.status, "unknown");
+    assert!(
+        industry.reason.contains("lives on the Account"),
+        "{}",
+        industry.reason
+    );
+}

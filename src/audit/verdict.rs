@@ -95,16 +95,23 @@ fn check(
                 .unwrap_or_default(),
                 _ => String::new(),
             };
-            (
-                Status::Unknown,
-                0,
-                0,
-                0,
+            // A Salesforce contact or opportunity holds no company fields: they live on the
+            // Account, which a Data Export folder or ZIP brings along.
+            let on_account = matches!(&req.target, Target::Field(name) if crate::config::ACCOUNT_FIELDS.contains(&name.as_str()))
+                && map.is_some_and(|m| {
+                    m.vendor == "salesforce"
+                        && matches!(m.kind, ObjectKind::Contact | ObjectKind::Opportunity)
+                        && m.vendor_label(req.target.name()).is_none()
+                });
+            let reason = if on_account {
+                "in Salesforce this lives on the Account: audit the file with Account.csv (the Data Export folder or ZIP), or export again with the account's column".to_owned()
+            } else {
                 format!(
                     "not in the export: export again with the {:?} column{near}",
                     re_export_label(&req.target, map)
-                ),
-            )
+                )
+            };
+            (Status::Unknown, 0, 0, 0, reason)
         }
         Some(f) => {
             let needed = required_count(req.min_fill, rows);
