@@ -231,15 +231,20 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
         .map(|(i, s)| (i, audit((i, s), None)))
         .collect();
     let mut accounts = AccountTable::default();
-    for (_, result) in &first {
-        if let Ok((file, Some(table))) = result {
-            accounts.files.push(file.input.path.clone());
-            accounts.overflow |= table.overflow;
-            accounts
-                .ids
-                .extend(table.ids.iter().map(|(k, v)| (k.clone(), *v)));
-        }
-    }
+    let first: Vec<(usize, Audited)> = first
+        .into_iter()
+        .map(|(i, result)| {
+            let result = result.map(|(file, table)| {
+                if let Some(table) = table {
+                    accounts.files.push(file.input.path.clone());
+                    accounts.overflow |= table.overflow;
+                    accounts.ids.extend(table.ids);
+                }
+                (file, None)
+            });
+            (i, result)
+        })
+        .collect();
     let accounts = Arc::new(accounts);
     let rest: Vec<(usize, Audited)> = sources
         .par_iter()

@@ -42,6 +42,19 @@ pub fn escape_control(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// `1234567` as `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A path as error messages and reports show it.
 pub fn path(path: &Path) -> String {
     escape_control(&path.display().to_string()).into_owned()
@@ -69,6 +82,15 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(escape_control("plain.csv"), "plain.csv");
         assert_eq!(escape_control("a\u{1b}[2Jb\nc.csv"), "a\\u{1b}[2Jb\\nc.csv");
+    }
+
+    #[test]
+    fn thousands_are_separated() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(11_468), "11,468");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

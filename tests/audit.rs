@@ -97,12 +97,7 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
     sorted.sort();
     assert_eq!(ids, sorted, "use cases are sorted by id");
 
-    let job = report
-        .use_case("lead_scoring")
-        .requirements
-        .iter()
-        .find(|r| r.field == "job_title")
-        .unwrap();
+    let job = report.requirement("lead_scoring", "job_title");
     assert!(!job.met);
     assert_eq!(job.observed, Some(0.65));
     assert_eq!(job.threshold, 0.70);

@@ -300,12 +300,7 @@ fn a_hubspot_joined_export_takes_company_fields_record_by_record() {
     // filled on records 1-3, the company's on 2-7: 7 records have one or the other. Number of
     // Employees stands only in the company's columns (records 1, 3, 5, 7).
     let (_, report) = audit_json(&repo(), "fixtures/hubspot/contacts_with_company.csv", &[]);
-    let industry = report
-        .use_case("email_personalization")
-        .requirements
-        .iter()
-        .find(|r| r.field == "industry")
-        .unwrap();
+    let industry = report.requirement("email_personalization", "industry");
     assert_eq!(industry.observed, Some(0.7));
     assert_eq!(
         industry.column.as_deref(),
@@ -323,12 +318,7 @@ fn a_hubspot_joined_export_takes_company_fields_record_by_record() {
         .map(|p| (p.column.as_str(), p.filled))
         .collect();
     assert_eq!(parts, vec![("Industry", 3), ("Industry (Company)", 6)]);
-    let employees = report
-        .use_case("lead_scoring")
-        .requirements
-        .iter()
-        .find(|r| r.field == "employee_count")
-        .unwrap();
+    let employees = report.requirement("lead_scoring", "employee_count");
     assert_eq!(employees.observed, Some(0.4));
     assert_eq!(employees.status, "failed");
 }
@@ -419,12 +409,7 @@ fn a_salesforce_contacts_file_alone_points_to_the_account_for_company_fields() {
     let contacts = std::fs::read(fixture("salesforce/data_export/Contact.csv")).unwrap();
     let dir = temp_with(&[("Contact.csv", &contacts)]);
     let (_, report) = audit_json(dir.path(), "Contact.csv", &[]);
-    let industry = report
-        .use_case("email_personalization")
-        .requirements
-        .iter()
-        .find(|r| r.field == "industry")
-        .unwrap();
+    let industry = report.requirement("email_personalization", "industry");
     assert_eq!(industry.status, "unknown");
     assert!(
         industry.reason.contains("lives on the Account"),

@@ -2,6 +2,7 @@
 
 use crate::config::{Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase};
 use crate::model::{FieldReport, RequirementReport, Status, ToReady, UseCaseReport, Verdict};
+use crate::shown::thousands;
 
 /// Records that must be filled for `threshold` of `rows` (ceil, with float noise forgiven).
 pub fn required_count(threshold: f64, rows: u64) -> u64 {
@@ -192,19 +193,6 @@ fn check(
     (report, to_ready)
 }
 
-/// `1234567` as `1,234,567`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 pub fn evaluate_use_case(
     use_case: &UseCase,
     fields: &[FieldReport],
@@ -293,14 +281,5 @@ mod tests {
         assert_eq!(required_count(0.0, 3), 0);
         assert_eq!(required_count(1e-10, 3), 1);
         assert_eq!(required_count(0.1, 30), 3); // 0.1 x 30 = 3.0000000000000004
-    }
-
-    #[test]
-    fn thousands_are_separated() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1000), "1,000");
-        assert_eq!(thousands(11_468), "11,468");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use crate::audit::verdict::thousands;
 use crate::model::{FieldReport, FixFirst, InputReport, ReExport, Report, UseCaseReport, Verdict};
+use crate::shown::thousands;
 use crate::shown::{code_span, escape_control};
 
 use super::{

@@ -15,7 +15,7 @@ use crate::shown::escape_control;
 
 pub use text::Style;
 
-use crate::audit::verdict::thousands;
+use crate::shown::thousands;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {

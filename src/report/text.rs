@@ -5,11 +5,11 @@
 
 use std::io::{self, Write};
 
-use crate::audit::verdict::thousands;
 use crate::model::{
     FieldReport, FileReport, FixFirst, InputReport, ReExport, Report, UseCaseReport, Verdict,
 };
 use crate::shown::escape_control;
+use crate::shown::thousands;
 
 use super::{
     FieldList, closest_to_ready, field_with_label, input_notes, listed_fields, map_description,

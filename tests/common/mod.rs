@@ -243,6 +243,15 @@ impl Report {
             .unwrap_or_else(|| panic!("no use case {id}"))
     }
 
+    /// The requirement on `field` of use case `id`.
+    pub fn requirement(&self, id: &str, field: &str) -> &Requirement {
+        self.use_case(id)
+            .requirements
+            .iter()
+            .find(|r| r.field == field)
+            .unwrap_or_else(|| panic!("no requirement on {field} in {id}"))
+    }
+
     pub fn verdict(&self, id: &str) -> &str {
         &self.use_case(id).verdict
     }
