@@ -153,8 +153,9 @@ fn check(
             // Say how much each column carried when several fill the field record by record.
             let reason = if f.combines.is_empty() {
                 reason
-            } else if let [only] = f.combines.as_slice() {
-                format!("{reason} (from {})", only.column)
+            } else if f.combines.len() == 1 {
+                // The column label already says where the value comes from.
+                reason
             } else {
                 let parts: Vec<String> = f
                     .combines
