@@ -1,0 +1,226 @@
+//! Consistency: one value written several ways, fields that say the same thing on every
+//! record, and text damaged by a wrong encoding.
+//!
+//! ## What it does
+//! For categorical fields (picklists, countries, booleans, numbers and short text such as
+//! state or job title) counts the distinct filled values as written and after normalising
+//! case, whitespace and punctuation (a country by its ISO code, so `US`, `USA` and `United
+//! States` are one); the difference is the number of `variants`. It also counts how many
+//! records hold the most common value: a field that holds one value everywhere tells a model
+//! nothing. In every field it counts cells that show double-encoded UTF-8 (`Ã©`, `â€™`, `Â `).
+//!
+//! Distinct values are counted exactly up to 10,000 per field. To stay mergeable and bounded,
+//! the counter keeps the values with the 10,001 smallest 64-bit hashes (a bottom-k sketch):
+//! whichever order batches are merged in, the same values are kept with exact counts. Past
+//! 10,000 the report says "more than 10,000" and the most common value is the most common
+//! of that sample.
+//!
+//! ## Why is this bad?
+//! "Tech", "technology" and "Information Technology" split one industry into three weak
+//! features; Lifecycle Stage = subscriber on every record is a constant, not a feature;
+//! `MÃ¼ller` will not match `Müller` in any join or greeting.
+//!
+//! ## Example
+//! Industry `technology`, `Technology `, `TECHNOLOGY`, `Retail`: 4 raw values, 2 normalised,
+//! 2 variants; the most common normalised value holds 3 of 4 records (75%).
+
+use std::collections::HashMap;
+
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Distinct values are exact up to this many.
+pub const MAX_DISTINCT: usize = 10_000;
+const KEEP: usize = MAX_DISTINCT + 1;
+
+/// The `KEEP` smallest value hashes seen, with how many records hold each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BottomK {
+    pub counts: HashMap<u64, u64>,
+    /// Hashes at or above this were dropped: they cannot be among the `KEEP` smallest.
+    pub cut: u64,
+}
+
+impl Default for BottomK {
+    fn default() -> Self {
+        BottomK {
+            counts: HashMap::new(),
+            cut: u64::MAX,
+        }
+    }
+}
+
+impl BottomK {
+    pub fn add(&mut self, hash: u64, n: u64) {
+        if hash >= self.cut {
+            return;
+        }
+        *self.counts.entry(hash).or_insert(0) += n;
+        if self.counts.len() >= 2 * KEEP {
+            self.prune();
+        }
+    }
+
+    /// Keeps the `KEEP` smallest hashes.
+    fn prune(&mut self) {
+        if self.counts.len() <= KEEP {
+            return;
+        }
+        let mut hashes: Vec<u64> = self.counts.keys().copied().collect();
+        let (_, cut, _) = hashes.select_nth_unstable(KEEP);
+        let cut = *cut;
+        self.cut = self.cut.min(cut);
+        self.counts.retain(|h, _| *h < cut);
+    }
+
+    pub fn merge(&mut self, other: BottomK) {
+        self.cut = self.cut.min(other.cut);
+        let cut = self.cut;
+        self.counts.retain(|h, _| *h < cut);
+        for (hash, n) in other.counts {
+            self.add(hash, n);
+        }
+        self.prune();
+    }
+
+    /// Distinct values, or `None` when there are more than `MAX_DISTINCT`.
+    pub fn distinct(&self) -> Option<u64> {
+        // Nothing was ever dropped: the map holds every value.
+        (self.cut == u64::MAX && self.counts.len() <= MAX_DISTINCT)
+            .then_some(self.counts.len() as u64)
+    }
+
+    /// The hash and count of the most common value (ties: the smallest hash).
+    pub fn top(&self) -> Option<(u64, u64)> {
+        self.counts
+            .iter()
+            .map(|(h, n)| (*h, *n))
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+    }
+}
+
+/// A value as consistency compares it: lower case, punctuation removed, whitespace collapsed.
+pub fn normalize(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for word in value
+        .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '&'))
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Whether a cell shows UTF-8 text decoded as Windows-1252 or Latin-1 and encoded again:
+/// `Ã` or `Â` followed by a character of U+0080..U+00BF (`Ã©`, `Â `), or `â€` (`â€™`).
+pub fn is_mojibake(value: &str) -> bool {
+    if value.is_ascii() {
+        return false;
+    }
+    let bytes = value.as_bytes();
+    bytes.windows(4).any(|w| {
+        (w[0] == 0xC3 && (w[1] == 0x82 || w[1] == 0x83) && w[2] == 0xC2 && (0x80..=0xBF).contains(&w[3]))
+            // Ã or Â, then a Windows-1252 punctuation mark (€ ‚ ƒ „ … † ‡ ˆ ‰ Š ‹ Œ Ž ‘ ’ “ ” • – — ˜ ™ š › œ ž Ÿ)
+            || (w[0] == 0xC3 && (w[1] == 0x82 || w[1] == 0x83) && (w[2] == 0xE2 || w[2] == 0xC5 || w[2] == 0xCB || w[2] == 0xC6))
+    }) || value.contains("â€")
+}
+
+/// Everything consistency counts in one column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConsistencyCounter {
+    pub raw: BottomK,
+    pub normalized: BottomK,
+    /// With `--show-values`: per normalised hash, the smallest raw value seen.
+    pub names: HashMap<u64, Box<str>>,
+}
+
+impl ConsistencyCounter {
+    /// Counts one filled value (as written); `key` is its normalised form.
+    pub fn count(&mut self, value: &str, key: &str, keep_names: bool) {
+        self.raw.add(xxh3_64(value.as_bytes()), 1);
+        let hash = xxh3_64(key.as_bytes());
+        self.normalized.add(hash, 1);
+        if keep_names && hash < self.normalized.cut {
+            let name = self.names.entry(hash).or_insert_with(|| value.into());
+            if **name > *value {
+                *name = value.into();
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: ConsistencyCounter) {
+        self.raw.merge(other.raw);
+        self.normalized.merge(other.normalized);
+        for (hash, name) in other.names {
+            let mine = self.names.entry(hash).or_insert_with(|| name.clone());
+            if *mine > name {
+                *mine = name;
+            }
+        }
+        let kept = &self.normalized.counts;
+        self.names.retain(|h, _| kept.contains_key(h));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_header_example() {
+        let mut c = ConsistencyCounter::default();
+        for v in ["technology", "Technology ", "TECHNOLOGY", "Retail"] {
+            c.count(v, &normalize(v), true);
+        }
+        assert_eq!(c.raw.distinct(), Some(4));
+        assert_eq!(c.normalized.distinct(), Some(2));
+        let (hash, n) = c.normalized.top().unwrap();
+        assert_eq!(n, 3);
+        assert_eq!(&*c.names[&hash], "TECHNOLOGY");
+    }
+
+    #[test]
+    fn normalising() {
+        assert_eq!(normalize("  Information-Technology "), "information technology");
+        assert_eq!(normalize("R&D"), "r&d");
+        assert_eq!(normalize("Closed - Won"), "closed won");
+    }
+
+    #[test]
+    fn more_than_ten_thousand_values_in_any_merge_order() {
+        let hashes: Vec<u64> = (0..25_000u64).map(|i| xxh3_64(&i.to_le_bytes())).collect();
+        let mut whole = BottomK::default();
+        for h in &hashes {
+            whole.add(*h, 1);
+        }
+        let mut parts: Vec<BottomK> = (0..4).map(|_| BottomK::default()).collect();
+        for (i, h) in hashes.iter().rev().enumerate() {
+            parts[i % 4].add(*h, 1);
+        }
+        let mut merged = parts.pop().unwrap();
+        for p in parts {
+            merged.merge(p);
+        }
+        whole.prune();
+        merged.prune();
+        assert_eq!(whole.counts, merged.counts);
+        assert_eq!(merged.distinct(), None);
+        let mut small = BottomK::default();
+        for h in &hashes[..10_000] {
+            small.add(*h, 2);
+        }
+        assert_eq!(small.distinct(), Some(10_000));
+    }
+
+    #[test]
+    fn mojibake() {
+        for bad in ["MÃ¼ller", "CafÃ©", "Itâ€™s", "SÃ£o Paulo", "100Â\u{a0}%"] {
+            assert!(is_mojibake(bad), "{bad}");
+        }
+        for good in ["Müller", "Café", "It’s", "São Paulo", "Ãlvaro", "plain"] {
+            assert!(!is_mojibake(good), "{good}");
+        }
+    }
+}

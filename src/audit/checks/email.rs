@@ -1,0 +1,173 @@
+//! Email validity: addresses a mail server would accept, and the ones B2B models cannot use.
+//!
+//! ## What it does
+//! After trimming, an address needs exactly one `@`, a non-empty local part without spaces,
+//! and a domain of labels (letters, including non-ASCII ones, digits, inner hyphens) with at
+//! least one dot, no empty label and a last label of two or more letters. Valid addresses
+//! on a personal mailbox provider (`gmail.com`, `yahoo.*`, ...) and role accounts (`info@`,
+//! `sales@`, ...) are counted too.
+//!
+//! ## Why is this bad?
+//! `jane at acme.com` is filled but cannot be emailed, scored or deduplicated. A personal
+//! domain tells a B2B model nothing about the company; a role account is not a person.
+//!
+//! ## Example
+//! `first.last+tag@sub.example.co.uk` and `ana@münchen.de` are valid; `jane at acme.com`
+//! (`no_at`), `a@@b.com` (`several_at`), `x@y.c`, `foo@bar`, `a@b..com` (`bad_domain`) and
+//! `john.doe@` (`bad_domain`) are not.
+
+use super::validity::Invalid;
+
+/// What a valid address is, beyond valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EmailInfo {
+    pub personal_domain: bool,
+    pub role_account: bool,
+}
+
+/// Mailbox providers whose addresses name a person, not a company. An entry ending in `.`
+/// matches every top-level domain (`yahoo.co.uk`, `gmx.de`).
+const PERSONAL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.",
+    "hotmail.",
+    "outlook.",
+    "live.",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "gmx.",
+    "web.de",
+    "proton.me",
+    "protonmail.com",
+    "yandex.",
+    "mail.ru",
+    "qq.com",
+    "163.com",
+];
+
+/// Local parts that stand for a function, not a person.
+const ROLE_ACCOUNTS: &[&str] = &[
+    "info",
+    "sales",
+    "admin",
+    "support",
+    "noreply",
+    "no-reply",
+    "contact",
+    "hello",
+    "office",
+    "marketing",
+];
+
+/// Whether `domain` (lower-case) belongs to a personal mailbox provider.
+pub fn is_personal_domain(domain: &str) -> bool {
+    PERSONAL_DOMAINS.iter().any(|p| match p.strip_suffix('.') {
+        // `yahoo.` matches `yahoo.com` and `yahoo.co.uk`, not `yahoo.evil.io`'s owner `yahoo`.
+        Some(base) => domain
+            .strip_prefix(base)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|tld| !tld.is_empty() && tld.split('.').count() <= 2),
+        None => domain == *p,
+    })
+}
+
+/// A host name: labels of letters (any script), digits and inner hyphens, at least two of
+/// them, the last of two or more letters.
+pub fn valid_host(domain: &str) -> bool {
+    let mut labels = 0;
+    let mut last = "";
+    for label in domain.split('.') {
+        if label.is_empty()
+            || label.starts_with('-')
+            || label.ends_with('-')
+            || !label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    labels >= 2 && last.chars().count() >= 2 && last.chars().all(char::is_alphabetic)
+}
+
+/// Checks one filled, trimmed value.
+pub fn check(value: &str) -> Result<EmailInfo, Invalid> {
+    let mut parts = value.split('@');
+    let (Some(local), Some(domain)) = (parts.next(), parts.next()) else {
+        return Err(Invalid::NoAt);
+    };
+    if parts.next().is_some() {
+        return Err(Invalid::SeveralAt);
+    }
+    if local.is_empty() {
+        return Err(Invalid::EmptyLocal);
+    }
+    if local.chars().any(char::is_whitespace) {
+        return Err(Invalid::SpaceInAddress);
+    }
+    if !valid_host(domain) {
+        return Err(Invalid::BadDomain);
+    }
+    let domain = domain.to_lowercase();
+    let local = local.to_ascii_lowercase();
+    // `sales+eu@` is still the sales mailbox.
+    let base = local.split('+').next().unwrap_or_default();
+    Ok(EmailInfo {
+        personal_domain: is_personal_domain(&domain),
+        role_account: ROLE_ACCOUNTS.contains(&base),
+    })
+}
+
+/// The lower-cased domain of a valid address.
+pub fn domain_of(value: &str) -> Option<String> {
+    value.rsplit_once('@').map(|(_, d)| d.to_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issue_examples() {
+        for ok in [
+            "first.last+tag@sub.example.co.uk",
+            "ana@münchen.de",
+            "o'brien@acme.ie",
+            "x@y.io",
+        ] {
+            assert!(check(ok).is_ok(), "{ok}");
+        }
+        for (bad, why) in [
+            ("jane at acme.com", Invalid::NoAt),
+            ("a@@b.com", Invalid::SeveralAt),
+            ("x@y.c", Invalid::BadDomain),
+            ("foo@bar", Invalid::BadDomain),
+            ("john.doe@", Invalid::BadDomain),
+            ("a@b..com", Invalid::BadDomain),
+            ("a@b.com.", Invalid::BadDomain),
+            ("a@-b.com", Invalid::BadDomain),
+            ("a@b.c0m", Invalid::BadDomain),
+            ("@acme.com", Invalid::EmptyLocal),
+            ("jane doe@acme.com", Invalid::SpaceInAddress),
+        ] {
+            assert_eq!(check(bad), Err(why), "{bad}");
+        }
+    }
+
+    #[test]
+    fn personal_domains_and_role_accounts() {
+        let info = |v| check(v).unwrap();
+        assert!(info("jane@gmail.com").personal_domain);
+        assert!(info("jane@Yahoo.co.uk").personal_domain);
+        assert!(info("jane@gmx.de").personal_domain);
+        assert!(!info("jane@yahoo-inc.com").personal_domain);
+        assert!(!info("jane@acme.com").personal_domain);
+        assert!(info("Sales@acme.com").role_account);
+        assert!(info("no-reply@acme.com").role_account);
+        assert!(info("info+eu@acme.com").role_account);
+        assert!(!info("information@acme.com").role_account);
+    }
+}
