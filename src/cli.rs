@@ -70,9 +70,16 @@ pub struct AuditArgs {
     #[arg(long, value_enum, default_value_t = FieldsArg::Used)]
     pub fields: FieldsArg,
 
-    /// Judge the data as of this day (YYYY-MM-DD) [default: today].
+    /// Judge the data as of this day (YYYY-MM-DD): freshness windows, record counts in a
+    /// window and future dates are measured from it [default: today, UTC].
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<String>,
+
+    /// Show cell values: up to 5 examples of each kind of invalid value and each field's most
+    /// common value (emails masked as j***@acme.com, phones to their last 2 digits). Off by
+    /// default: exports hold personal data.
+    #[arg(long)]
+    pub show_values: bool,
 
     /// Write the report to FILE instead of standard output (replaced only once complete).
     #[arg(long, short, value_name = "FILE")]
@@ -228,6 +235,7 @@ impl AuditArgs {
             },
             allow_partial: self.allow_partial,
             as_of: self.as_of.clone(),
+            show_values: self.show_values,
             style: Style {
                 color,
                 // Wrapped to the terminal; 100 columns into a file or a pipe.

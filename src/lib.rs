@@ -55,6 +55,9 @@ pub struct Settings {
     pub allow_partial: bool,
     /// The day to judge the data as of (`YYYY-MM-DD`, validated); today when `None`.
     pub as_of: Option<String>,
+    /// Show examples of invalid values and the most common value of each field (emails
+    /// and phones masked): off by default, since exports hold personal data.
+    pub show_values: bool,
     pub style: Style,
     /// Worker threads; all cores when `None`.
     pub threads: Option<usize>,
@@ -371,12 +374,25 @@ fn audit_source(
                 .find(|m| m.vendor == c.map.vendor && m.kind == config::ObjectKind::Account)
         })?
     });
+    let as_of = settings
+        .as_of
+        .as_deref()
+        .and_then(|d| {
+            let (y, rest) = d.split_once('-')?;
+            let (m, d) = rest.split_once('-')?;
+            audit::checks::date::days(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+        })
+        .unwrap_or_else(|| when::now_seconds().div_euclid(86_400) as i32);
     let plan = audit::plan(
         &header,
         choice.as_ref().map(|c| c.map),
         companion,
         accounts,
         dictionary,
+        audit::CheckSettings {
+            as_of,
+            show_values: settings.show_values,
+        },
     );
     let (counters, summary) = opened.scan(
         TableCounters::default,
@@ -384,10 +400,23 @@ fn audit_source(
         progress,
     )?;
     let fields = audit::field_reports(&plan, &counters);
+    let (duplicates, reach) = audit::measure::record_reports(
+        &plan.columns,
+        &plan.records,
+        &counters.records,
+        summary.rows,
+    );
+    let counts = audit::count_results(&plan, &counters);
     let kind = choice.as_ref().map(|c| c.map.kind);
     let judgement = audit::judge(
-        &fields,
-        summary.rows,
+        &audit::verdict::Measured {
+            fields: &fields,
+            rows: summary.rows,
+            duplicates: &duplicates,
+            reach: reach.as_ref(),
+            counts: &counts,
+            kind,
+        },
         choice.as_ref().map(|c| c.map),
         dictionary,
     );
@@ -461,6 +490,8 @@ fn audit_source(
             use_cases: judgement.use_cases,
             fix_first: judgement.fix_first,
             re_export: judgement.re_export,
+            duplicates,
+            reach,
         },
         table,
     ))

@@ -6,10 +6,12 @@
 use serde::Serialize;
 
 use crate::audit::ChosenBy;
-use crate::config::ObjectKind;
+use std::collections::BTreeMap;
+
+use crate::config::{FieldType, ObjectKind};
 use crate::input::{RaggedRow, RemovedLines, Renamed, Skipped};
 
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The whole report: one shape whether one file was audited or many. Every key is always
 /// present (an empty list or null, never missing).
@@ -96,6 +98,42 @@ pub struct FileReport {
     pub fix_first: Vec<FixFirst>,
     /// Columns to export again with (export gaps, not data gaps).
     pub re_export: Vec<ReExport>,
+    /// Per identity key the export allows: the same record entered more than once.
+    pub duplicates: Vec<DuplicateReport>,
+    /// Who may be emailed (exports with an email column).
+    pub reach: Option<ReachReport>,
+}
+
+/// Duplicates by one identity key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DuplicateReport {
+    pub key: &'static str,
+    /// The columns the key is built from.
+    pub columns: Vec<String>,
+    /// Records that have the key.
+    pub records: u64,
+    pub distinct: u64,
+    /// Keys held by two records or more.
+    pub groups: u64,
+    /// Records beyond the first of each group.
+    pub duplicate_records: u64,
+    /// `duplicate_records` over all records.
+    pub duplicate_rate: f64,
+}
+
+/// Email reach once suppression is applied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReachReport {
+    /// The consent columns found; empty means consent is unknown.
+    pub consent_columns: Vec<String>,
+    /// Distinct valid email addresses.
+    pub addresses: u64,
+    /// Addresses none of whose records is opted out, non-marketing or bounced.
+    pub reachable: u64,
+    /// Records (not addresses) blocked, by reason.
+    pub opted_out: u64,
+    pub not_marketing: u64,
+    pub bounced: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -170,6 +208,9 @@ pub struct FieldReport {
     pub column: String,
     /// The canonical field the map gives it; null for columns no map knows.
     pub canonical: Option<String>,
+    /// The field's type; null for columns no map or dictionary knows.
+    #[serde(rename = "type")]
+    pub field_type: Option<FieldType>,
     pub rows: u64,
     pub filled: u64,
     pub fill_rate: f64,
@@ -179,6 +220,112 @@ pub struct FieldReport {
     /// or its company's; an `any_of`): each column and how many records it fills on its
     /// own. Empty for a plain column.
     pub combines: Vec<PartFill>,
+    /// Filled values that pass the type's checks; null when the type has none.
+    pub valid: Option<u64>,
+    /// `valid` over all records.
+    pub valid_rate: Option<f64>,
+    /// Filled values that fail, per reason (`no_at`, `bad_domain`, ...).
+    pub invalid: BTreeMap<String, u64>,
+    pub personal_domain: Option<u64>,
+    pub role_account: Option<u64>,
+    /// Dates: records within each window the dictionary asks about.
+    pub fresh: Vec<FreshCount>,
+    /// Dates: valid values per age band, and the filled values that are no valid date.
+    pub age: Option<AgeBands>,
+    pub date_order: Option<DateOrderReport>,
+    /// Distinct filled values; null when not counted or over the limit.
+    pub distinct: Option<u64>,
+    /// More than 10,000 distinct values: `distinct` and `variants` are null and the dominant
+    /// value is the most common of a sample.
+    pub distinct_over_limit: bool,
+    /// Raw distinct values minus distinct ones after normalising case, spaces, punctuation
+    /// (and country names to codes).
+    pub variants: Option<u64>,
+    /// Records holding the most common (normalised) value, and their share of all records.
+    pub dominant_count: Option<u64>,
+    pub dominant_share: Option<f64>,
+    /// The most common value: only with `--show-values`.
+    pub dominant_value: Option<String>,
+    /// Cells showing double-encoded UTF-8.
+    pub mojibake: u64,
+    /// Invalid values: only with `--show-values`, at most 5 per reason, emails and phones masked.
+    pub examples: Vec<Example>,
+}
+
+impl FieldReport {
+    /// A report with nothing measured, to fill in.
+    pub fn empty() -> Self {
+        FieldReport {
+            column: String::new(),
+            canonical: None,
+            field_type: None,
+            rows: 0,
+            filled: 0,
+            fill_rate: 0.0,
+            blank: 0,
+            placeholder: 0,
+            combines: Vec::new(),
+            valid: None,
+            valid_rate: None,
+            invalid: BTreeMap::new(),
+            personal_domain: None,
+            role_account: None,
+            fresh: Vec::new(),
+            age: None,
+            date_order: None,
+            distinct: None,
+            distinct_over_limit: false,
+            variants: None,
+            dominant_count: None,
+            dominant_share: None,
+            dominant_value: None,
+            mojibake: 0,
+            examples: Vec::new(),
+        }
+    }
+}
+
+/// Valid dates by age on the `as_of` day, in days.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgeBands {
+    #[serde(rename = "<=30")]
+    pub d30: u64,
+    #[serde(rename = "<=90")]
+    pub d90: u64,
+    #[serde(rename = "<=180")]
+    pub d180: u64,
+    #[serde(rename = "<=365")]
+    pub d365: u64,
+    #[serde(rename = "<=730")]
+    pub d730: u64,
+    pub older: u64,
+    pub future: u64,
+    pub unparseable: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FreshCount {
+    pub within_days: u32,
+    pub fresh: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DateOrderReport {
+    /// `month_first` or `day_first`.
+    pub order: &'static str,
+    /// `values` (a part above 12 showed it) or `default` (no value could tell).
+    pub decided_by: &'static str,
+    pub evidence: u64,
+    /// Values that showed the other order: invalid under the one chosen.
+    pub against: u64,
+    /// Values readable both ways.
+    pub ambiguous: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Example {
+    pub reason: String,
+    pub value: String,
 }
 
 /// How a file's records reach their accounts.
@@ -277,19 +424,28 @@ pub struct UseCaseReport {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RequirementReport {
-    /// The canonical field, or the raw column name for `column` requirements.
+    /// The canonical field, the raw column name for `column` requirements, `records` for a
+    /// count, or the identity key of a duplicates requirement.
     pub field: String,
     /// The export column that was measured; null when the export has none.
     pub column: Option<String>,
-    /// Observed fill rate; null when the column is not in the export.
+    /// `fill`, `valid`, `fresh`, `duplicates`, `dominant`, `count` or `reachable`.
+    pub measure: &'static str,
+    /// Which records count, in words; null for all records.
+    pub condition: Option<String>,
+    /// A share of records (fill, valid, fresh, duplicates, dominant) or a number of records
+    /// (count, reachable); null when it could not be measured.
     pub observed: Option<f64>,
     pub threshold: f64,
     pub met: bool,
     pub status: Status,
-    /// Records filled in the column (0 when it is not in the export).
-    pub filled: u64,
-    /// Records to fill to meet the threshold (0 when met or unknown).
+    /// Records that meet the measure (filled, valid, fresh, counted, reachable); for
+    /// duplicates and dominant, the records over the line.
+    pub passing: u64,
+    /// Records to fix (or add) to meet the threshold (0 when met or unknown).
     pub records_needed: u64,
+    /// What to do, in words ("make 340 email values valid"); null when met.
+    pub action: Option<String>,
     pub reason: String,
     /// Where the threshold comes from, as the dictionary says.
     pub source: Option<String>,
@@ -332,9 +488,13 @@ pub struct FixFirst {
 pub struct FixField {
     pub field: String,
     pub column: String,
-    /// The strictest threshold among the failing requirements on this field.
+    pub measure: &'static str,
+    pub condition: Option<String>,
+    /// The strictest threshold among the failing requirements on this field and measure.
     pub threshold: f64,
-    pub filled: u64,
-    /// Records to fill so the field meets that threshold: ceil(threshold x rows) - filled.
+    pub passing: u64,
+    /// Records to fix so the field meets that threshold.
     pub records_needed: u64,
+    /// What to do, in words.
+    pub action: String,
 }

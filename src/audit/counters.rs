@@ -33,11 +33,14 @@ impl AddAssign for FillCounter {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ColumnCounters {
     pub fill: FillCounter,
+    /// Validity, dates, consistency: see `audit::measure`.
+    pub checks: super::measure::CheckCounters,
 }
 
 impl AddAssign for ColumnCounters {
     fn add_assign(&mut self, other: Self) {
         self.fill += other.fill;
+        self.checks.merge(other.checks);
     }
 }
 
@@ -56,6 +59,8 @@ pub struct TableCounters {
     /// of the export.
     pub link_blank: u64,
     pub link_unmatched: u64,
+    /// Identity keys, consent and record counts.
+    pub records: super::measure::RecordCounters,
 }
 
 /// The most accounts held for a join: ids and a byte each, about 100 MiB.
@@ -79,6 +84,7 @@ impl AddAssign for TableCounters {
         for (mine, theirs) in self.columns.iter_mut().zip(other.columns) {
             *mine += theirs;
         }
+        self.records.merge(other.records);
         self.link_blank += other.link_blank;
         self.link_unmatched += other.link_unmatched;
         self.keys_overflow |= other.keys_overflow;

@@ -8,30 +8,46 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{Dictionary, FieldMap};
-use crate::model::{FixField, FixFirst, ReExport, Status, UseCaseReport, Verdict};
+use crate::model::{FieldReport, FixField, FixFirst, ReExport, Status, UseCaseReport, Verdict};
 
-use super::verdict::{re_export_label, required_count};
+use super::verdict::{gate_labels, re_export_label};
 
-/// What one failing field needs: its column, how filled it is, its strictest failing
-/// threshold, and the use cases it fails in.
+/// What one failing measure of a field needs: its column, how far it is, and the use cases
+/// it fails in. Keyed by field, measure and condition: `email` may fail on fill in one use
+/// case and on validity in another, two separate pieces of work.
 struct Failing<'a> {
     column: &'a str,
-    filled: u64,
+    measure: &'static str,
+    condition: Option<&'a str>,
+    passing: u64,
     threshold: f64,
+    /// The most records any failing use case needs, and what to do for them.
+    records: u64,
+    action: String,
     affects: Vec<&'a str>,
+}
+
+type Item<'a> = (&'a str, &'static str, Option<&'a str>);
+
+fn item_name(item: &Item) -> String {
+    match item {
+        (field, "fill", None) => field.to_string(),
+        (field, measure, None) => format!("{field} ({measure})"),
+        (field, measure, Some(c)) => format!("{field} ({measure}: {c})"),
+    }
 }
 
 /// The ranked fix-first actions and the columns to export again with.
 pub fn fix_first(
     use_cases: &[UseCaseReport],
     dictionary: &Dictionary,
-    rows: u64,
+    fields: &[FieldReport],
     map: Option<&FieldMap>,
 ) -> (Vec<FixFirst>, Vec<ReExport>) {
-    let mut failing: BTreeMap<&str, Failing> = BTreeMap::new();
-    // Per use case that fills could unblock (no export gap): the fields it fails on.
-    let mut blocked_sets: Vec<(&str, BTreeSet<&str>)> = Vec::new();
-    let mut re_export: BTreeMap<&str, ReExport> = BTreeMap::new();
+    let mut failing: BTreeMap<Item, Failing> = BTreeMap::new();
+    // Per use case that fixes could unblock (no export gap): the items it fails on.
+    let mut blocked_sets: Vec<(&str, BTreeSet<Item>)> = Vec::new();
+    let mut re_export: BTreeMap<String, ReExport> = BTreeMap::new();
     for report in use_cases
         .iter()
         .filter(|u| u.verdict != Verdict::NotApplicable)
@@ -42,30 +58,48 @@ pub fn fix_first(
         let mut set = BTreeSet::new();
         let mut gap = false;
         for (req, result) in use_case.requires.iter().zip(&report.requirements) {
-            match (result.status, &result.column) {
-                (Status::Failed, Some(column)) => {
-                    let entry = failing.entry(&result.field).or_insert(Failing {
+            let absent_gate = result.status == Status::Failed && result.observed.is_none();
+            match result.status {
+                Status::Failed if !absent_gate => {
+                    let item: Item = (&result.field, result.measure, result.condition.as_deref());
+                    let column = result.column.as_deref().unwrap_or(result.field.as_str());
+                    let entry = failing.entry(item).or_insert(Failing {
                         column,
-                        filled: result.filled,
-                        threshold: 0.0,
+                        measure: result.measure,
+                        condition: result.condition.as_deref(),
+                        passing: result.passing,
+                        threshold: result.threshold,
+                        records: 0,
+                        action: String::new(),
                         affects: Vec::new(),
                     });
-                    entry.threshold = entry.threshold.max(result.threshold);
+                    if result.records_needed >= entry.records {
+                        entry.records = result.records_needed;
+                        entry.threshold = result.threshold;
+                        entry.action = result.action.clone().unwrap_or_default();
+                    }
                     entry.affects.push(&report.id);
-                    set.insert(result.field.as_str());
+                    set.insert(item);
                 }
-                (Status::Unknown, _) => {
+                Status::Unknown | Status::Failed => {
                     gap = true;
-                    re_export
-                        .entry(&result.field)
-                        .or_insert_with(|| ReExport {
-                            field: result.field.clone(),
-                            label: re_export_label(&req.target, map),
-                            use_cases: Vec::new(),
-                            file: None,
-                        })
-                        .use_cases
-                        .push(report.id.clone());
+                    let labels = if absent_gate {
+                        gate_labels(req, fields, map)
+                    } else {
+                        vec![(result.field.clone(), re_export_label(&req.target, map))]
+                    };
+                    for (field, label) in labels {
+                        re_export
+                            .entry(field.clone())
+                            .or_insert_with(|| ReExport {
+                                field,
+                                label,
+                                use_cases: Vec::new(),
+                                file: None,
+                            })
+                            .use_cases
+                            .push(report.id.clone());
+                    }
                 }
                 _ => {}
             }
@@ -74,21 +108,20 @@ pub fn fix_first(
             blocked_sets.push((&report.id, set));
         }
     }
-    let records = |field: &str| {
-        let f = &failing[field];
-        required_count(f.threshold, rows).saturating_sub(f.filled)
-    };
-    // Candidate actions: every group a use case needs, then each field not in any group.
-    let mut actions: BTreeSet<BTreeSet<&str>> = blocked_sets
+    for entry in re_export.values_mut() {
+        entry.use_cases.dedup();
+    }
+    // Candidate actions: every group a use case needs, then each item not in any group.
+    let mut actions: BTreeSet<BTreeSet<Item>> = blocked_sets
         .iter()
         .filter(|(_, set)| set.len() > 1)
         .map(|(_, set)| set.clone())
         .collect();
-    let grouped: BTreeSet<&str> = actions.iter().flatten().copied().collect();
-    for field in failing.keys() {
-        let alone = BTreeSet::from([*field]);
+    let grouped: BTreeSet<Item> = actions.iter().flatten().copied().collect();
+    for item in failing.keys() {
+        let alone = BTreeSet::from([*item]);
         let unblocks_alone = blocked_sets.iter().any(|(_, set)| *set == alone);
-        if unblocks_alone || !grouped.contains(field) {
+        if unblocks_alone || !grouped.contains(item) {
             actions.insert(alone);
         }
     }
@@ -106,17 +139,23 @@ pub fn fix_first(
                 .collect();
             let fields: Vec<FixField> = action
                 .iter()
-                .map(|f| FixField {
-                    field: f.to_string(),
-                    column: failing[f].column.to_owned(),
-                    threshold: failing[f].threshold,
-                    filled: failing[f].filled,
-                    records_needed: records(f),
+                .map(|item| {
+                    let f = &failing[item];
+                    FixField {
+                        field: item.0.to_string(),
+                        column: f.column.to_owned(),
+                        measure: f.measure,
+                        condition: f.condition.map(str::to_owned),
+                        threshold: f.threshold,
+                        passing: f.passing,
+                        records_needed: f.records,
+                        action: f.action.clone(),
+                    }
                 })
                 .collect();
             let records_needed: u64 = fields.iter().map(|f| f.records_needed).sum();
             FixFirst {
-                field: action.iter().copied().collect::<Vec<_>>().join(" + "),
+                field: action.iter().map(item_name).collect::<Vec<_>>().join(" + "),
                 fields,
                 records_needed,
                 impact: impact(unblocks.len(), records_needed),

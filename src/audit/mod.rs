@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod counters;
 pub mod fix_first;
+pub mod measure;
 pub mod summary;
 pub mod verdict;
 
@@ -239,6 +240,7 @@ pub struct ColumnPlan {
     pub name: String,
     pub canonical: Option<String>,
     pub missing: MissingRule,
+    pub checks: measure::ColumnChecks,
 }
 
 /// A field measured record by record across several columns (see `checks::combined`).
@@ -289,6 +291,16 @@ pub struct Plan {
     pub keys: Option<(usize, Vec<(usize, u8)>)>,
     /// A file linked to accounts: its account id column and the accounts.
     pub link: Option<(usize, std::sync::Arc<AccountTable>)>,
+    /// Identity keys, consent and record counts.
+    pub records: measure::RecordChecks,
+}
+
+/// The day checks are judged on, and whether examples of values are kept.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckSettings {
+    /// `--as-of`, in days since 1970-01-01.
+    pub as_of: i32,
+    pub show_values: bool,
 }
 
 /// Plans every column of the header: its canonical field and its missing-value rule; and the
@@ -301,8 +313,16 @@ pub fn plan(
     companion: Option<&FieldMap>,
     accounts: Option<&std::sync::Arc<AccountTable>>,
     dictionary: &Dictionary,
+    settings: CheckSettings,
 ) -> Plan {
-    let columns = plan_columns(header, map, dictionary);
+    let columns = plan_columns(header, map, dictionary, settings.as_of);
+    let records = measure::record_checks(
+        &columns,
+        map,
+        dictionary,
+        settings.as_of,
+        settings.show_values,
+    );
     let first = |field: &str| {
         columns
             .iter()
@@ -399,7 +419,7 @@ pub fn plan(
                     });
                 }
             }
-            Target::Column(_) => {}
+            Target::Column(_) | Target::Records | Target::Key(_) => {}
         }
     }
     Plan {
@@ -407,6 +427,7 @@ pub fn plan(
         combined,
         keys,
         link,
+        records,
     }
 }
 
@@ -415,6 +436,7 @@ pub fn plan_columns(
     header: &Header,
     map: Option<&FieldMap>,
     dictionary: &Dictionary,
+    as_of: i32,
 ) -> Vec<ColumnPlan> {
     header
         .names
@@ -432,15 +454,51 @@ pub fn plan_columns(
                 .and_then(|c| dictionary.field_missing_values.get(c))
                 .into_iter()
                 .flatten();
+            let column_tokens = dictionary
+                .column_rules
+                .get(&crate::config::normalize_label(name))
+                .map(|r| r.missing_values.as_slice())
+                .unwrap_or_default();
             let tokens = dictionary
                 .missing_values
                 .iter()
                 .chain(field_tokens)
+                .chain(column_tokens)
                 .map(String::as_str);
+            // The freshness windows the dictionary asks of this column.
+            let mut windows: Vec<u32> = dictionary
+                .use_cases
+                .iter()
+                .flat_map(|u| &u.requires)
+                .filter_map(|r| match (&r.measure, &r.target) {
+                    (crate::config::Measure::Fresh { within_days, .. }, Target::Field(f))
+                        if canonical.as_deref() == Some(f.as_str()) =>
+                    {
+                        Some(*within_days)
+                    }
+                    (crate::config::Measure::Fresh { within_days, .. }, Target::Column(c))
+                        if name.trim().eq_ignore_ascii_case(c) =>
+                    {
+                        Some(*within_days)
+                    }
+                    _ => None,
+                })
+                .collect();
+            windows.sort_unstable();
+            windows.dedup();
+            let checks = measure::column_checks(
+                name,
+                canonical.as_deref(),
+                map.filter(|_| segment == 0),
+                dictionary,
+                as_of,
+                windows,
+            );
             ColumnPlan {
                 name: name.clone(),
                 canonical,
                 missing: MissingRule::new(tokens),
+                checks,
             }
         })
         .collect()
@@ -448,18 +506,34 @@ pub fn plan_columns(
 
 /// Adds one batch to the counters. Columns are matched by position: batches carry the header's columns in order.
 pub fn measure(plan: &[ColumnPlan], batch: &DataFrame, counters: &mut TableCounters) {
+    measure_columns(plan, batch, counters, false);
+}
+
+fn measure_columns(
+    plan: &[ColumnPlan],
+    batch: &DataFrame,
+    counters: &mut TableCounters,
+    show_values: bool,
+) {
     if counters.columns.is_empty() {
         *counters = TableCounters::new(plan.len());
     }
     for ((column, plan), counter) in batch.columns().iter().zip(plan).zip(&mut counters.columns) {
         let values = column.str().expect("input batches hold string columns");
-        plan.missing.count(values, &mut counter.fill);
+        measure::measure_column(
+            plan,
+            values,
+            &mut counter.fill,
+            &mut counter.checks,
+            show_values,
+        );
     }
 }
 
 /// Adds one batch to every counter of the plan: the columns, then the combined fields.
 pub fn measure_all(plan: &Plan, batch: &DataFrame, counters: &mut TableCounters) {
-    measure(&plan.columns, batch, counters);
+    measure_columns(&plan.columns, batch, counters, plan.records.show_values);
+    measure::measure_records(&plan.columns, &plan.records, batch, &mut counters.records);
     if counters.combined.len() < plan.combined.len() {
         counters.combined = vec![FillCounter::default(); plan.combined.len()];
         counters.from_accounts = vec![0; plan.combined.len()];
@@ -536,16 +610,7 @@ pub fn field_reports(plan: &Plan, counters: &TableCounters) -> Vec<FieldReport> 
         .columns
         .iter()
         .zip(&counters.columns)
-        .map(|(plan, c)| FieldReport {
-            column: plan.name.clone(),
-            canonical: plan.canonical.clone(),
-            rows: c.fill.rows,
-            filled: c.fill.filled(),
-            fill_rate: rate(c.fill.filled(), c.fill.rows),
-            blank: c.fill.blank,
-            placeholder: c.fill.placeholder,
-            combines: Vec::new(),
-        })
+        .map(|(plan, c)| measure::field_report(plan, &c.fill, &c.checks))
         .collect();
     for (k, (combined, c)) in plan.combined.iter().zip(&counters.combined).enumerate() {
         let combines: Vec<PartFill> = combined
@@ -577,6 +642,7 @@ pub fn field_reports(plan: &Plan, counters: &TableCounters) -> Vec<FieldReport> 
             blank: c.blank,
             placeholder: c.placeholder,
             combines,
+            ..FieldReport::empty()
         });
     }
     reports
@@ -589,20 +655,39 @@ pub struct Judgement {
     pub re_export: Vec<ReExport>,
 }
 
+/// The results of the count requirements: (use case, requirement) -> (records that pass,
+/// of those filled).
+pub fn count_results(
+    plan: &Plan,
+    counters: &TableCounters,
+) -> std::collections::BTreeMap<(String, usize), (u64, u64)> {
+    plan.records
+        .counts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let counter = counters.records.counts.get(i).copied().unwrap_or_default();
+            (
+                (p.use_case.clone(), p.index),
+                measure::count_result(p, &counter, &counters.columns),
+            )
+        })
+        .collect()
+}
+
 /// Verdicts for every use case, the fix-first list and the columns to export again with.
 pub fn judge(
-    fields: &[FieldReport],
-    rows: u64,
+    measured: &verdict::Measured,
     map: Option<&FieldMap>,
     dictionary: &Dictionary,
 ) -> Judgement {
-    let kind = map.map(|m| m.kind);
     let use_cases: Vec<UseCaseReport> = dictionary
         .use_cases
         .iter()
-        .map(|uc| verdict::evaluate_use_case(uc, fields, rows, kind, dictionary, map))
+        .map(|uc| verdict::evaluate_use_case(uc, measured, dictionary, map))
         .collect();
-    let (fix_first, re_export) = fix_first::fix_first(&use_cases, dictionary, rows, map);
+    let (fix_first, re_export) =
+        fix_first::fix_first(&use_cases, dictionary, measured.fields, map);
     Judgement {
         use_cases,
         fix_first,

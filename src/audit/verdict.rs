@@ -1,7 +1,14 @@
 //! Verdicts: each use case's requirements checked against the measured fields.
 
-use crate::config::{Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase};
-use crate::model::{FieldReport, RequirementReport, Status, ToReady, UseCaseReport, Verdict};
+use std::collections::BTreeMap;
+
+use crate::config::{
+    Dictionary, FieldMap, FieldType, FilterTest, Measure, ObjectKind, Requirement, Target, UseCase,
+};
+use crate::model::{
+    DuplicateReport, FieldReport, ReachReport, RequirementReport, Status, ToReady, UseCaseReport,
+    Verdict,
+};
 use crate::shown::thousands;
 
 /// Records that must be filled for `threshold` of `rows` (ceil, with float noise forgiven).
@@ -36,10 +43,11 @@ pub fn find_field<'a>(fields: &'a [FieldReport], target: &Target) -> Option<&'a 
         Target::Column(name) => fields
             .iter()
             .find(|f| f.combines.is_empty() && f.column.trim().eq_ignore_ascii_case(name)),
+        Target::Records | Target::Key(_) => None,
     }
 }
 
-fn percent(rate: f64) -> String {
+pub fn percent(rate: f64) -> String {
     let p = rate * 100.0;
     if p > 0.0 && p < 0.05 {
         // A tiny threshold is not 0%: it still needs a record.
@@ -63,6 +71,8 @@ pub fn re_export_label(target: &Target, map: Option<&FieldMap>) -> String {
     match target {
         Target::Field(name) => label(name),
         Target::Column(name) => name.clone(),
+        Target::Records => "records".to_owned(),
+        Target::Key(key) => key.clone(),
         Target::AnyOf { fields, .. } => fields
             .iter()
             .map(|f| label(f))
@@ -71,145 +81,549 @@ pub fn re_export_label(target: &Target, map: Option<&FieldMap>) -> String {
     }
 }
 
-/// One requirement against the measured fields; also the records that would make it
-/// comfortably met (ready, not at risk).
+/// Records allowed over a line of `max` of `rows` (floor, with float noise forgiven).
+pub fn allowed_count(max: f64, rows: u64) -> u64 {
+    let exact = max * rows as f64;
+    let rounded = exact.round();
+    if (exact - rounded).abs() <= exact.abs() * 1e-12 {
+        rounded as u64
+    } else {
+        exact.floor() as u64
+    }
+}
+
+/// Everything a file's requirements are judged on.
+pub struct Measured<'a> {
+    pub fields: &'a [FieldReport],
+    pub rows: u64,
+    pub duplicates: &'a [DuplicateReport],
+    pub reach: Option<&'a ReachReport>,
+    /// (use case, requirement index) -> (records that pass, of those filled).
+    pub counts: &'a BTreeMap<(String, usize), (u64, u64)>,
+    /// The kind of records, to name them ("leads").
+    pub kind: Option<ObjectKind>,
+}
+
+fn plural(kind: Option<ObjectKind>) -> &'static str {
+    match kind {
+        Some(ObjectKind::Contact) => "contacts",
+        Some(ObjectKind::Lead) => "leads",
+        Some(ObjectKind::Account) => "accounts",
+        Some(ObjectKind::Opportunity) => "opportunities",
+        None => "records",
+    }
+}
+
+fn s(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A requirement's condition in words: `is_converted is true, created_at in the last 200 days`.
+pub fn condition(req: &Requirement) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(f) = &req.filter {
+        let name = f.target.name();
+        parts.push(match &f.test {
+            FilterTest::In(v) => format!("{name} in [{}]", v.join(", ")),
+            FilterTest::NotIn(v) => format!("{name} not in [{}]", v.join(", ")),
+            FilterTest::Is(b) => format!("{name} is {b}"),
+        });
+    }
+    if let Measure::Count {
+        window: Some(w), ..
+    } = &req.measure
+    {
+        parts.push(format!(
+            "{} in the last {} days",
+            w.date_field.name(),
+            w.within_days
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// The status of a measure that must reach `needed` (comfortably `comfortable`).
+fn at_least(passing: u64, needed: u64, comfortable: u64) -> Status {
+    if passing < needed {
+        Status::Failed
+    } else if passing < comfortable {
+        Status::AtRisk
+    } else {
+        Status::Met
+    }
+}
+
+/// The status of a measure that must stay at or under `allowed` (comfortably `comfortable`).
+fn at_most(over: u64, allowed: u64, comfortable: u64) -> Status {
+    if over > allowed {
+        Status::Failed
+    } else if over > comfortable {
+        Status::AtRisk
+    } else {
+        Status::Met
+    }
+}
+
+/// What a check concluded before it is written up.
+struct Outcome {
+    status: Status,
+    column: Option<String>,
+    observed: Option<f64>,
+    passing: u64,
+    needed: u64,
+    to_ready: u64,
+    action: Option<String>,
+    reason: String,
+}
+
+impl Outcome {
+    fn absent(reason: String) -> Self {
+        Outcome {
+            status: Status::Unknown,
+            column: None,
+            observed: None,
+            passing: 0,
+            needed: 0,
+            to_ready: 0,
+            action: None,
+            reason,
+        }
+    }
+}
+
+/// Why a requirement's field is missing, and what to export.
+fn absent_reason(target: &Target, fields: &[FieldReport], map: Option<&FieldMap>) -> String {
+    // A `column = "..."` that is a typo of a column the export has: say which.
+    let near = match target {
+        Target::Column(name) => crate::config::closest(
+            name,
+            fields
+                .iter()
+                .filter(|f| f.combines.is_empty())
+                .map(|f| f.column.as_str()),
+        )
+        .map(|c| format!(" (did you mean the {c:?} column?)"))
+        .unwrap_or_default(),
+        _ => String::new(),
+    };
+    // A Salesforce contact or opportunity holds no company fields: they live on the
+    // Account, which a Data Export folder or ZIP brings along.
+    let on_account = matches!(target, Target::Field(name) if crate::config::ACCOUNT_FIELDS.contains(&name.as_str()))
+        && map.is_some_and(|m| {
+            m.vendor == "salesforce"
+                && matches!(m.kind, ObjectKind::Contact | ObjectKind::Opportunity)
+                && m.vendor_label(target.name()).is_none()
+        });
+    if on_account {
+        "in Salesforce this lives on the Account: audit the file with Account.csv (the Data Export folder or ZIP), or export again with the account's column".to_owned()
+    } else {
+        format!(
+            "not in the export: export again with the {:?} column{near}",
+            re_export_label(target, map)
+        )
+    }
+}
+
+/// Say how much each column carried when several fill the field record by record.
+fn with_parts(reason: String, f: &FieldReport, rows: u64) -> String {
+    if f.combines.len() < 2 {
+        return reason;
+    }
+    let parts: Vec<String> = f
+        .combines
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}",
+                p.column,
+                percent(p.filled as f64 / rows.max(1) as f64)
+            )
+        })
+        .collect();
+    format!("{reason} (record by record: {})", parts.join(", "))
+}
+
+/// A share measure that must reach `min` of `base` records.
+#[allow(clippy::too_many_arguments)]
+fn share_at_least(
+    passing: u64,
+    base: u64,
+    min: f64,
+    margin: f64,
+    what: &str,
+    column: &str,
+    action: impl Fn(u64) -> String,
+) -> Outcome {
+    let needed = required_count(min, base);
+    let comfortable = required_count((min + margin).min(1.0), base);
+    let status = at_least(passing, needed, comfortable);
+    let observed = if base == 0 { 0.0 } else { passing as f64 / base as f64 };
+    let missing = needed.saturating_sub(passing);
+    let reason = match status {
+        Status::Failed => format!(
+            "{} {what}, needs {}: {}",
+            percent(observed),
+            percent(min),
+            action(missing)
+        ),
+        Status::AtRisk => format!(
+            "{} {what}, within {} points of the {} threshold",
+            percent(observed),
+            (margin * 100.0).round(),
+            percent(min)
+        ),
+        _ => format!("{} {what}, needs {}", percent(observed), percent(min)),
+    };
+    Outcome {
+        status,
+        column: Some(column.to_owned()),
+        observed: Some(observed),
+        passing,
+        needed: missing,
+        to_ready: comfortable.saturating_sub(passing),
+        action: (missing > 0).then(|| action(missing)),
+        reason,
+    }
+}
+
+/// A share measure that must stay at or under `max` of `rows`.
+fn share_at_most(
+    over: u64,
+    rows: u64,
+    max: f64,
+    margin: f64,
+    what: &str,
+    column: Option<String>,
+    action: impl Fn(u64) -> String,
+) -> Outcome {
+    let allowed = allowed_count(max, rows);
+    let comfortable = allowed_count((max - margin).max(0.0), rows);
+    let status = at_most(over, allowed, comfortable);
+    let observed = if rows == 0 { 0.0 } else { over as f64 / rows as f64 };
+    let excess = over.saturating_sub(allowed);
+    let reason = match status {
+        Status::Failed => format!(
+            "{} {what}, at most {}: {}",
+            percent(observed),
+            percent(max),
+            action(excess)
+        ),
+        Status::AtRisk => format!(
+            "{} {what}, within {} points of the {} limit",
+            percent(observed),
+            (margin * 100.0).round(),
+            percent(max)
+        ),
+        _ => format!("{} {what}, at most {}", percent(observed), percent(max)),
+    };
+    Outcome {
+        status,
+        column,
+        observed: Some(observed),
+        passing: over,
+        needed: excess,
+        to_ready: over.saturating_sub(comfortable),
+        action: (excess > 0).then(|| action(excess)),
+        reason,
+    }
+}
+
+/// One requirement against the measures; also the records that would make it comfortably
+/// met (ready, not at risk).
 fn check(
     req: &Requirement,
-    fields: &[FieldReport],
-    rows: u64,
+    key: (&str, usize),
+    m: &Measured,
     margin: f64,
     map: Option<&FieldMap>,
 ) -> (RequirementReport, u64) {
-    let field = find_field(fields, &req.target);
-    let (status, filled, needed, to_ready, reason) = match field {
-        None => {
-            // A `column = "..."` that is a typo of a column the export has: say which.
-            let near = match &req.target {
-                Target::Column(name) => crate::config::closest(
-                    name,
-                    fields
-                        .iter()
-                        .filter(|f| f.combines.is_empty())
-                        .map(|f| f.column.as_str()),
-                )
-                .map(|c| format!(" (did you mean the {c:?} column?)"))
-                .unwrap_or_default(),
-                _ => String::new(),
-            };
-            // A Salesforce contact or opportunity holds no company fields: they live on the
-            // Account, which a Data Export folder or ZIP brings along.
-            let on_account = matches!(&req.target, Target::Field(name) if crate::config::ACCOUNT_FIELDS.contains(&name.as_str()))
-                && map.is_some_and(|m| {
-                    m.vendor == "salesforce"
-                        && matches!(m.kind, ObjectKind::Contact | ObjectKind::Opportunity)
-                        && m.vendor_label(req.target.name()).is_none()
-                });
-            let reason = if on_account {
-                "in Salesforce this lives on the Account: audit the file with Account.csv (the Data Export folder or ZIP), or export again with the account's column".to_owned()
-            } else {
-                format!(
-                    "not in the export: export again with the {:?} column{near}",
-                    re_export_label(&req.target, map)
-                )
-            };
-            (Status::Unknown, 0, 0, 0, reason)
+    let rows = m.rows;
+    let name = req.target.name().to_owned();
+    let field = find_field(m.fields, &req.target);
+    let label = |f: &FieldReport| f.column.clone();
+    let outcome = match (&req.measure, field) {
+        (Measure::Fill { min }, _) if req.filter.is_some() => {
+            match m.counts.get(&(key.0.to_owned(), key.1)) {
+                None => gate_absent(req, m.fields, map),
+                Some(&(matched, filled)) => share_at_least(
+                    filled,
+                    matched,
+                    *min,
+                    margin,
+                    &format!(
+                        "populated on the {} {}",
+                        thousands(matched),
+                        condition(req).unwrap_or_default()
+                    ),
+                    &field.map(label).unwrap_or(name.clone()),
+                    |n| format!("fill {name} on {} more record{}", thousands(n), s(n)),
+                ),
+            }
         }
-        Some(f) => {
-            let needed = required_count(req.min_fill, rows);
-            let comfortable = required_count((req.min_fill + margin).min(1.0), rows);
-            let to_ready = comfortable.saturating_sub(f.filled);
-            let (status, reason) = if f.filled < needed {
-                let missing = needed - f.filled;
-                (
-                    Status::Failed,
-                    format!(
-                        "{} populated, needs {}: fill {} more record{}",
-                        percent(f.fill_rate),
-                        percent(req.min_fill),
-                        thousands(missing),
-                        if missing == 1 { "" } else { "s" }
-                    ),
-                )
-            } else if f.filled < comfortable {
-                (
-                    Status::AtRisk,
-                    format!(
-                        "{} populated, within {} points of the {} threshold",
-                        percent(f.fill_rate),
-                        (margin * 100.0).round(),
-                        percent(req.min_fill)
-                    ),
-                )
-            } else {
-                (
-                    Status::Met,
-                    format!(
-                        "{} populated, needs {}",
-                        percent(f.fill_rate),
-                        percent(req.min_fill)
-                    ),
-                )
-            };
-            // Say how much each column carried when several fill the field record by record.
-            let reason = if f.combines.is_empty() {
-                reason
-            } else if f.combines.len() == 1 {
-                // The column label already says where the value comes from.
-                reason
-            } else {
-                let parts: Vec<String> = f
-                    .combines
+        (Measure::Fill { min }, Some(f)) => {
+            let mut o = share_at_least(f.filled, rows, *min, margin, "populated", &f.column, |n| {
+                format!("fill {} more record{}", thousands(n), s(n))
+            });
+            o.reason = with_parts(o.reason, f, rows);
+            o
+        }
+        (Measure::Valid { min }, Some(f)) => match f.valid {
+            None => Outcome::absent(format!(
+                "{name} has no validity check (type {}): give it `allowed` or `pattern` in [fields.{name}]",
+                f.field_type.map_or("text", FieldType::as_str)
+            )),
+            Some(valid) => {
+                let worst = f
+                    .invalid
                     .iter()
-                    .map(|p| {
+                    .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                    .map(|(r, n)| format!(" ({} {r})", thousands(*n)))
+                    .unwrap_or_default();
+                let mut o = share_at_least(valid, rows, *min, margin, "valid", &f.column, |n| {
+                    format!("make {} more {name} value{} valid", thousands(n), s(n))
+                });
+                if o.status != Status::Met {
+                    o.reason = format!("{}{worst}", o.reason);
+                }
+                o
+            }
+        },
+        (Measure::Fresh { min, within_days }, Some(f)) => {
+            match f.fresh.iter().find(|w| w.within_days == *within_days) {
+                None => Outcome::absent(format!("{name} is not a date field: freshness cannot be measured")),
+                Some(w) => share_at_least(
+                    w.fresh,
+                    rows,
+                    *min,
+                    margin,
+                    &format!("dated within {within_days} days"),
+                    &f.column,
+                    |n| {
                         format!(
-                            "{} {}",
-                            p.column,
-                            percent(p.filled as f64 / rows.max(1) as f64)
+                            "refresh {} {name} date{} older than {within_days} days (or fill blank ones)",
+                            thousands(n),
+                            s(n)
                         )
-                    })
-                    .collect();
-                format!("{reason} (record by record: {})", parts.join(", "))
-            };
-            (
-                status,
-                f.filled,
-                needed.saturating_sub(f.filled),
-                to_ready,
-                reason,
-            )
+                    },
+                ),
+            }
         }
+        (Measure::Duplicates { max, key }, _) => {
+            match m.duplicates.iter().find(|d| d.key == key) {
+                None => Outcome::absent(format!(
+                    "no {key} key: the export lacks its columns ({})",
+                    match key.as_str() {
+                        "email" => "Email",
+                        "phone" => "Phone",
+                        "domain" => "Website or Email",
+                        _ => "First Name, Last Name and Company",
+                    }
+                )),
+                Some(d) => {
+                    let mut o = share_at_most(
+                        d.duplicate_records,
+                        rows,
+                        *max,
+                        margin,
+                        &format!("duplicates by {key}"),
+                        Some(d.columns.join(" + ")),
+                        |n| format!("merge {} duplicate record{} (by {key})", thousands(n), s(n)),
+                    );
+                    o.reason = format!(
+                        "{} ({} records in {} groups)",
+                        o.reason,
+                        thousands(d.duplicate_records),
+                        thousands(d.groups)
+                    );
+                    o
+                }
+            }
+        }
+        (Measure::Dominant { max }, Some(f)) => match f.dominant_count {
+            None => Outcome::absent(format!(
+                "{name}'s values are not counted (type {}): give it type = \"picklist\"",
+                f.field_type.map_or("text", FieldType::as_str)
+            )),
+            Some(top) => share_at_most(
+                top,
+                rows,
+                *max,
+                margin,
+                "of records hold the same value",
+                Some(f.column.clone()),
+                |n| format!("vary {name}: {} more record{} than the limit hold one value", thousands(n), s(n)),
+            ),
+        },
+        (Measure::Count { min, .. }, _) => match m.counts.get(&(key.0.to_owned(), key.1)) {
+            None => gate_absent(req, m.fields, map),
+            Some(&(matched, _)) => {
+                let comfortable = (*min as f64 * (1.0 + margin)).ceil() as u64;
+                let status = at_least(matched, *min, comfortable);
+                let noun = plural(m.kind);
+                let cond = condition(req).map(|c| format!(" ({c})")).unwrap_or_default();
+                let missing = min.saturating_sub(matched);
+                let action = format!(
+                    "add {} {noun}{}: {} counted, {} needed",
+                    thousands(missing),
+                    if matches!(req.measure, Measure::Count { window: Some(_), .. }) { " or wait" } else { "" },
+                    thousands(matched),
+                    thousands(*min)
+                );
+                let reason = match status {
+                    Status::Failed => format!("{} {noun}{cond}, {} needed: {action}", thousands(matched), thousands(*min)),
+                    Status::AtRisk => format!("{} {noun}{cond}, within {}% of the {} needed", thousands(matched), (margin * 100.0).round(), thousands(*min)),
+                    _ => format!("{} {noun}{cond}, {} needed", thousands(matched), thousands(*min)),
+                };
+                Outcome {
+                    status,
+                    column: None,
+                    observed: Some(matched as f64),
+                    passing: matched,
+                    needed: missing,
+                    to_ready: comfortable.saturating_sub(matched),
+                    action: (missing > 0).then_some(action),
+                    reason,
+                }
+            }
+        },
+        (Measure::Reachable { min }, _) => match m.reach {
+            None => Outcome::absent(absent_reason(&Target::Field("email".into()), m.fields, map)),
+            Some(r) => {
+                let unknown = r.consent_columns.is_empty();
+                let reachable = if unknown { r.addresses } else { r.reachable };
+                let comfortable = (*min as f64 * (1.0 + margin)).ceil() as u64;
+                let mut status = at_least(reachable, *min, comfortable);
+                let missing = min.saturating_sub(reachable);
+                let action = format!(
+                    "win {} more reachable address{}",
+                    thousands(missing),
+                    if missing == 1 { "" } else { "es" }
+                );
+                let mut reason = if unknown {
+                    format!("{} valid addresses, {} needed", thousands(reachable), thousands(*min))
+                } else {
+                    format!(
+                        "{} of {} valid addresses reachable (opted out {}, bounced {}, non-marketing {} records), {} needed",
+                        thousands(reachable),
+                        thousands(r.addresses),
+                        thousands(r.opted_out),
+                        thousands(r.bounced),
+                        thousands(r.not_marketing),
+                        thousands(*min)
+                    )
+                };
+                if status == Status::Failed {
+                    reason = format!("{reason}: {action}");
+                }
+                if unknown {
+                    reason = format!("consent unknown: suppression cannot be applied (no opt-out, bounce or marketing status column); {reason}");
+                    if status == Status::Met {
+                        status = Status::AtRisk;
+                    }
+                }
+                Outcome {
+                    status,
+                    column: Some("Email".to_owned()).and(find_field(m.fields, &Target::Field("email".into())).map(|f| f.column.clone())),
+                    observed: Some(reachable as f64),
+                    passing: reachable,
+                    needed: missing,
+                    to_ready: comfortable.saturating_sub(reachable),
+                    action: (missing > 0).then_some(action),
+                    reason,
+                }
+            }
+        },
+        (_, None) => Outcome::absent(absent_reason(&req.target, m.fields, map)),
     };
     let report = RequirementReport {
-        field: req.target.name().to_owned(),
-        column: field.map(|f| f.column.clone()),
-        observed: field.map(|f| f.fill_rate),
-        threshold: req.min_fill,
-        met: matches!(status, Status::Met | Status::AtRisk),
-        status,
-        filled,
-        records_needed: needed,
-        reason,
+        field: name,
+        column: outcome.column,
+        measure: req.measure.name(),
+        condition: condition(req),
+        observed: outcome.observed,
+        threshold: req.measure.threshold(),
+        met: matches!(outcome.status, Status::Met | Status::AtRisk),
+        status: outcome.status,
+        passing: outcome.passing,
+        records_needed: outcome.needed,
+        action: outcome.action,
+        reason: outcome.reason,
         source: req.source.clone(),
     };
-    (report, to_ready)
+    (report, outcome.to_ready)
+}
+
+/// The fields a count or filtered fill lacks, with the labels to export them with.
+pub fn gate_labels(
+    req: &Requirement,
+    fields: &[FieldReport],
+    map: Option<&FieldMap>,
+) -> Vec<(String, String)> {
+    let mut missing: Vec<&Target> = Vec::new();
+    if let Some(f) = &req.filter
+        && find_field(fields, &f.target).is_none()
+    {
+        missing.push(&f.target);
+    }
+    if let Measure::Count { window: Some(w), .. } = &req.measure
+        && find_field(fields, &w.date_field).is_none()
+    {
+        missing.push(&w.date_field);
+    }
+    if matches!(req.measure, Measure::Fill { .. }) && find_field(fields, &req.target).is_none() {
+        missing.push(&req.target);
+    }
+    missing
+        .into_iter()
+        .map(|t| (t.name().to_owned(), re_export_label(t, map)))
+        .collect()
+}
+
+/// A count or filtered fill whose condition or date column is missing: the gate cannot be
+/// checked, and a gate that cannot be checked is not passed.
+fn gate_absent(req: &Requirement, fields: &[FieldReport], map: Option<&FieldMap>) -> Outcome {
+    let labels: Vec<String> = gate_labels(req, fields, map).into_iter().map(|(_, l)| l).collect();
+    Outcome {
+        status: Status::Failed,
+        column: None,
+        observed: None,
+        passing: 0,
+        needed: 0,
+        to_ready: 0,
+        action: None,
+        reason: format!(
+            "no {} column: export it to check this gate",
+            labels.join(" or ")
+        ),
+    }
+}
+
+/// Whether a use case sends email: it requires the email field or reach.
+fn sends_email(use_case: &UseCase) -> bool {
+    use_case.requires.iter().any(|r| {
+        matches!(r.measure, Measure::Reachable { .. })
+            || matches!(&r.target, Target::Field(f) if f == "email")
+    })
 }
 
 pub fn evaluate_use_case(
     use_case: &UseCase,
-    fields: &[FieldReport],
-    rows: u64,
-    kind: Option<ObjectKind>,
+    measured: &Measured,
     dictionary: &Dictionary,
     map: Option<&FieldMap>,
 ) -> UseCaseReport {
-    if !use_case.applies_to(kind) {
+    let kind = measured.kind;
+    let vendor = map.map(|m| m.vendor.as_str());
+    if !use_case.applies_to(kind) || !use_case.serves_vendor(vendor) {
         let wants: Vec<&str> = use_case.objects.iter().map(|k| k.as_str()).collect();
-        return UseCaseReport {
-            id: use_case.id.clone(),
-            title: use_case.title.clone(),
-            verdict: Verdict::NotApplicable,
-            file: None,
-            note: Some(match kind {
+        let note = if !use_case.serves_vendor(vendor) {
+            format!(
+                "a {} feature; this export is {}",
+                use_case.vendors.join(" or "),
+                vendor.map_or("from no known vendor".to_owned(), |v| format!("a {v} export"))
+            )
+        } else {
+            match kind {
                 Some(kind) => format!(
                     "built on {} records; this export holds {kind} records",
                     wants.join(" or ")
@@ -218,17 +632,33 @@ pub fn evaluate_use_case(
                     "built on {} records; no field map matched this export, so its kind of records is unknown (use --field-map)",
                     wants.join(" or ")
                 ),
-            }),
+            }
+        };
+        return UseCaseReport {
+            id: use_case.id.clone(),
+            title: use_case.title.clone(),
+            verdict: Verdict::NotApplicable,
+            file: None,
+            note: Some(note),
             requirements: Vec::new(),
             to_ready: ToReady::default(),
         };
     }
     let mut requirements = Vec::new();
     let mut to_ready = ToReady::default();
-    for req in &use_case.requires {
-        let (report, records) = check(req, fields, rows, dictionary.at_risk_margin, map);
+    for (index, req) in use_case.requires.iter().enumerate() {
+        let (report, records) = check(
+            req,
+            (&use_case.id, index),
+            measured,
+            dictionary.at_risk_margin,
+            map,
+        );
         match report.status {
             Status::Unknown => to_ready.re_export.push(re_export_label(&req.target, map)),
+            Status::Failed if report.observed.is_none() => {
+                to_ready.re_export.push(report.reason.clone())
+            }
             _ if records > 0 => {
                 to_ready.fill.push(report.field.clone());
                 to_ready.records += records;
@@ -236,6 +666,28 @@ pub fn evaluate_use_case(
             _ => {}
         }
         requirements.push(report);
+    }
+    // Email without consent: suppression cannot be applied, whatever the fill rates say.
+    let reach_checked = requirements.iter().any(|r| r.measure == "reachable");
+    if !reach_checked
+        && sends_email(use_case)
+        && measured.reach.is_some_and(|r| r.consent_columns.is_empty())
+    {
+        requirements.push(RequirementReport {
+            field: "consent".to_owned(),
+            column: None,
+            measure: "reachable",
+            condition: None,
+            observed: None,
+            threshold: 0.0,
+            met: true,
+            status: Status::AtRisk,
+            passing: 0,
+            records_needed: 0,
+            action: None,
+            reason: "consent unknown: suppression cannot be applied (no opt-out, bounce or marketing status column; export one)".to_owned(),
+            source: None,
+        });
     }
     let has = |status| {
         requirements

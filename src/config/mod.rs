@@ -9,9 +9,10 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 pub use error::{ConfigError, Location, line_column};
-pub use resolve::{closest, parse_dictionary, parse_field_map, readable};
+pub use resolve::{closest, parse_dictionary, parse_field_map, parse_field_types, readable};
 pub use settings::{
-    ACCOUNT_FIELDS, Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
+    ACCOUNT_FIELDS, Dictionary, FieldMap, FieldRule, FieldType, FieldTypes, Filter, FilterTest,
+    Measure, ObjectKind, Requirement, Target, UseCase, Window, normalize_label,
 };
 
 /// The maps shipped in `field-maps/`, compiled in so the binary works from any directory.
@@ -45,6 +46,16 @@ const BUILTIN_MAPS: &[(&str, &str)] = &[
         include_str!("../../field-maps/salesforce/opportunity.toml"),
     ),
 ];
+
+const BUILTIN_TYPES: &str = include_str!("../../field-maps/types.toml");
+
+/// The shipped field types, parsed once (a test checks the file is valid).
+pub fn field_types() -> &'static FieldTypes {
+    static TYPES: std::sync::OnceLock<FieldTypes> = std::sync::OnceLock::new();
+    TYPES.get_or_init(|| {
+        parse_field_types(Path::new("field-maps/types.toml"), BUILTIN_TYPES).unwrap_or_default()
+    })
+}
 
 pub const DEFAULT_DICTIONARY_PATH: &str = "field-maps/dictionary.toml";
 const BUILTIN_DICTIONARY: &str = include_str!("../../field-maps/dictionary.toml");
@@ -163,6 +174,29 @@ mod tests {
                     req.target.name()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn field_types_are_valid_and_name_known_fields() {
+        let types =
+            parse_field_types(Path::new("field-maps/types.toml"), BUILTIN_TYPES).unwrap();
+        let known = known_fields(&builtin_field_maps().unwrap());
+        for field in types
+            .types
+            .keys()
+            .chain(&types.history)
+            .chain(&types.non_negative)
+            .chain(&types.categorical_text)
+            .chain(types.allowed.keys().map(|(_, f)| f))
+        {
+            assert!(known.contains(field), "{field} is in types.toml but no map");
+        }
+        for field in &known {
+            assert!(types.types.contains_key(field), "{field} has no type in types.toml");
+        }
+        for field in &types.history {
+            assert_eq!(types.types[field], FieldType::Date, "{field}");
         }
     }
 

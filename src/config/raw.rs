@@ -35,6 +35,9 @@ pub struct RawDictionary {
     /// Per-field rules that apply wherever the field is measured.
     #[serde(default)]
     pub fields: BTreeMap<String, RawFieldRule>,
+    /// Rules for raw columns no map knows.
+    #[serde(default)]
+    pub columns: BTreeMap<String, RawColumnRule>,
     #[serde(default)]
     pub use_cases: BTreeMap<String, Spanned<RawUseCase>>,
     /// canonical field -> more column labels that carry it, in every map.
@@ -60,6 +63,56 @@ pub struct RawFieldRule {
     /// Where the field may come from: the record itself and/or its account
     /// (`["contact", "account"]`).
     pub from: Option<Vec<Spanned<String>>>,
+    /// Overrides the field's shipped type.
+    #[serde(rename = "type")]
+    pub field_type: Option<Spanned<String>>,
+    /// Valid values (replaces the shipped list).
+    pub allowed: Option<Spanned<Vec<String>>>,
+    /// A regular expression valid values match.
+    pub pattern: Option<Spanned<String>>,
+}
+
+/// Rules for a raw export column that no map knows (`[columns."Persona__c"]`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawColumnRule {
+    #[serde(rename = "type")]
+    pub field_type: Option<Spanned<String>>,
+    pub allowed: Option<Spanned<Vec<String>>>,
+    pub pattern: Option<Spanned<String>>,
+    #[serde(default)]
+    pub missing_values: Vec<String>,
+}
+
+/// `where = { field = "is_converted", is = "true" }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWhere {
+    pub field: Option<Spanned<String>>,
+    pub column: Option<Spanned<String>>,
+    #[serde(rename = "in")]
+    pub in_list: Option<Spanned<Vec<String>>>,
+    pub not_in: Option<Spanned<Vec<String>>>,
+    pub is: Option<Spanned<toml::Value>>,
+}
+
+/// `field-maps/types.toml`: the type of every canonical field.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFieldTypes {
+    pub types: BTreeMap<String, Spanned<String>>,
+    pub checks: RawTypeChecks,
+    /// vendor -> field -> the vendor's standard values.
+    #[serde(default)]
+    pub allowed: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTypeChecks {
+    pub history: Vec<String>,
+    pub non_negative: Vec<String>,
+    pub categorical_text: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,6 +126,9 @@ pub struct RawUseCase {
     /// Record kinds the use case is built on; absent means every kind.
     #[serde(default)]
     pub objects: Option<Vec<Spanned<String>>>,
+    /// A vendor's own AI feature: judged only on that vendor's exports.
+    #[serde(default)]
+    pub vendors: Option<Vec<Spanned<String>>>,
     pub requires: Vec<Spanned<RawRequirement>>,
 }
 
@@ -83,7 +139,19 @@ pub struct RawRequirement {
     pub column: Option<Spanned<String>>,
     /// Met per record by any of these canonical fields.
     pub any_of: Option<Spanned<Vec<Spanned<String>>>>,
-    pub min_fill: Spanned<f64>,
+    /// Identity key of a duplicates requirement (`email`, `domain`, `name_company`, `phone`).
+    pub key: Option<Spanned<String>>,
+    pub min_fill: Option<Spanned<f64>>,
+    pub min_valid: Option<Spanned<f64>>,
+    pub min_fresh: Option<Spanned<f64>>,
+    pub max_duplicate_rate: Option<Spanned<f64>>,
+    pub max_dominant_share: Option<Spanned<f64>>,
+    pub min_count: Option<Spanned<i64>>,
+    pub min_reachable: Option<Spanned<i64>>,
+    pub within_days: Option<Spanned<i64>>,
+    pub date_field: Option<Spanned<String>>,
+    #[serde(rename = "where")]
+    pub filter: Option<Spanned<RawWhere>>,
     #[serde(default)]
     pub source: Option<String>,
 }

@@ -6,9 +6,13 @@ use std::path::Path;
 use super::error::ConfigError;
 use toml::Spanned;
 
-use super::raw::{RawDictionary, RawFieldMap, RawRequirement, RawUseCase};
+use super::raw::{
+    RawColumnRule, RawDictionary, RawFieldMap, RawFieldRule, RawFieldTypes, RawRequirement,
+    RawUseCase, RawWhere,
+};
 use super::settings::{
-    ACCOUNT_FIELDS, Dictionary, FieldMap, ObjectKind, Requirement, Target, UseCase, normalize_label,
+    ACCOUNT_FIELDS, Dictionary, FieldMap, FieldRule, FieldType, FieldTypes, Filter, FilterTest,
+    Measure, ObjectKind, Requirement, Target, UseCase, Window, normalize_label,
 };
 
 const DEFAULT_AT_RISK_MARGIN: f64 = 0.05;
@@ -154,6 +158,32 @@ pub fn parse_field_map(file: &Path, text: &str) -> Result<FieldMap, ConfigError>
         .with_vendor_labels(vendor_labels))
 }
 
+/// Parses `field-maps/types.toml`.
+pub fn parse_field_types(file: &Path, text: &str) -> Result<FieldTypes, ConfigError> {
+    let raw: RawFieldTypes = toml::from_str(text)
+        .map_err(|e| toml_error(file, text, e, "types.toml has [types] and [checks] tables"))?;
+    let mut types = BTreeMap::new();
+    for (field, t) in raw.types {
+        let parsed = FieldType::parse(t.get_ref()).ok_or_else(|| {
+            ConfigError::at(file, text, Some(t.span()), format!("unknown type `{}`", t.get_ref()))
+        })?;
+        types.insert(field, parsed);
+    }
+    let mut allowed = BTreeMap::new();
+    for (vendor, fields) in raw.allowed {
+        for (field, values) in fields {
+            allowed.insert((vendor.clone(), field), values);
+        }
+    }
+    Ok(FieldTypes {
+        types,
+        history: raw.checks.history.into_iter().collect(),
+        non_negative: raw.checks.non_negative.into_iter().collect(),
+        categorical_text: raw.checks.categorical_text.into_iter().collect(),
+        allowed,
+    })
+}
+
 /// The most errors a dictionary reports at once.
 const MAX_ERRORS: usize = 20;
 
@@ -187,19 +217,14 @@ impl DictionaryContext<'_> {
             .with_hint(hint)
     }
 
-    /// One requirement, checked against those of its use case so far; its errors go to
-    /// `errors` (all of them: a wrong field and a wrong threshold are both said).
-    fn requirement(
+    /// The field, column or fields a requirement names (`None` when it names none).
+    fn target(
         &self,
-        id: &str,
-        req: Spanned<RawRequirement>,
-        requires: &[Requirement],
+        req: &mut RawRequirement,
+        req_span: &std::ops::Range<usize>,
         errors: &mut Vec<ConfigError>,
-    ) -> Option<Requirement> {
-        let before = errors.len();
-        let req_span = req.span();
-        let req = req.into_inner();
-        let target = match (req.field, req.column, req.any_of) {
+    ) -> Option<Option<Target>> {
+        match (req.field.take(), req.column.take(), req.any_of.take()) {
             (None, None, Some(any)) => {
                 let span = any.span();
                 let fields = any.into_inner();
@@ -214,58 +239,375 @@ impl DictionaryContext<'_> {
                         errors.push(self.unknown_field(field.get_ref(), Some(field.span())));
                     }
                 }
-                Some(Target::any_of(
+                Some(Some(Target::any_of(
                     fields.into_iter().map(Spanned::into_inner).collect(),
-                ))
+                )))
             }
             (Some(field), None, None) => {
                 if !self.known_fields.contains(field.get_ref()) {
                     errors.push(self.unknown_field(field.get_ref(), Some(field.span())));
                 }
-                Some(Target::Field(field.into_inner()))
+                Some(Some(Target::Field(field.into_inner())))
             }
-            (None, Some(column), None) => {
-                Some(Target::Column(column.into_inner().trim().to_owned()))
-            }
-            (None, None, None) => {
-                errors.push(self
-                    .error(Some(req_span.clone()), "a requirement names neither `field` nor `column`")
-                    .with_hint("add `field = \"industry\"` (canonical), `column = \"Persona__c\"` (as in the export) or `any_of = [\"website\", \"email_domain\"]`"));
-                None
-            }
+            (None, Some(column), None) => Some(Some(Target::Column(
+                column.into_inner().trim().to_owned(),
+            ))),
+            (None, None, None) => Some(None),
             _ => {
                 errors.push(self
                     .error(Some(req_span.clone()), "a requirement names more than one of `field`, `column` and `any_of`")
                     .with_hint("keep one: a canonical `field`, a raw export `column`, or `any_of` several fields"));
                 None
             }
+        }
+    }
+
+    /// A `where = { ... }` table.
+    fn filter(&self, raw: Spanned<RawWhere>, errors: &mut Vec<ConfigError>) -> Option<Filter> {
+        let span = raw.span();
+        let raw = raw.into_inner();
+        let target = match (raw.field, raw.column) {
+            (Some(field), None) => {
+                if !self.known_fields.contains(field.get_ref()) {
+                    errors.push(self.unknown_field(field.get_ref(), Some(field.span())));
+                }
+                Target::Field(field.into_inner())
+            }
+            (None, Some(column)) => Target::Column(column.into_inner().trim().to_owned()),
+            _ => {
+                errors.push(
+                    self.error(Some(span), "`where` names one `field` or one `column`")
+                        .with_hint("e.g. where = { field = \"is_converted\", is = \"true\" }"),
+                );
+                return None;
+            }
         };
-        // `-0.0` is zero: adding 0.0 drops the sign, so it never prints as "-0%".
-        let min_fill = *req.min_fill.get_ref() + 0.0;
-        if !(0.0..=1.0).contains(&min_fill) {
-            errors.push(
+        let normalized = |list: Vec<String>| {
+            list.iter()
+                .map(|v| crate::audit::checks::validity::normalize_choice(v))
+                .collect::<Vec<_>>()
+        };
+        let test = match (raw.in_list, raw.not_in, raw.is) {
+            (Some(list), None, None) => {
+                if list.get_ref().is_empty() {
+                    errors.push(self.error(Some(list.span()), "`in` lists no value"));
+                }
+                FilterTest::In(normalized(list.into_inner()))
+            }
+            (None, Some(list), None) => FilterTest::NotIn(normalized(list.into_inner())),
+            (None, None, Some(is)) => {
+                let value = match is.get_ref() {
+                    toml::Value::Boolean(b) => Some(*b),
+                    toml::Value::String(s) => crate::audit::checks::boolean::check(s.trim()).ok(),
+                    _ => None,
+                };
+                match value {
+                    Some(b) => FilterTest::Is(b),
+                    None => {
+                        errors.push(
+                            self.error(Some(is.span()), "`is` must be true or false")
+                                .with_hint("write is = \"true\" or is = false"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            _ => {
+                errors.push(
+                    self.error(Some(span), "`where` needs exactly one of `in`, `not_in` and `is`")
+                        .with_hint("e.g. where = { field = \"deal_stage\", in = [\"Closed Won\"] }"),
+                );
+                return None;
+            }
+        };
+        Some(Filter { target, test })
+    }
+
+    /// One requirement, checked against those of its use case so far; its errors go to
+    /// `errors` (all of them: a wrong field and a wrong threshold are both said).
+    fn requirement(
+        &self,
+        id: &str,
+        req: Spanned<RawRequirement>,
+        requires: &[Requirement],
+        errors: &mut Vec<ConfigError>,
+    ) -> Option<Requirement> {
+        let before = errors.len();
+        let req_span = req.span();
+        let mut req = req.into_inner();
+        let target = self.target(&mut req, &req_span, errors);
+        // The one measure: a share of records, or a number of them.
+        let shares = [
+            ("min_fill", &req.min_fill),
+            ("min_valid", &req.min_valid),
+            ("min_fresh", &req.min_fresh),
+            ("max_duplicate_rate", &req.max_duplicate_rate),
+            ("max_dominant_share", &req.max_dominant_share),
+        ];
+        let counts = [("min_count", &req.min_count), ("min_reachable", &req.min_reachable)];
+        let named: Vec<&str> = shares
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .map(|(k, _)| *k)
+            .chain(counts.iter().filter(|(_, v)| v.is_some()).map(|(k, _)| *k))
+            .collect();
+        const MEASURES: &str = "min_fill, min_valid, min_fresh (with within_days), max_duplicate_rate, max_dominant_share, min_count or min_reachable";
+        match named.len() {
+            0 => errors.push(
+                self.error(Some(req_span.clone()), "a requirement names no measure")
+                    .with_hint(format!("add one of {MEASURES}")),
+            ),
+            1 => {}
+            _ => errors.push(
                 self.error(
-                    Some(req.min_fill.span()),
-                    format!("min_fill {} is outside 0..1", readable(min_fill)),
+                    Some(req_span.clone()),
+                    format!("a requirement names more than one measure: {}", named.join(", ")),
                 )
-                .with_hint("min_fill is a fraction of records: 0.6 means 60%"),
+                .with_hint("a requirement checks one measure: write one requirement for each"),
+            ),
+        }
+        let mut share = 0.0;
+        for (key, value) in shares {
+            if let Some(value) = value {
+                // `-0.0` is zero: adding 0.0 drops the sign, so it never prints as "-0%".
+                share = *value.get_ref() + 0.0;
+                if !(0.0..=1.0).contains(&share) {
+                    errors.push(
+                        self.error(
+                            Some(value.span()),
+                            format!("{key} {} is outside 0..1", readable(share)),
+                        )
+                        .with_hint(format!("{key} is a fraction of records: 0.6 means 60%")),
+                    );
+                }
+            }
+        }
+        let mut count = 0u64;
+        for (key, value) in counts {
+            if let Some(value) = value {
+                match u64::try_from(*value.get_ref()) {
+                    Ok(n) => count = n,
+                    Err(_) => errors.push(
+                        self.error(Some(value.span()), format!("{key} cannot be negative"))
+                            .with_hint(format!("{key} is a number of records, e.g. 1000")),
+                    ),
+                }
+            }
+        }
+        let within_days = match &req.within_days {
+            Some(days) => match u32::try_from(*days.get_ref()) {
+                Ok(d) if (1..=36_500).contains(&d) => Some(d),
+                _ => {
+                    errors.push(
+                        self.error(
+                            Some(days.span()),
+                            format!("within_days {} is outside 1..36500", days.get_ref()),
+                        )
+                        .with_hint("a window in days before --as-of, e.g. 200"),
+                    );
+                    None
+                }
+            },
+            None => None,
+        };
+        let measure_name = named.first().copied().unwrap_or("");
+        let misplaced = |key: &str, span: std::ops::Range<usize>, works: &str| {
+            self.error(Some(span), format!("`{key}` does not work with {}", if measure_name.is_empty() { "this requirement" } else { measure_name }))
+                .with_hint(format!("`{key}` works with {works}"))
+        };
+        if let Some(days) = &req.within_days
+            && !matches!(measure_name, "min_fresh" | "min_count")
+        {
+            errors.push(misplaced("within_days", days.span(), "min_fresh and min_count"));
+        }
+        if measure_name == "min_fresh" && req.within_days.is_none() {
+            errors.push(
+                self.error(Some(req_span.clone()), "min_fresh needs `within_days`")
+                    .with_hint("e.g. within_days = 365: a date in the last year is fresh"),
             );
         }
+        if let Some(date_field) = &req.date_field
+            && (measure_name != "min_count" || req.within_days.is_none())
+        {
+            errors.push(misplaced("date_field", date_field.span(), "min_count and within_days"));
+        }
+        if let Some(key) = &req.key
+            && measure_name != "max_duplicate_rate"
+        {
+            errors.push(misplaced("key", key.span(), "max_duplicate_rate"));
+        }
+        let filter = match req.filter.take() {
+            Some(raw) if !matches!(measure_name, "min_fill" | "min_count") => {
+                errors.push(misplaced("where", raw.span(), "min_fill and min_count"));
+                None
+            }
+            Some(raw) => self.filter(raw, errors),
+            None => None,
+        };
         let target = target?;
-        if requires.iter().any(|r| r.target == target) {
+        let (target, measure) = match measure_name {
+            "min_count" => {
+                if target.is_some() {
+                    errors.push(
+                        self.error(Some(req_span.clone()), "min_count counts records: it names no field")
+                            .with_hint("say which records with `where = { field = ..., in = [...] }` and `within_days`"),
+                    );
+                }
+                let window = within_days.map(|within_days| {
+                    let date_field = req.date_field.as_ref().map_or("created_at", |f| f.get_ref());
+                    if !self.known_fields.contains(date_field) {
+                        errors.push(self.unknown_field(date_field, req.date_field.as_ref().map(Spanned::span)));
+                    }
+                    Window {
+                        date_field: Target::Field(date_field.to_owned()),
+                        within_days,
+                    }
+                });
+                (Target::Records, Measure::Count { min: count, window })
+            }
+            "min_reachable" => {
+                if target.as_ref().is_some_and(|t| *t != Target::Field("email".into())) {
+                    errors.push(
+                        self.error(Some(req_span.clone()), "min_reachable counts email addresses: it takes no other field")
+                            .with_hint("remove the field, or write field = \"email\""),
+                    );
+                }
+                (Target::Field("email".into()), Measure::Reachable { min: count })
+            }
+            "max_duplicate_rate" => {
+                let key = match (&target, &req.key) {
+                    (_, Some(key)) => {
+                        if crate::audit::checks::duplicates::IdentityKey::parse(key.get_ref()).is_none() {
+                            errors.push(
+                                self.error(Some(key.span()), format!("unknown identity key `{}`", key.get_ref()))
+                                    .with_hint("use email, domain, name_company or phone"),
+                            );
+                        }
+                        key.get_ref().clone()
+                    }
+                    (Some(Target::Field(field)), None) => match field.as_str() {
+                        "email" => "email".to_owned(),
+                        "phone" => "phone".to_owned(),
+                        "website" | "domain" => "domain".to_owned(),
+                        other => {
+                            errors.push(
+                                self.error(Some(req_span.clone()), format!("`{other}` has no identity key"))
+                                    .with_hint("duplicates are counted by key: field = \"email\", \"phone\" or \"website\", or key = \"name_company\""),
+                            );
+                            String::new()
+                        }
+                    },
+                    _ => {
+                        errors.push(
+                            self.error(Some(req_span.clone()), "max_duplicate_rate needs a `field` or a `key`")
+                                .with_hint("e.g. field = \"email\", or key = \"name_company\""),
+                        );
+                        String::new()
+                    }
+                };
+                let target = match (target, &req.key) {
+                    (Some(target), None) => target,
+                    (_, _) => Target::Key(key.clone()),
+                };
+                (target, Measure::Duplicates { max: share, key })
+            }
+            _ => {
+                let Some(target) = target else {
+                    if !measure_name.is_empty() {
+                        errors.push(self
+                            .error(Some(req_span.clone()), "a requirement names neither `field` nor `column`")
+                            .with_hint("add `field = \"industry\"` (canonical), `column = \"Persona__c\"` (as in the export) or `any_of = [\"website\", \"email_domain\"]`"));
+                    }
+                    return None;
+                };
+                let measure = match measure_name {
+                    "min_valid" => Measure::Valid { min: share },
+                    "min_fresh" => Measure::Fresh {
+                        min: share,
+                        within_days: within_days.unwrap_or(1),
+                    },
+                    "max_dominant_share" => Measure::Dominant { max: share },
+                    _ => Measure::Fill { min: share },
+                };
+                (target, measure)
+            }
+        };
+        let same = |r: &Requirement| {
+            r.target == target
+                && r.measure.name() == measure.name()
+                && r.filter == filter
+                && match (&r.measure, &measure) {
+                    (Measure::Count { window: a, .. }, Measure::Count { window: b, .. }) => a == b,
+                    (Measure::Fresh { within_days: a, .. }, Measure::Fresh { within_days: b, .. }) => a == b,
+                    _ => true,
+                }
+        };
+        if requires.iter().any(same) {
             errors.push(
                 self.error(
                     Some(req_span),
-                    format!("use case `{id}` requires `{}` twice", target.name()),
+                    format!("use case `{id}` requires {} of `{}` twice", measure.name(), target.name()),
                 )
-                .with_hint("keep one requirement per field"),
+                .with_hint("keep one requirement per field and measure"),
             );
         }
         (errors.len() == before).then_some(Requirement {
             target,
-            min_fill,
+            measure,
+            filter,
             source: req.source,
         })
+    }
+
+    /// A field's or column's type, allowed values and pattern.
+    fn rule(
+        &self,
+        field_type: Option<Spanned<String>>,
+        allowed: Option<Spanned<Vec<String>>>,
+        pattern: Option<Spanned<String>>,
+        missing_values: Vec<String>,
+        errors: &mut Vec<ConfigError>,
+    ) -> FieldRule {
+        let field_type = field_type.and_then(|t| {
+            let parsed = FieldType::parse(t.get_ref());
+            if parsed.is_none() {
+                errors.push(
+                    self.error(Some(t.span()), format!("unknown type `{}`", t.get_ref()))
+                        .with_hint(format!(
+                            "use one of: {}",
+                            FieldType::ALL.map(FieldType::as_str).join(", ")
+                        )),
+                );
+            }
+            parsed
+        });
+        let allowed = allowed.map(|list| {
+            if list.get_ref().is_empty() {
+                errors.push(
+                    self.error(Some(list.span()), "`allowed` lists no value")
+                        .with_hint("list the valid values, or remove `allowed` to keep the shipped ones"),
+                );
+            }
+            list.into_inner()
+        });
+        let pattern = pattern.and_then(|p| match regex::Regex::new(p.get_ref()) {
+            Ok(_) => Some(p.into_inner()),
+            Err(e) => {
+                let detail = e.to_string();
+                let last = detail.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("invalid");
+                errors.push(
+                    self.error(Some(p.span()), format!("invalid pattern: {}", last.trim().trim_start_matches("error: ")))
+                        .with_hint("patterns use the syntax of Rust's regex crate; in TOML, write them in single quotes ('^\\d+$') so backslashes stay as they are"),
+                );
+                None
+            }
+        });
+        FieldRule {
+            field_type,
+            allowed,
+            pattern,
+            missing_values,
+        }
     }
 
     /// One use case; its errors go to `errors`, and it is returned only if it has none.
@@ -302,6 +644,16 @@ impl DictionaryContext<'_> {
         }
         objects.sort();
         objects.dedup();
+        let mut vendors = Vec::new();
+        for vendor in use_case.vendors.unwrap_or_default() {
+            if !is_snake_case(vendor.get_ref()) {
+                errors.push(
+                    self.error(Some(vendor.span()), format!("vendor `{}` is not lower case", vendor.get_ref()))
+                        .with_hint("vendors are named as in the field maps: hubspot, salesforce"),
+                );
+            }
+            vendors.push(vendor.into_inner());
+        }
         if use_case.requires.is_empty() {
             errors.push(
                 self.error(Some(span), format!("use case `{id}` requires nothing"))
@@ -320,6 +672,7 @@ impl DictionaryContext<'_> {
             id,
             title: use_case.title,
             objects,
+            vendors,
             requires,
         })
     }
@@ -375,8 +728,27 @@ pub fn parse_dictionary(
     };
 
     let mut field_missing_values = BTreeMap::new();
+    let mut field_rules = BTreeMap::new();
     let mut from_account: BTreeSet<String> = ACCOUNT_FIELDS.iter().map(|f| f.to_string()).collect();
     for (field, rule) in raw.fields {
+        let RawFieldRule {
+            missing_values,
+            from,
+            field_type,
+            allowed,
+            pattern,
+        } = rule;
+        let rule = context.rule(field_type, allowed, pattern, Vec::new(), &mut errors);
+        if rule != FieldRule::default() {
+            field_rules.insert(field.clone(), rule);
+        }
+        let rule = RawFieldRule {
+            missing_values,
+            from,
+            field_type: None,
+            allowed: None,
+            pattern: None,
+        };
         if !known_fields.contains(&field) {
             errors.push(context.unknown_field(&field, table_span(text, "fields", &field)));
         }
@@ -400,6 +772,18 @@ pub fn parse_dictionary(
             }
         }
         field_missing_values.insert(field, rule.missing_values);
+    }
+
+    let mut column_rules = BTreeMap::new();
+    for (column, rule) in raw.columns {
+        let RawColumnRule {
+            field_type,
+            allowed,
+            pattern,
+            missing_values,
+        } = rule;
+        let rule = context.rule(field_type, allowed, pattern, missing_values, &mut errors);
+        column_rules.insert(normalize_label(&column), rule);
     }
 
     for field in raw.aliases.keys() {
@@ -433,6 +817,8 @@ pub fn parse_dictionary(
         at_risk_margin,
         missing_values: raw.settings.missing_values,
         field_missing_values,
+        field_rules,
+        column_rules,
         aliases: raw.aliases,
         from_account,
         use_cases,

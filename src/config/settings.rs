@@ -148,12 +148,163 @@ pub fn normalize_label(label: &str) -> String {
     label.trim().to_lowercase()
 }
 
+/// What a field holds, and so how its values are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Email,
+    Phone,
+    Url,
+    Country,
+    Date,
+    Number,
+    Boolean,
+    Picklist,
+    Id,
+    Text,
+}
+
+impl FieldType {
+    pub const ALL: [FieldType; 10] = [
+        FieldType::Email,
+        FieldType::Phone,
+        FieldType::Url,
+        FieldType::Country,
+        FieldType::Date,
+        FieldType::Number,
+        FieldType::Boolean,
+        FieldType::Picklist,
+        FieldType::Id,
+        FieldType::Text,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldType::Email => "email",
+            FieldType::Phone => "phone",
+            FieldType::Url => "url",
+            FieldType::Country => "country",
+            FieldType::Date => "date",
+            FieldType::Number => "number",
+            FieldType::Boolean => "boolean",
+            FieldType::Picklist => "picklist",
+            FieldType::Id => "id",
+            FieldType::Text => "text",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+/// The shipped field types (`field-maps/types.toml`): per canonical field its type, and the
+/// lists that refine the checks.
+#[derive(Debug, Clone, Default)]
+pub struct FieldTypes {
+    pub types: BTreeMap<String, FieldType>,
+    /// Dates of record history: not after `--as-of` plus one day.
+    pub history: std::collections::BTreeSet<String>,
+    /// Numbers that cannot be negative.
+    pub non_negative: std::collections::BTreeSet<String>,
+    /// Text fields counted for consistency like picklists.
+    pub categorical_text: std::collections::BTreeSet<String>,
+    /// (vendor, field) -> the vendor's standard values.
+    pub allowed: BTreeMap<(String, String), Vec<String>>,
+}
+
+impl FieldTypes {
+    pub fn type_of(&self, field: &str) -> FieldType {
+        self.types.get(field).copied().unwrap_or(FieldType::Text)
+    }
+}
+
+/// What a dictionary says of one field or column, over the shipped types.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldRule {
+    pub field_type: Option<FieldType>,
+    /// Replaces the shipped allowed values.
+    pub allowed: Option<Vec<String>>,
+    /// A regular expression (already checked to compile) valid values must match.
+    pub pattern: Option<String>,
+    pub missing_values: Vec<String>,
+}
+
 /// What the dictionary asks of one field or column.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Requirement {
     pub target: Target,
-    pub min_fill: f64,
+    pub measure: Measure,
+    /// Only records that pass this count (fill and count requirements).
+    pub filter: Option<Filter>,
     pub source: Option<String>,
+}
+
+/// The one measure a requirement names, and its threshold.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Measure {
+    /// Share of records with the field filled.
+    Fill { min: f64 },
+    /// Share of records with a valid value.
+    Valid { min: f64 },
+    /// Share of records with a date within `within_days` before `--as-of`.
+    Fresh { min: f64, within_days: u32 },
+    /// Duplicate records over all records, by an identity key.
+    Duplicates { max: f64, key: String },
+    /// Share of records holding the field's most common value.
+    Dominant { max: f64 },
+    /// Records (passing `filter`), with a date within a window when given.
+    Count { min: u64, window: Option<Window> },
+    /// Email addresses that may be emailed.
+    Reachable { min: u64 },
+}
+
+impl Measure {
+    /// The name JSON gives the measure.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Measure::Fill { .. } => "fill",
+            Measure::Valid { .. } => "valid",
+            Measure::Fresh { .. } => "fresh",
+            Measure::Duplicates { .. } => "duplicates",
+            Measure::Dominant { .. } => "dominant",
+            Measure::Count { .. } => "count",
+            Measure::Reachable { .. } => "reachable",
+        }
+    }
+
+    /// The threshold as a number: a share, or a number of records.
+    pub fn threshold(&self) -> f64 {
+        match self {
+            Measure::Fill { min }
+            | Measure::Valid { min }
+            | Measure::Fresh { min, .. }
+            | Measure::Duplicates { max: min, .. }
+            | Measure::Dominant { max: min } => *min,
+            Measure::Count { min, .. } | Measure::Reachable { min } => *min as f64,
+        }
+    }
+}
+
+/// A time window for a count: the date field, and how many days before `--as-of`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    pub date_field: Target,
+    pub within_days: u32,
+}
+
+/// Which records a requirement counts: a field's value in a list, out of it, or a boolean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub target: Target,
+    pub test: FilterTest,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterTest {
+    In(Vec<String>),
+    NotIn(Vec<String>),
+    Is(bool),
 }
 
 /// A requirement names a canonical field (any vendor), a raw column (custom fields), or
@@ -167,6 +318,10 @@ pub enum Target {
         /// `website or email_domain`: how reports name it.
         name: String,
     },
+    /// The records themselves (a count requirement names no field).
+    Records,
+    /// An identity key (`name_company`) for a duplicates requirement.
+    Key(String),
 }
 
 impl Target {
@@ -178,6 +333,8 @@ impl Target {
     pub fn name(&self) -> &str {
         match self {
             Target::Field(name) | Target::Column(name) | Target::AnyOf { name, .. } => name,
+            Target::Records => "records",
+            Target::Key(key) => key,
         }
     }
 }
@@ -198,6 +355,8 @@ pub struct UseCase {
     pub title: String,
     /// Empty means the use case applies to every kind of export.
     pub objects: Vec<ObjectKind>,
+    /// A vendor's own AI feature (`salesforce`): empty means any vendor.
+    pub vendors: Vec<String>,
     pub requires: Vec<Requirement>,
 }
 
@@ -206,6 +365,11 @@ impl UseCase {
     /// is unknown (no field map matched) only serves use cases that name no kind.
     pub fn applies_to(&self, kind: Option<ObjectKind>) -> bool {
         self.objects.is_empty() || kind.is_some_and(|kind| self.objects.contains(&kind))
+    }
+
+    /// Whether the use case is a feature of `vendor` (or of no vendor in particular).
+    pub fn serves_vendor(&self, vendor: Option<&str>) -> bool {
+        self.vendors.is_empty() || vendor.is_some_and(|v| self.vendors.iter().any(|w| w == v))
     }
 }
 
@@ -216,6 +380,10 @@ pub struct Dictionary {
     pub missing_values: Vec<String>,
     /// canonical field -> extra placeholders for that field only.
     pub field_missing_values: BTreeMap<String, Vec<String>>,
+    /// canonical field -> type, allowed values and pattern set by the dictionary.
+    pub field_rules: BTreeMap<String, FieldRule>,
+    /// raw column label (normalised) -> type, allowed values, pattern and placeholders.
+    pub column_rules: BTreeMap<String, FieldRule>,
     /// canonical field -> extra column labels, added to every map.
     pub aliases: BTreeMap<String, Vec<String>>,
     /// Fields a record may take from its account (`from = [..., "account"]`; by default the

@@ -139,8 +139,12 @@ pub struct ConsistencyCounter {
 impl ConsistencyCounter {
     /// Counts one filled value (as written); `key` is its normalised form.
     pub fn count(&mut self, value: &str, key: &str, keep_names: bool) {
-        self.raw.add(xxh3_64(value.as_bytes()), 1);
-        let hash = xxh3_64(key.as_bytes());
+        self.count_hashed(xxh3_64(value.as_bytes()), xxh3_64(key.as_bytes()), value, keep_names);
+    }
+
+    /// Counts one filled value by its hash and its normalised form's hash.
+    pub fn count_hashed(&mut self, raw: u64, hash: u64, value: &str, keep_names: bool) {
+        self.raw.add(raw, 1);
         self.normalized.add(hash, 1);
         if keep_names && hash < self.normalized.cut {
             let name = self.names.entry(hash).or_insert_with(|| value.into());
