@@ -463,11 +463,9 @@ fn check(
                 let cond = condition(req).map(|c| format!(" ({c})")).unwrap_or_default();
                 let missing = min.saturating_sub(matched);
                 let action = format!(
-                    "add {} {noun}{}: {} counted, {} needed",
+                    "add {} {noun}{}",
                     thousands(missing),
                     if matches!(req.measure, Measure::Count { window: Some(_), .. }) { " or wait" } else { "" },
-                    thousands(matched),
-                    thousands(*min)
                 );
                 let reason = match status {
                     Status::Failed => format!("{} {noun}{cond}, {} needed: {action}", thousands(matched), thousands(*min)),
@@ -656,11 +654,17 @@ pub fn evaluate_use_case(
         );
         match report.status {
             Status::Unknown => to_ready.re_export.push(re_export_label(&req.target, map)),
-            Status::Failed if report.observed.is_none() => {
-                to_ready.re_export.push(report.reason.clone())
-            }
+            Status::Failed if report.observed.is_none() => to_ready.re_export.extend(
+                gate_labels(req, measured.fields, map)
+                    .into_iter()
+                    .map(|(_, label)| label),
+            ),
             _ if records > 0 => {
-                to_ready.fill.push(report.field.clone());
+                to_ready.fill.push(match report.measure {
+                    "fill" => report.field.clone(),
+                    "count" => "record count".to_owned(),
+                    measure => format!("{} {measure}", report.field),
+                });
                 to_ready.records += records;
             }
             _ => {}

@@ -7,7 +7,7 @@ use crate::shown::thousands;
 use crate::shown::{code_span, escape_control};
 
 use super::{
-    FieldList, closest_to_ready, field_with_label, input_notes, listed_fields, map_description,
+    FieldList, closest_to_ready, input_notes, listed_fields, map_description,
     percent, read_description, verdict_tally,
 };
 
@@ -147,7 +147,7 @@ fn write_use_cases(
         let mut distance = Vec::new();
         if to_ready.records > 0 {
             distance.push(format!(
-                "fill {} record{} ({})",
+                "fix {} record{} ({})",
                 thousands(to_ready.records),
                 if to_ready.records == 1 { "" } else { "s" },
                 to_ready.fill.join(", ")
@@ -173,7 +173,7 @@ fn write_use_cases(
                 .map(|r| {
                     format!(
                         "{}: {}",
-                        code_span(&field_with_label(&r.field, r.column.as_deref())),
+                        code_span(&super::requirement_label(r)),
                         r.reason
                     )
                 })
@@ -203,25 +203,19 @@ fn write_fix_first(
     writeln!(out, "{h} Fix first")?;
     writeln!(out)?;
     if fixes.is_empty() {
-        writeln!(out, "Nothing to fill: no requirement fails on the data.")?;
+        writeln!(out, "Nothing to fix: no requirement fails on the data.")?;
         return writeln!(out);
     }
     writeln!(
         out,
-        "| # | Fields | Records to fill | Unblocks | Also needed by |"
+        "| # | Action | Records | Unblocks | Also needed by |"
     )?;
     writeln!(out, "|---|---|---:|---|---|")?;
     for (i, fix) in fixes.iter().enumerate() {
         let mut fields: Vec<String> = fix
             .fields
             .iter()
-            .map(|f| {
-                format!(
-                    "{} to {}",
-                    code_span(&field_with_label(&f.field, Some(&f.column))),
-                    percent(f.threshold)
-                )
-            })
+            .map(|f| format!("{}: {}", code_span(&super::fix_label(f)), f.action))
             .collect();
         if let (true, Some(file)) = (show_file, &fix.file) {
             fields.push(format!("in {}", code_span(file)));
@@ -295,21 +289,23 @@ fn write_fields(
     writeln!(out)?;
     writeln!(
         out,
-        "| Column | Canonical | Fill rate | Filled | Blank | Placeholder |"
+        "| Column | Canonical | Fill rate | Valid | Filled | Blank | Placeholder | Findings |"
     )?;
-    writeln!(out, "|---|---|---:|---:|---:|---:|")?;
+    writeln!(out, "|---|---|---:|---:|---:|---:|---:|---|")?;
     for f in fields {
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(&f.column),
             f.canonical
                 .as_deref()
                 .map_or(String::new(), |c| format!("`{c}`")),
             percent(f.fill_rate),
+            f.valid_rate.map_or("-".to_owned(), percent),
             thousands(f.filled),
             thousands(f.blank),
-            thousands(f.placeholder)
+            thousands(f.placeholder),
+            cell(&super::findings(f))
         )?;
     }
     Ok(())

@@ -275,3 +275,61 @@ fn map_description(input: &InputReport) -> String {
         None => "no field map matched (choose one with --field-map)".to_owned(),
     }
 }
+
+/// How a requirement is named in a reason line: the field and its column, and the measure
+/// when it is not fill (`email [valid]`, `records`).
+pub fn requirement_label(r: &crate::model::RequirementReport) -> String {
+    match r.measure {
+        "fill" => field_with_label(&r.field, r.column.as_deref()),
+        "count" => "records".to_owned(),
+        measure => format!("{} [{measure}]", field_with_label(&r.field, r.column.as_deref())),
+    }
+}
+
+/// A field's check findings in a few words: the main reason values are invalid, spelling
+/// variants, dominant value, double-encoded text. Counts only: never a cell value.
+pub fn findings(f: &FieldReport) -> String {
+    let mut parts = Vec::new();
+    let invalid: u64 = f.invalid.values().sum();
+    if invalid > 0 {
+        let mut reasons: Vec<(&String, &u64)> = f.invalid.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let top: Vec<String> = reasons
+            .iter()
+            .take(2)
+            .map(|(r, n)| format!("{r} {}", thousands(**n)))
+            .collect();
+        parts.push(format!("invalid {} ({})", thousands(invalid), top.join(", ")));
+    }
+    if let Some(n) = f.personal_domain.filter(|n| *n > 0) {
+        parts.push(format!("personal domain {}", thousands(n)));
+    }
+    if let Some(n) = f.variants.filter(|n| *n > 0) {
+        parts.push(format!("{} spelling variant{}", thousands(n), if n == 1 { "" } else { "s" }));
+    }
+    if let Some(share) = f.dominant_share.filter(|s| *s >= 0.9 && f.rows >= 10) {
+        parts.push(format!("one value on {}", percent(share)));
+    }
+    if let Some(order) = &f.date_order
+        && order.decided_by == "values"
+        && order.order == "day_first"
+    {
+        parts.push("day-first dates".to_owned());
+    }
+    if f.mojibake > 0 {
+        parts.push(format!("mojibake {}", thousands(f.mojibake)));
+    }
+    parts.join("; ")
+}
+
+/// How a fix-first action names its field and measure.
+pub fn fix_label(f: &crate::model::FixField) -> String {
+    let label = field_with_label(&f.field, Some(&f.column));
+    match (f.measure, &f.condition) {
+        ("fill", None) => label,
+        ("count", None) => "records".to_owned(),
+        ("count", Some(c)) => format!("records ({c})"),
+        (measure, None) => format!("{label} [{measure}]"),
+        (measure, Some(c)) => format!("{label} [{measure}: {c}]"),
+    }
+}

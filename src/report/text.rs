@@ -12,7 +12,7 @@ use crate::shown::escape_control;
 use crate::shown::thousands;
 
 use super::{
-    FieldList, closest_to_ready, field_with_label, input_notes, listed_fields, map_description,
+    FieldList, closest_to_ready, input_notes, listed_fields, map_description,
     percent, read_description, verdict_tally,
 };
 
@@ -225,11 +225,7 @@ fn write_input(input: &InputReport, style: Style, out: &mut dyn Write) -> io::Re
 /// What a use case needs, in a line or a few: how far from ready, then why.
 fn use_case_lines(uc: &UseCaseReport) -> Vec<String> {
     let described = |r: &&crate::model::RequirementReport| {
-        format!(
-            "{}: {}",
-            field_with_label(&r.field, r.column.as_deref()),
-            r.reason
-        )
+        format!("{}: {}", super::requirement_label(r), r.reason)
     };
     let to_ready = &uc.to_ready;
     match uc.verdict {
@@ -239,7 +235,7 @@ fn use_case_lines(uc: &UseCaseReport) -> Vec<String> {
             let mut lines = vec![uc.note.clone().unwrap_or_default()];
             if to_ready.records > 0 {
                 lines.push(format!(
-                    "then fill {} record{} ({})",
+                    "then fix {} record{} ({})",
                     thousands(to_ready.records),
                     if to_ready.records == 1 { "" } else { "s" },
                     to_ready.fill.join(", ")
@@ -249,7 +245,7 @@ fn use_case_lines(uc: &UseCaseReport) -> Vec<String> {
         }
         Verdict::AtRisk | Verdict::Blocked => {
             let mut lines = vec![format!(
-                "to ready: fill {} record{} ({}){}",
+                "to ready: fix {} record{} ({}){}",
                 thousands(to_ready.records),
                 if to_ready.records == 1 { "" } else { "s" },
                 to_ready.fill.join(", "),
@@ -334,30 +330,19 @@ fn write_fix_first(
         style.bold("FIX FIRST (most use cases per record of work)")
     )?;
     if fixes.is_empty() {
-        writeln!(out, "  nothing to fill: no requirement fails on the data")?;
+        writeln!(out, "  nothing to fix: no requirement fails on the data")?;
     }
     for (i, fix) in fixes.iter().enumerate() {
         let s = if fix.records_needed == 1 { "" } else { "s" };
         let what = match fix.fields.as_slice() {
-            [one] => format!(
-                "{}: fill {} more record{s} to reach {}",
-                field_with_label(&one.field, Some(&one.column)),
-                thousands(fix.records_needed),
-                percent(one.threshold)
-            ),
+            [one] => format!("{}: {}", super::fix_label(one), one.action),
             many => format!(
-                "{}: fill {} record{s} ({})",
-                fix.field,
+                "{} record{s} of work: {}",
                 thousands(fix.records_needed),
                 many.iter()
-                    .map(|f| format!(
-                        "{} {} to {}",
-                        field_with_label(&f.field, Some(&f.column)),
-                        thousands(f.records_needed),
-                        percent(f.threshold)
-                    ))
+                    .map(|f| format!("{}: {}", super::fix_label(f), f.action))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join("; ")
             ),
         };
         let effect = if fix.unblocks.is_empty() {
@@ -467,11 +452,12 @@ fn write_fields(
     );
     writeln!(
         out,
-        "  {}  {}  {}  {:>5}  {:>filled_w$}  {:>blank_w$}  {:>placeholder_w$}",
+        "  {}  {}  {}  {:>5}  {:>5}  {:>filled_w$}  {:>blank_w$}  {:>placeholder_w$}  FINDINGS",
         pad("COLUMN", column_width),
         pad("CANONICAL", canonical_width),
         pad("FILL", BAR_WIDTH),
         "RATE",
+        "VALID",
         "FILLED",
         "BLANK",
         "PLACEHOLDER"
@@ -483,17 +469,19 @@ fn write_fields(
         } else {
             column.into_owned()
         };
-        writeln!(
-            out,
-            "  {}  {}  {}  {:>5}  {:>filled_w$}  {:>blank_w$}  {:>placeholder_w$}",
+        let line = format!(
+            "  {}  {}  {}  {:>5}  {:>5}  {:>filled_w$}  {:>blank_w$}  {:>placeholder_w$}  {}",
             pad(&column, column_width),
             pad(f.canonical.as_deref().unwrap_or("-"), canonical_width),
             bar(f.fill_rate),
             percent(f.fill_rate),
+            f.valid_rate.map_or("-".to_owned(), percent),
             thousands(f.filled),
             thousands(f.blank),
-            thousands(f.placeholder)
-        )?;
+            thousands(f.placeholder),
+            super::findings(f)
+        );
+        writeln!(out, "{}", line.trim_end())?;
     }
     Ok(())
 }
