@@ -9,8 +9,8 @@ use common::*;
 fn hubspot_contacts_fixture_counts_match_construction() {
     let dir = repo();
     let (run, report) = audit_json(&dir, "fixtures/hubspot/contacts.csv", &[]);
-    assert_eq!(run.code, 1, "two use cases are blocked");
-    assert_eq!(report.schema_version, 2);
+    assert_eq!(run.code, 1, "use cases are blocked");
+    assert_eq!(report.schema_version, 3);
     assert_eq!(report.rows, 20);
 
     let input = &report.inputs[0];
@@ -81,17 +81,39 @@ fn hubspot_contacts_fixture_counts_match_construction() {
 #[test]
 fn hubspot_contacts_fixture_verdicts_and_fix_first() {
     let (_, report) = audit_json(&repo(), "fixtures/hubspot/contacts.csv", &[]);
-    assert_eq!(report.verdict("lead_scoring"), "blocked"); // job_title 65% < 70%
-    assert_eq!(report.verdict("email_personalization"), "at_risk"); // email 95% = 95%, industry 60% = 60%
-    assert_eq!(report.verdict("next_best_action"), "blocked"); // lead_status 75% < 80%, last activity 70% < 80%
+    // 20 records: no use case of the default dictionary can be ready on so few.
+    for (id, needed) in [
+        ("lead_scoring", 1000),
+        ("email_personalization", 100),
+        ("next_best_action", 500),
+        ("hubspot_priority_tiers", 100),
+    ] {
+        assert_eq!(report.verdict(id), "blocked", "{id}");
+        let count = report.measure(id, "records", "count");
+        assert_eq!(count.observed, Some(20.0), "{id}");
+        assert_eq!(count.records_needed, needed - 20, "{id}");
+        assert_eq!(count.status, "failed");
+    }
     for id in [
         "churn_prediction",
         "icp_abm_targeting",
         "opportunity_scoring",
+        "einstein_lead_scoring",
+        "einstein_opportunity_scoring",
+        "einstein_forecasting",
+        "dynamics_lead_scoring",
     ] {
         assert_eq!(report.verdict(id), "not_applicable", "{id}");
         assert!(report.use_case(id).requirements.is_empty());
     }
+    assert!(
+        report
+            .use_case("einstein_lead_scoring")
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("a salesforce feature")
+    );
     let ids: Vec<&str> = report.use_cases.iter().map(|u| u.id.as_str()).collect();
     let mut sorted = ids.clone();
     sorted.sort();
@@ -104,38 +126,30 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
     assert_eq!(job.column.as_deref(), Some("Job Title"));
     assert_eq!(job.reason, "65% populated, needs 70%: fill 1 more record");
 
-    let fixes: Vec<(&str, u64, Vec<&str>)> = report
+    // The fixture has no consent column: reach is unknown, and says so.
+    let reach = report.measure("email_personalization", "email", "reachable");
+    assert!(reach.reason.starts_with("consent unknown"), "{}", reach.reason);
+    // Lead Status values are all HubSpot's standard ones: 15 filled, 15 valid.
+    let status = report.measure("next_best_action", "lead_status", "valid");
+    assert_eq!(status.passing, 15);
+    assert_eq!(status.records_needed, 1); // 80% of 20 = 16
+    // Every fix-first action names what to do.
+    assert!(report.fix_first.iter().all(|f| f.fields.iter().all(|x| !x.action.is_empty())));
+    let lead_scoring = report
         .fix_first
         .iter()
-        .map(|f| {
-            (
-                f.field.as_str(),
-                f.records_needed,
-                f.unblocks.iter().map(String::as_str).collect(),
-            )
-        })
-        .collect();
-    // Next-best-action fails on two fields: filling either alone unblocks nothing, so they
-    // are one action of 1 + 2 records. Ranked by use cases per record: 1/1, then 1/3.
-    assert_eq!(
-        fixes,
-        vec![
-            ("job_title", 1, vec!["lead_scoring"]), // 14 needed (70% of 20), 13 filled
-            // lead_status: 16 needed, 15 filled; last_activity_at: 16 needed, 14 filled
-            (
-                "last_activity_at + lead_status",
-                3,
-                vec!["next_best_action"]
-            ),
-        ]
-    );
-    assert_eq!(report.fix_first[1].affects, vec!["next_best_action"]);
-    let parts: Vec<(&str, u64)> = report.fix_first[1]
+        .find(|f| f.unblocks.contains(&"lead_scoring".to_owned()))
+        .expect("an action unblocks lead scoring");
+    let parts: Vec<(&str, &str, u64)> = lead_scoring
         .fields
         .iter()
-        .map(|f| (f.field.as_str(), f.records_needed))
+        .map(|f| (f.field.as_str(), f.measure.as_str(), f.records_needed))
         .collect();
-    assert_eq!(parts, vec![("last_activity_at", 2), ("lead_status", 1)]);
+    // job_title: 14 needed, 13 filled; 980 more records.
+    assert_eq!(
+        parts,
+        vec![("job_title", "fill", 1), ("records", "count", 980)]
+    );
 }
 
 const DICT_HEAD: &str = "[settings]\nat_risk_margin = 0.05\n\n";
@@ -181,7 +195,7 @@ fn blocked_exits_one_with_records_needed() {
     assert_eq!(run.code, 1);
     let fix = &report.fix_first[0];
     assert_eq!(
-        (fix.field.as_str(), fix.fields[0].filled, fix.records_needed),
+        (fix.field.as_str(), fix.fields[0].passing, fix.records_needed),
         ("phone", 12, 2)
     );
     assert_eq!(fix.unblocks, vec!["probe"]);

@@ -72,6 +72,7 @@ fn every_block_size_gives_the_counts_of_the_rows_as_written() {
                 name: n.clone(),
                 canonical: None,
                 missing: MissingRule::new([]),
+                checks: Default::default(),
             })
             .collect();
         let (counters, summary) = csv

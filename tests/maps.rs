@@ -252,7 +252,7 @@ fn dictionary_aliases_extend_every_map() {
     ]);
     let (_, report) = audit_json(dir.path(), "c.csv", &["--dictionary", "d.toml"]);
     assert_eq!(report.field("Rep").canonical.as_deref(), Some("owner"));
-    assert_eq!(report.use_case("routing").requirements[0].filled, 1);
+    assert_eq!(report.use_case("routing").requirements[0].passing, 1);
     let bad = "[aliases]\nownr = [\"Rep\"]\n[use_cases.a]\ntitle = \"A\"\n[[use_cases.a.requires]]\nfield = \"email\"\nmin_fill = 0.5\n";
     let dir = temp_with(&[
         ("d.toml", bad.as_bytes()),

@@ -18,7 +18,12 @@ Beta upsell,appointmentscheduled,800,2026-12-15\n";
 #[test]
 fn a_view_lacking_columns_is_unknown_with_re_export_actions() {
     let dir = temp_with(&[("deals.csv", DEALS_VIEW)]);
-    let (run, report) = audit_json(dir.path(), "deals.csv", &[]);
+    let fill_only = fixture("dictionaries/fill_only.toml");
+    let (run, report) = audit_json(
+        dir.path(),
+        "deals.csv",
+        &["--dictionary", fill_only.to_str().unwrap()],
+    );
     assert_eq!(report.inputs[0].map.as_deref(), Some("hubspot/deals"));
     let scoring = report.use_case("opportunity_scoring");
     assert_eq!(scoring.verdict, "unknown");
@@ -52,7 +57,11 @@ fn a_view_lacking_columns_is_unknown_with_re_export_actions() {
     );
     assert_eq!(report.summary.verdicts.unknown, 1);
     assert_eq!(run.code, 1, "unknown fails the run like blocked");
-    let (run, _) = audit_json(dir.path(), "deals.csv", &["--allow-partial"]);
+    let (run, _) = audit_json(
+        dir.path(),
+        "deals.csv",
+        &["--allow-partial", "--dictionary", fill_only.to_str().unwrap()],
+    );
     assert_eq!(run.code, 0);
     let text = run_in(dir.path(), &["audit", "deals.csv", "--quiet"]);
     assert!(text.stdout.contains("EXPORT AGAIN WITH"), "{}", text.stdout);
@@ -98,7 +107,8 @@ fn each_use_case_says_how_far_it_is_from_ready() {
     // employee_count 10 of 11: 2 + 1 + 1. Next best action: lead_status 15 of 17,
     // last_activity_at 14 of 17: 2 + 3. Email personalization: email 19 of 20, industry 12 of
     // 13: 1 + 1.
-    let (_, report) = audit_json(&repo(), "fixtures/hubspot/contacts.csv", &[]);
+    let fill_only = ["--dictionary", "fixtures/dictionaries/fill_only.toml"];
+    let (_, report) = audit_json(&repo(), "fixtures/hubspot/contacts.csv", &fill_only);
     for (id, fill, records) in [
         (
             "lead_scoring",
@@ -120,7 +130,13 @@ fn each_use_case_says_how_far_it_is_from_ready() {
     // The text report puts the closest first: 2 records, then 4, then 5.
     let text = run_in(
         &repo(),
-        &["audit", "fixtures/hubspot/contacts.csv", "--quiet"],
+        &[
+            "audit",
+            "fixtures/hubspot/contacts.csv",
+            "--quiet",
+            "--dictionary",
+            "fixtures/dictionaries/fill_only.toml",
+        ],
     );
     let at = |title: &str| text.stdout.find(title).unwrap();
     assert!(at("AI email personalization") < at("Predictive lead scoring"));
@@ -131,7 +147,7 @@ fn each_use_case_says_how_far_it_is_from_ready() {
 #[test]
 fn the_report_says_when_by_which_rules_and_on_which_bytes() {
     let (_, report) = audit_json(&repo(), "fixtures/hubspot/contacts.csv", &[]);
-    assert_eq!(report.schema_version, 2);
+    assert_eq!(report.schema_version, 3);
     assert_eq!(report.generated_at, "2026-11-28T08:13:23Z"); // SOURCE_DATE_EPOCH of the tests
     assert_eq!(report.as_of, "2026-11-28");
     assert_eq!(report.dictionary.name, "built-in");
@@ -338,7 +354,7 @@ fn any_of_is_met_record_by_record() {
     );
     let req = &report.use_case("reach").requirements[0];
     assert_eq!(req.field, "phone or last_activity_at");
-    assert_eq!(req.filled, 19);
+    assert_eq!(req.passing, 19);
     assert_eq!(report.verdict("reach"), "ready");
 }
 

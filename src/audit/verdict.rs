@@ -596,14 +596,6 @@ fn gate_absent(req: &Requirement, fields: &[FieldReport], map: Option<&FieldMap>
     }
 }
 
-/// Whether a use case sends email: it requires the email field or reach.
-fn sends_email(use_case: &UseCase) -> bool {
-    use_case.requires.iter().any(|r| {
-        matches!(r.measure, Measure::Reachable { .. })
-            || matches!(&r.target, Target::Field(f) if f == "email")
-    })
-}
-
 pub fn evaluate_use_case(
     use_case: &UseCase,
     measured: &Measured,
@@ -670,28 +662,6 @@ pub fn evaluate_use_case(
             _ => {}
         }
         requirements.push(report);
-    }
-    // Email without consent: suppression cannot be applied, whatever the fill rates say.
-    let reach_checked = requirements.iter().any(|r| r.measure == "reachable");
-    if !reach_checked
-        && sends_email(use_case)
-        && measured.reach.is_some_and(|r| r.consent_columns.is_empty())
-    {
-        requirements.push(RequirementReport {
-            field: "consent".to_owned(),
-            column: None,
-            measure: "reachable",
-            condition: None,
-            observed: None,
-            threshold: 0.0,
-            met: true,
-            status: Status::AtRisk,
-            passing: 0,
-            records_needed: 0,
-            action: None,
-            reason: "consent unknown: suppression cannot be applied (no opt-out, bounce or marketing status column; export one)".to_owned(),
-            source: None,
-        });
     }
     let has = |status| {
         requirements

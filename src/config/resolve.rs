@@ -898,7 +898,7 @@ min_fill = 0.5
         assert_eq!(uc.objects, vec![ObjectKind::Contact, ObjectKind::Lead]);
         assert_eq!(uc.requires[0].target, Target::Field("industry".into()));
         assert_eq!(uc.requires[1].target, Target::Column("Persona__c".into()));
-        assert_eq!(uc.requires[1].min_fill, 0.5);
+        assert_eq!(uc.requires[1].measure, Measure::Fill { min: 0.5 });
     }
 
     #[test]

@@ -207,6 +207,31 @@ pub struct FileReport {
     pub use_cases: Vec<UseCase>,
     pub fix_first: Vec<Fix>,
     pub re_export: Vec<ReExport>,
+    pub duplicates: Vec<Duplicates>,
+    pub reach: Option<Reach>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Duplicates {
+    pub key: String,
+    pub columns: Vec<String>,
+    pub records: u64,
+    pub distinct: u64,
+    pub groups: u64,
+    pub duplicate_records: u64,
+    pub duplicate_rate: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Reach {
+    pub consent_columns: Vec<String>,
+    pub addresses: u64,
+    pub reachable: u64,
+    pub opted_out: u64,
+    pub not_marketing: u64,
+    pub bounced: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -243,13 +268,31 @@ impl Report {
             .unwrap_or_else(|| panic!("no use case {id}"))
     }
 
-    /// The requirement on `field` of use case `id`.
+    /// The fill requirement on `field` of use case `id` (else its first requirement on it).
     pub fn requirement(&self, id: &str, field: &str) -> &Requirement {
+        let reqs = &self.use_case(id).requirements;
+        reqs.iter()
+            .find(|r| r.field == field && r.measure == "fill")
+            .or_else(|| reqs.iter().find(|r| r.field == field))
+            .unwrap_or_else(|| panic!("no requirement on {field} in {id}"))
+    }
+
+    /// The requirement of use case `id` on `field` with `measure`.
+    pub fn measure(&self, id: &str, field: &str, measure: &str) -> &Requirement {
         self.use_case(id)
             .requirements
             .iter()
-            .find(|r| r.field == field)
-            .unwrap_or_else(|| panic!("no requirement on {field} in {id}"))
+            .find(|r| r.field == field && r.measure == measure)
+            .unwrap_or_else(|| panic!("no {measure} requirement on {field} in {id}"))
+    }
+
+    /// The only file's duplicates by `key`.
+    pub fn duplicates(&self, key: &str) -> &Duplicates {
+        self.files[0]
+            .duplicates
+            .iter()
+            .find(|d| d.key == key)
+            .unwrap_or_else(|| panic!("no {key} key"))
     }
 
     pub fn verdict(&self, id: &str) -> &str {
@@ -338,12 +381,54 @@ pub struct RenamedHeader {
 pub struct Field {
     pub column: String,
     pub canonical: Option<String>,
+    #[serde(rename = "type")]
+    pub field_type: Option<String>,
     pub rows: u64,
     pub filled: u64,
     pub fill_rate: f64,
     pub blank: u64,
     pub placeholder: u64,
     pub combines: Vec<PartFill>,
+    pub valid: Option<u64>,
+    pub valid_rate: Option<f64>,
+    pub invalid: std::collections::BTreeMap<String, u64>,
+    pub personal_domain: Option<u64>,
+    pub role_account: Option<u64>,
+    pub fresh: Vec<FreshCount>,
+    pub age: Option<std::collections::BTreeMap<String, u64>>,
+    pub date_order: Option<DateOrder>,
+    pub distinct: Option<u64>,
+    pub distinct_over_limit: bool,
+    pub variants: Option<u64>,
+    pub dominant_count: Option<u64>,
+    pub dominant_share: Option<f64>,
+    pub dominant_value: Option<String>,
+    pub mojibake: u64,
+    pub examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FreshCount {
+    pub within_days: u32,
+    pub fresh: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DateOrder {
+    pub order: String,
+    pub decided_by: String,
+    pub evidence: u64,
+    pub against: u64,
+    pub ambiguous: u64,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub reason: String,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -387,12 +472,15 @@ pub struct ToReady {
 pub struct Requirement {
     pub field: String,
     pub column: Option<String>,
+    pub measure: String,
+    pub condition: Option<String>,
     pub observed: Option<f64>,
     pub threshold: f64,
     pub met: bool,
     pub status: String,
-    pub filled: u64,
+    pub passing: u64,
     pub records_needed: u64,
+    pub action: Option<String>,
     pub reason: String,
     pub source: Option<String>,
 }
@@ -414,9 +502,12 @@ pub struct Fix {
 pub struct FixField {
     pub field: String,
     pub column: String,
+    pub measure: String,
+    pub condition: Option<String>,
     pub threshold: f64,
-    pub filled: u64,
+    pub passing: u64,
     pub records_needed: u64,
+    pub action: String,
 }
 
 /// A minimal XLSX workbook with one sheet "Data" holding `cells` as inline strings, each at an
