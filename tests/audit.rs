@@ -128,13 +128,22 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
 
     // The fixture has no consent column: reach is unknown, and says so.
     let reach = report.measure("email_personalization", "email", "reachable");
-    assert!(reach.reason.starts_with("consent unknown"), "{}", reach.reason);
+    assert!(
+        reach.reason.starts_with("consent unknown"),
+        "{}",
+        reach.reason
+    );
     // Lead Status values are all HubSpot's standard ones: 15 filled, 15 valid.
     let status = report.measure("next_best_action", "lead_status", "valid");
     assert_eq!(status.passing, 15);
     assert_eq!(status.records_needed, 1); // 80% of 20 = 16
     // Every fix-first action names what to do.
-    assert!(report.fix_first.iter().all(|f| f.fields.iter().all(|x| !x.action.is_empty())));
+    assert!(
+        report
+            .fix_first
+            .iter()
+            .all(|f| f.fields.iter().all(|x| !x.action.is_empty()))
+    );
     let lead_scoring = report
         .fix_first
         .iter()
@@ -195,7 +204,11 @@ fn blocked_exits_one_with_records_needed() {
     assert_eq!(run.code, 1);
     let fix = &report.fix_first[0];
     assert_eq!(
-        (fix.field.as_str(), fix.fields[0].passing, fix.records_needed),
+        (
+            fix.field.as_str(),
+            fix.fields[0].passing,
+            fix.records_needed
+        ),
         ("phone", 12, 2)
     );
     assert_eq!(fix.unblocks, vec!["probe"]);

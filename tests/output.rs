@@ -56,7 +56,11 @@ fn colour_only_when_asked_or_on_a_terminal() {
         ],
     );
     assert!(run.stdout.contains("\x1b[1;31mBLOCKED"), "{}", run.stdout);
-    assert!(run.stdout.contains("\x1b[2mNOT APPLICABLE"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\x1b[2mNOT APPLICABLE"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

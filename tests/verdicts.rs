@@ -60,7 +60,11 @@ fn a_view_lacking_columns_is_unknown_with_re_export_actions() {
     let (run, _) = audit_json(
         dir.path(),
         "deals.csv",
-        &["--allow-partial", "--dictionary", fill_only.to_str().unwrap()],
+        &[
+            "--allow-partial",
+            "--dictionary",
+            fill_only.to_str().unwrap(),
+        ],
     );
     assert_eq!(run.code, 0);
     let text = run_in(dir.path(), &["audit", "deals.csv", "--quiet"]);

@@ -3,6 +3,7 @@
 
 use polars::prelude::{DataFrame, StringChunked};
 
+use super::ColumnPlan;
 use super::checks::consistency::{self, ConsistencyCounter};
 use super::checks::count::{self, CountCounter, Test};
 use super::checks::duplicates::{IdentityKey, KeyCounter, fold, key_hash};
@@ -11,7 +12,6 @@ use super::checks::freshness::{DateCounter, DateRule};
 use super::checks::reach::{Consent, ReachCounter};
 use super::checks::validity::{Form, ValidCounter, ValidityRule, normalize_choice};
 use super::checks::{country, email, phone, url};
-use super::ColumnPlan;
 use crate::config::{
     Dictionary, FieldMap, FieldType, FilterTest, Measure, ObjectKind, Target, field_types,
     normalize_label,
@@ -135,7 +135,8 @@ impl RecordCounters {
         }
         self.reach.merge(other.reach);
         if self.counts.len() < other.counts.len() {
-            self.counts.resize(other.counts.len(), CountCounter::default());
+            self.counts
+                .resize(other.counts.len(), CountCounter::default());
         }
         for (a, b) in self.counts.iter_mut().zip(other.counts) {
             a.merge(b);
@@ -167,14 +168,20 @@ pub fn column_checks(
         .or_else(|| {
             let (map, canonical) = (map?, canonical?);
             (field_type == FieldType::Picklist)
-                .then(|| types.allowed.get(&(map.vendor.clone(), canonical.to_owned())).cloned())
+                .then(|| {
+                    types
+                        .allowed
+                        .get(&(map.vendor.clone(), canonical.to_owned()))
+                        .cloned()
+                })
                 .flatten()
         });
     let pattern = column_rule
         .and_then(|r| r.pattern.as_deref())
         .or(field_rule.and_then(|r| r.pattern.as_deref()))
         .and_then(|p| regex::Regex::new(p).ok());
-    let is = |list: &std::collections::BTreeSet<String>| canonical.is_some_and(|c| list.contains(c));
+    let is =
+        |list: &std::collections::BTreeSet<String>| canonical.is_some_and(|c| list.contains(c));
     let form = match field_type {
         FieldType::Email => Some(Form::Email),
         FieldType::Phone => Some(Form::Phone),
@@ -235,7 +242,8 @@ pub fn record_checks(
         }
     }
     if let Some(company) = first("company_name") {
-        let (first_name, last, full) = (first("first_name"), first("last_name"), first("full_name"));
+        let (first_name, last, full) =
+            (first("first_name"), first("last_name"), first("full_name"));
         if first_name.is_some() || last.is_some() || full.is_some() {
             keys.push((
                 IdentityKey::NameCompany,
@@ -362,7 +370,9 @@ pub fn measure_column(
             Cell::Filled => {
                 let trimmed = value.trim_matches(is_pad);
                 if validity {
-                    checks.validity.check(trimmed, &mut counters.valid, show_values);
+                    checks
+                        .validity
+                        .check(trimmed, &mut counters.valid, show_values);
                 }
                 if let Some(rule) = &checks.date {
                     counters.dates.count(rule, trimmed, show_values);
@@ -460,7 +470,8 @@ pub fn measure_records(
                     .zip(emails)
                     .filter_map(|(w, e)| {
                         let domain = w.and_then(|w| url::check(w).ok()).or_else(|| {
-                            let e = e.filter(|e| email::check(e).is_ok_and(|i| !i.personal_domain))?;
+                            let e =
+                                e.filter(|e| email::check(e).is_ok_and(|i| !i.personal_domain))?;
                             email::domain_of(e)
                         })?;
                         Some(key_hash(&domain))
@@ -474,7 +485,8 @@ pub fn measure_records(
                 company,
             } => {
                 let col = |c: &Option<usize>| c.map(text).unwrap_or_else(|| vec![None; rows]);
-                let (first, last, full, company) = (col(first), col(last), col(full), text(*company));
+                let (first, last, full, company) =
+                    (col(first), col(last), col(full), text(*company));
                 (0..rows)
                     .filter_map(|r| {
                         let name = match (first[r], last[r]) {
@@ -542,7 +554,11 @@ pub fn measure_records(
 }
 
 fn share(part: u64, rows: u64) -> f64 {
-    if rows == 0 { 0.0 } else { part as f64 / rows as f64 }
+    if rows == 0 {
+        0.0
+    } else {
+        part as f64 / rows as f64
+    }
 }
 
 /// A column's report: its fill and every check's findings.
@@ -551,9 +567,9 @@ pub fn field_report(
     fill: &super::counters::FillCounter,
     counters: &CheckCounters,
 ) -> crate::model::FieldReport {
-    use crate::model::{DateOrderReport, Example, FieldReport, FreshCount};
     use super::checks::freshness::{FUTURE, OLDER};
     use super::checks::validity::{Invalid, masked};
+    use crate::model::{DateOrderReport, Example, FieldReport, FreshCount};
     let checks = &plan.checks;
     let rows = fill.rows;
     let mut invalid = std::collections::BTreeMap::new();
@@ -602,7 +618,11 @@ pub fn field_report(
         };
         age = Some(bands);
         date_order = counters.dates.order().map(|o| DateOrderReport {
-            order: if o.day_first { "day_first" } else { "month_first" },
+            order: if o.day_first {
+                "day_first"
+            } else {
+                "month_first"
+            },
             decided_by: if o.evidence > 0 { "values" } else { "default" },
             evidence: o.evidence,
             against: o.against,
@@ -631,8 +651,9 @@ pub fn field_report(
                 raw,
                 raw.zip(normalized).map(|(r, n)| r - n),
                 top.map(|(_, n)| n),
-                top.and_then(|(h, _)| c.names.get(&h)).map(|v| v.to_string()),
-                raw.is_none() && c.raw.counts.len() > 0,
+                top.and_then(|(h, _)| c.names.get(&h))
+                    .map(|v| v.to_string()),
+                raw.is_none() && !c.raw.counts.is_empty(),
             )
         }
         None => (None, None, None, None, false),
@@ -672,15 +693,26 @@ pub fn record_reports(
     checks: &RecordChecks,
     counters: &RecordCounters,
     rows: u64,
-) -> (Vec<crate::model::DuplicateReport>, Option<crate::model::ReachReport>) {
+) -> (
+    Vec<crate::model::DuplicateReport>,
+    Option<crate::model::ReachReport>,
+) {
     use crate::model::{DuplicateReport, ReachReport};
     let mut duplicates = Vec::new();
     let mut reach = None;
     for (i, (key, parts)) in checks.keys.iter().enumerate() {
-        let counts = counters.keys.get(i).map(KeyCounter::counts).unwrap_or_default();
+        let counts = counters
+            .keys
+            .get(i)
+            .map(KeyCounter::counts)
+            .unwrap_or_default();
         duplicates.push(DuplicateReport {
             key: key.as_str(),
-            columns: parts.columns().iter().map(|c| columns[*c].name.clone()).collect(),
+            columns: parts
+                .columns()
+                .iter()
+                .map(|c| columns[*c].name.clone())
+                .collect(),
             records: counts.records,
             distinct: counts.distinct,
             groups: counts.groups,
@@ -717,5 +749,8 @@ pub fn count_result(
         .as_ref()
         .and_then(|(c, _, _)| column_counters.get(*c)?.checks.dates.order())
         .is_some_and(|o| o.day_first);
-    (counter.matched.settle(day_first), counter.filled.settle(day_first))
+    (
+        counter.matched.settle(day_first),
+        counter.filled.settle(day_first),
+    )
 }

@@ -686,8 +686,7 @@ pub fn judge(
         .iter()
         .map(|uc| verdict::evaluate_use_case(uc, measured, dictionary, map))
         .collect();
-    let (fix_first, re_export) =
-        fix_first::fix_first(&use_cases, dictionary, measured.fields, map);
+    let (fix_first, re_export) = fix_first::fix_first(&use_cases, dictionary, measured.fields, map);
     Judgement {
         use_cases,
         fix_first,

@@ -257,7 +257,11 @@ fn share_at_least(
     let needed = required_count(min, base);
     let comfortable = required_count((min + margin).min(1.0), base);
     let status = at_least(passing, needed, comfortable);
-    let observed = if base == 0 { 0.0 } else { passing as f64 / base as f64 };
+    let observed = if base == 0 {
+        0.0
+    } else {
+        passing as f64 / base as f64
+    };
     let missing = needed.saturating_sub(passing);
     let reason = match status {
         Status::Failed => format!(
@@ -299,7 +303,11 @@ fn share_at_most(
     let allowed = allowed_count(max, rows);
     let comfortable = allowed_count((max - margin).max(0.0), rows);
     let status = at_most(over, allowed, comfortable);
-    let observed = if rows == 0 { 0.0 } else { over as f64 / rows as f64 };
+    let observed = if rows == 0 {
+        0.0
+    } else {
+        over as f64 / rows as f64
+    };
     let excess = over.saturating_sub(allowed);
     let reason = match status {
         Status::Failed => format!(
@@ -390,7 +398,9 @@ fn check(
         },
         (Measure::Fresh { min, within_days }, Some(f)) => {
             match f.fresh.iter().find(|w| w.within_days == *within_days) {
-                None => Outcome::absent(format!("{name} is not a date field: freshness cannot be measured")),
+                None => Outcome::absent(format!(
+                    "{name} is not a date field: freshness cannot be measured"
+                )),
                 Some(w) => share_at_least(
                     w.fresh,
                     rows,
@@ -408,37 +418,35 @@ fn check(
                 ),
             }
         }
-        (Measure::Duplicates { max, key }, _) => {
-            match m.duplicates.iter().find(|d| d.key == key) {
-                None => Outcome::absent(format!(
-                    "no {key} key: the export lacks its columns ({})",
-                    match key.as_str() {
-                        "email" => "Email",
-                        "phone" => "Phone",
-                        "domain" => "Website or Email",
-                        _ => "First Name, Last Name and Company",
-                    }
-                )),
-                Some(d) => {
-                    let mut o = share_at_most(
-                        d.duplicate_records,
-                        rows,
-                        *max,
-                        margin,
-                        &format!("duplicates by {key}"),
-                        Some(d.columns.join(" + ")),
-                        |n| format!("merge {} duplicate record{} (by {key})", thousands(n), s(n)),
-                    );
-                    o.reason = format!(
-                        "{} ({} records in {} groups)",
-                        o.reason,
-                        thousands(d.duplicate_records),
-                        thousands(d.groups)
-                    );
-                    o
+        (Measure::Duplicates { max, key }, _) => match m.duplicates.iter().find(|d| d.key == key) {
+            None => Outcome::absent(format!(
+                "no {key} key: the export lacks its columns ({})",
+                match key.as_str() {
+                    "email" => "Email",
+                    "phone" => "Phone",
+                    "domain" => "Website or Email",
+                    _ => "First Name, Last Name and Company",
                 }
+            )),
+            Some(d) => {
+                let mut o = share_at_most(
+                    d.duplicate_records,
+                    rows,
+                    *max,
+                    margin,
+                    &format!("duplicates by {key}"),
+                    Some(d.columns.join(" + ")),
+                    |n| format!("merge {} duplicate record{} (by {key})", thousands(n), s(n)),
+                );
+                o.reason = format!(
+                    "{} ({} records in {} groups)",
+                    o.reason,
+                    thousands(d.duplicate_records),
+                    thousands(d.groups)
+                );
+                o
             }
-        }
+        },
         (Measure::Dominant { max }, Some(f)) => match f.dominant_count {
             None => Outcome::absent(format!(
                 "{name}'s values are not counted (type {}): give it type = \"picklist\"",
@@ -451,7 +459,13 @@ fn check(
                 margin,
                 "of records hold the same value",
                 Some(f.column.clone()),
-                |n| format!("vary {name}: {} more record{} than the limit hold one value", thousands(n), s(n)),
+                |n| {
+                    format!(
+                        "vary {name}: {} more record{} than the limit hold one value",
+                        thousands(n),
+                        s(n)
+                    )
+                },
             ),
         },
         (Measure::Count { min, .. }, _) => match m.counts.get(&(key.0.to_owned(), key.1)) {
@@ -460,17 +474,42 @@ fn check(
                 let comfortable = (*min as f64 * (1.0 + margin)).ceil() as u64;
                 let status = at_least(matched, *min, comfortable);
                 let noun = plural(m.kind);
-                let cond = condition(req).map(|c| format!(" ({c})")).unwrap_or_default();
+                let cond = condition(req)
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
                 let missing = min.saturating_sub(matched);
                 let action = format!(
                     "add {} {noun}{}",
                     thousands(missing),
-                    if matches!(req.measure, Measure::Count { window: Some(_), .. }) { " or wait" } else { "" },
+                    if matches!(
+                        req.measure,
+                        Measure::Count {
+                            window: Some(_),
+                            ..
+                        }
+                    ) {
+                        " or wait"
+                    } else {
+                        ""
+                    },
                 );
                 let reason = match status {
-                    Status::Failed => format!("{} {noun}{cond}, {} needed: {action}", thousands(matched), thousands(*min)),
-                    Status::AtRisk => format!("{} {noun}{cond}, within {}% of the {} needed", thousands(matched), (margin * 100.0).round(), thousands(*min)),
-                    _ => format!("{} {noun}{cond}, {} needed", thousands(matched), thousands(*min)),
+                    Status::Failed => format!(
+                        "{} {noun}{cond}, {} needed: {action}",
+                        thousands(matched),
+                        thousands(*min)
+                    ),
+                    Status::AtRisk => format!(
+                        "{} {noun}{cond}, within {}% of the {} needed",
+                        thousands(matched),
+                        (margin * 100.0).round(),
+                        thousands(*min)
+                    ),
+                    _ => format!(
+                        "{} {noun}{cond}, {} needed",
+                        thousands(matched),
+                        thousands(*min)
+                    ),
                 };
                 Outcome {
                     status,
@@ -498,7 +537,11 @@ fn check(
                     if missing == 1 { "" } else { "es" }
                 );
                 let mut reason = if unknown {
-                    format!("{} valid addresses, {} needed", thousands(reachable), thousands(*min))
+                    format!(
+                        "{} valid addresses, {} needed",
+                        thousands(reachable),
+                        thousands(*min)
+                    )
                 } else {
                     format!(
                         "{} of {} valid addresses reachable (opted out {}, bounced {}, non-marketing {} records), {} needed",
@@ -514,14 +557,19 @@ fn check(
                     reason = format!("{reason}: {action}");
                 }
                 if unknown {
-                    reason = format!("consent unknown: suppression cannot be applied (no opt-out, bounce or marketing status column); {reason}");
+                    reason = format!(
+                        "consent unknown: suppression cannot be applied (no opt-out, bounce or marketing status column); {reason}"
+                    );
                     if status == Status::Met {
                         status = Status::AtRisk;
                     }
                 }
                 Outcome {
                     status,
-                    column: Some("Email".to_owned()).and(find_field(m.fields, &Target::Field("email".into())).map(|f| f.column.clone())),
+                    column: Some("Email".to_owned()).and(
+                        find_field(m.fields, &Target::Field("email".into()))
+                            .map(|f| f.column.clone()),
+                    ),
                     observed: Some(reachable as f64),
                     passing: reachable,
                     needed: missing,
@@ -563,7 +611,9 @@ pub fn gate_labels(
     {
         missing.push(&f.target);
     }
-    if let Measure::Count { window: Some(w), .. } = &req.measure
+    if let Measure::Count {
+        window: Some(w), ..
+    } = &req.measure
         && find_field(fields, &w.date_field).is_none()
     {
         missing.push(&w.date_field);
@@ -580,7 +630,10 @@ pub fn gate_labels(
 /// A count or filtered fill whose condition or date column is missing: the gate cannot be
 /// checked, and a gate that cannot be checked is not passed.
 fn gate_absent(req: &Requirement, fields: &[FieldReport], map: Option<&FieldMap>) -> Outcome {
-    let labels: Vec<String> = gate_labels(req, fields, map).into_iter().map(|(_, l)| l).collect();
+    let labels: Vec<String> = gate_labels(req, fields, map)
+        .into_iter()
+        .map(|(_, l)| l)
+        .collect();
     Outcome {
         status: Status::Failed,
         column: None,
@@ -610,7 +663,9 @@ pub fn evaluate_use_case(
             format!(
                 "a {} feature; this export is {}",
                 use_case.vendors.join(" or "),
-                vendor.map_or("from no known vendor".to_owned(), |v| format!("a {v} export"))
+                vendor.map_or("from no known vendor".to_owned(), |v| format!(
+                    "a {v} export"
+                ))
             )
         } else {
             match kind {

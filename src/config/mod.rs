@@ -179,8 +179,7 @@ mod tests {
 
     #[test]
     fn field_types_are_valid_and_name_known_fields() {
-        let types =
-            parse_field_types(Path::new("field-maps/types.toml"), BUILTIN_TYPES).unwrap();
+        let types = parse_field_types(Path::new("field-maps/types.toml"), BUILTIN_TYPES).unwrap();
         let known = known_fields(&builtin_field_maps().unwrap());
         for field in types
             .types
@@ -193,7 +192,10 @@ mod tests {
             assert!(known.contains(field), "{field} is in types.toml but no map");
         }
         for field in &known {
-            assert!(types.types.contains_key(field), "{field} has no type in types.toml");
+            assert!(
+                types.types.contains_key(field),
+                "{field} has no type in types.toml"
+            );
         }
         for field in &types.history {
             assert_eq!(types.types[field], FieldType::Date, "{field}");

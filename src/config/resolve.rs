@@ -165,7 +165,12 @@ pub fn parse_field_types(file: &Path, text: &str) -> Result<FieldTypes, ConfigEr
     let mut types = BTreeMap::new();
     for (field, t) in raw.types {
         let parsed = FieldType::parse(t.get_ref()).ok_or_else(|| {
-            ConfigError::at(file, text, Some(t.span()), format!("unknown type `{}`", t.get_ref()))
+            ConfigError::at(
+                file,
+                text,
+                Some(t.span()),
+                format!("unknown type `{}`", t.get_ref()),
+            )
         })?;
         types.insert(field, parsed);
     }
@@ -249,9 +254,9 @@ impl DictionaryContext<'_> {
                 }
                 Some(Some(Target::Field(field.into_inner())))
             }
-            (None, Some(column), None) => Some(Some(Target::Column(
-                column.into_inner().trim().to_owned(),
-            ))),
+            (None, Some(column), None) => {
+                Some(Some(Target::Column(column.into_inner().trim().to_owned())))
+            }
             (None, None, None) => Some(None),
             _ => {
                 errors.push(self
@@ -314,8 +319,11 @@ impl DictionaryContext<'_> {
             }
             _ => {
                 errors.push(
-                    self.error(Some(span), "`where` needs exactly one of `in`, `not_in` and `is`")
-                        .with_hint("e.g. where = { field = \"deal_stage\", in = [\"Closed Won\"] }"),
+                    self.error(
+                        Some(span),
+                        "`where` needs exactly one of `in`, `not_in` and `is`",
+                    )
+                    .with_hint("e.g. where = { field = \"deal_stage\", in = [\"Closed Won\"] }"),
                 );
                 return None;
             }
@@ -344,7 +352,10 @@ impl DictionaryContext<'_> {
             ("max_duplicate_rate", &req.max_duplicate_rate),
             ("max_dominant_share", &req.max_dominant_share),
         ];
-        let counts = [("min_count", &req.min_count), ("min_reachable", &req.min_reachable)];
+        let counts = [
+            ("min_count", &req.min_count),
+            ("min_reachable", &req.min_reachable),
+        ];
         let named: Vec<&str> = shares
             .iter()
             .filter(|(_, v)| v.is_some())
@@ -361,7 +372,10 @@ impl DictionaryContext<'_> {
             _ => errors.push(
                 self.error(
                     Some(req_span.clone()),
-                    format!("a requirement names more than one measure: {}", named.join(", ")),
+                    format!(
+                        "a requirement names more than one measure: {}",
+                        named.join(", ")
+                    ),
                 )
                 .with_hint("a requirement checks one measure: write one requirement for each"),
             ),
@@ -412,13 +426,27 @@ impl DictionaryContext<'_> {
         };
         let measure_name = named.first().copied().unwrap_or("");
         let misplaced = |key: &str, span: std::ops::Range<usize>, works: &str| {
-            self.error(Some(span), format!("`{key}` does not work with {}", if measure_name.is_empty() { "this requirement" } else { measure_name }))
-                .with_hint(format!("`{key}` works with {works}"))
+            self.error(
+                Some(span),
+                format!(
+                    "`{key}` does not work with {}",
+                    if measure_name.is_empty() {
+                        "this requirement"
+                    } else {
+                        measure_name
+                    }
+                ),
+            )
+            .with_hint(format!("`{key}` works with {works}"))
         };
         if let Some(days) = &req.within_days
             && !matches!(measure_name, "min_fresh" | "min_count")
         {
-            errors.push(misplaced("within_days", days.span(), "min_fresh and min_count"));
+            errors.push(misplaced(
+                "within_days",
+                days.span(),
+                "min_fresh and min_count",
+            ));
         }
         if measure_name == "min_fresh" && req.within_days.is_none() {
             errors.push(
@@ -429,7 +457,11 @@ impl DictionaryContext<'_> {
         if let Some(date_field) = &req.date_field
             && (measure_name != "min_count" || req.within_days.is_none())
         {
-            errors.push(misplaced("date_field", date_field.span(), "min_count and within_days"));
+            errors.push(misplaced(
+                "date_field",
+                date_field.span(),
+                "min_count and within_days",
+            ));
         }
         if let Some(key) = &req.key
             && measure_name != "max_duplicate_rate"
@@ -453,34 +485,55 @@ impl DictionaryContext<'_> {
                             .with_hint("say which records with `where = { field = ..., in = [...] }` and `within_days`"),
                     );
                 }
-                let window = within_days.map(|within_days| {
-                    let date_field = req.date_field.as_ref().map_or("created_at", |f| f.get_ref());
-                    if !self.known_fields.contains(date_field) {
-                        errors.push(self.unknown_field(date_field, req.date_field.as_ref().map(Spanned::span)));
-                    }
-                    Window {
-                        date_field: Target::Field(date_field.to_owned()),
-                        within_days,
-                    }
-                });
+                let window =
+                    within_days.map(|within_days| {
+                        let date_field = req
+                            .date_field
+                            .as_ref()
+                            .map_or("created_at", |f| f.get_ref());
+                        if !self.known_fields.contains(date_field) {
+                            errors.push(self.unknown_field(
+                                date_field,
+                                req.date_field.as_ref().map(Spanned::span),
+                            ));
+                        }
+                        Window {
+                            date_field: Target::Field(date_field.to_owned()),
+                            within_days,
+                        }
+                    });
                 (Target::Records, Measure::Count { min: count, window })
             }
             "min_reachable" => {
-                if target.as_ref().is_some_and(|t| *t != Target::Field("email".into())) {
+                if target
+                    .as_ref()
+                    .is_some_and(|t| *t != Target::Field("email".into()))
+                {
                     errors.push(
-                        self.error(Some(req_span.clone()), "min_reachable counts email addresses: it takes no other field")
-                            .with_hint("remove the field, or write field = \"email\""),
+                        self.error(
+                            Some(req_span.clone()),
+                            "min_reachable counts email addresses: it takes no other field",
+                        )
+                        .with_hint("remove the field, or write field = \"email\""),
                     );
                 }
-                (Target::Field("email".into()), Measure::Reachable { min: count })
+                (
+                    Target::Field("email".into()),
+                    Measure::Reachable { min: count },
+                )
             }
             "max_duplicate_rate" => {
                 let key = match (&target, &req.key) {
                     (_, Some(key)) => {
-                        if crate::audit::checks::duplicates::IdentityKey::parse(key.get_ref()).is_none() {
+                        if crate::audit::checks::duplicates::IdentityKey::parse(key.get_ref())
+                            .is_none()
+                        {
                             errors.push(
-                                self.error(Some(key.span()), format!("unknown identity key `{}`", key.get_ref()))
-                                    .with_hint("use email, domain, name_company or phone"),
+                                self.error(
+                                    Some(key.span()),
+                                    format!("unknown identity key `{}`", key.get_ref()),
+                                )
+                                .with_hint("use email, domain, name_company or phone"),
                             );
                         }
                         key.get_ref().clone()
@@ -499,8 +552,11 @@ impl DictionaryContext<'_> {
                     },
                     _ => {
                         errors.push(
-                            self.error(Some(req_span.clone()), "max_duplicate_rate needs a `field` or a `key`")
-                                .with_hint("e.g. field = \"email\", or key = \"name_company\""),
+                            self.error(
+                                Some(req_span.clone()),
+                                "max_duplicate_rate needs a `field` or a `key`",
+                            )
+                            .with_hint("e.g. field = \"email\", or key = \"name_company\""),
                         );
                         String::new()
                     }
@@ -538,7 +594,10 @@ impl DictionaryContext<'_> {
                 && r.filter == filter
                 && match (&r.measure, &measure) {
                     (Measure::Count { window: a, .. }, Measure::Count { window: b, .. }) => a == b,
-                    (Measure::Fresh { within_days: a, .. }, Measure::Fresh { within_days: b, .. }) => a == b,
+                    (
+                        Measure::Fresh { within_days: a, .. },
+                        Measure::Fresh { within_days: b, .. },
+                    ) => a == b,
                     _ => true,
                 }
         };
@@ -546,7 +605,11 @@ impl DictionaryContext<'_> {
             errors.push(
                 self.error(
                     Some(req_span),
-                    format!("use case `{id}` requires {} of `{}` twice", measure.name(), target.name()),
+                    format!(
+                        "use case `{id}` requires {} of `{}` twice",
+                        measure.name(),
+                        target.name()
+                    ),
                 )
                 .with_hint("keep one requirement per field and measure"),
             );
@@ -585,7 +648,9 @@ impl DictionaryContext<'_> {
             if list.get_ref().is_empty() {
                 errors.push(
                     self.error(Some(list.span()), "`allowed` lists no value")
-                        .with_hint("list the valid values, or remove `allowed` to keep the shipped ones"),
+                        .with_hint(
+                            "list the valid values, or remove `allowed` to keep the shipped ones",
+                        ),
                 );
             }
             list.into_inner()
@@ -648,8 +713,11 @@ impl DictionaryContext<'_> {
         for vendor in use_case.vendors.unwrap_or_default() {
             if !is_snake_case(vendor.get_ref()) {
                 errors.push(
-                    self.error(Some(vendor.span()), format!("vendor `{}` is not lower case", vendor.get_ref()))
-                        .with_hint("vendors are named as in the field maps: hubspot, salesforce"),
+                    self.error(
+                        Some(vendor.span()),
+                        format!("vendor `{}` is not lower case", vendor.get_ref()),
+                    )
+                    .with_hint("vendors are named as in the field maps: hubspot, salesforce"),
                 );
             }
             vendors.push(vendor.into_inner());

@@ -7,8 +7,8 @@ use crate::shown::thousands;
 use crate::shown::{code_span, escape_control};
 
 use super::{
-    FieldList, closest_to_ready, input_notes, listed_fields, map_description,
-    percent, read_description, verdict_tally,
+    FieldList, closest_to_ready, input_notes, listed_fields, map_description, percent,
+    read_description, verdict_tally,
 };
 
 /// Text for a table cell or list item: control characters escaped, pipes escaped.
@@ -170,13 +170,7 @@ fn write_use_cases(
                 .requirements
                 .iter()
                 .filter(|r| !r.met || uc.verdict != Verdict::Blocked)
-                .map(|r| {
-                    format!(
-                        "{}: {}",
-                        code_span(&super::requirement_label(r)),
-                        r.reason
-                    )
-                })
+                .map(|r| format!("{}: {}", code_span(&super::requirement_label(r)), r.reason))
                 .collect(),
         };
         if let (true, Some(file)) = (show_file, &uc.file) {
@@ -206,10 +200,7 @@ fn write_fix_first(
         writeln!(out, "Nothing to fix: no requirement fails on the data.")?;
         return writeln!(out);
     }
-    writeln!(
-        out,
-        "| # | Action | Records | Unblocks | Also needed by |"
-    )?;
+    writeln!(out, "| # | Action | Records | Unblocks | Also needed by |")?;
     writeln!(out, "|---|---|---:|---|---|")?;
     for (i, fix) in fixes.iter().enumerate() {
         let mut fields: Vec<String> = fix

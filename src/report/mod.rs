@@ -282,7 +282,10 @@ pub fn requirement_label(r: &crate::model::RequirementReport) -> String {
     match r.measure {
         "fill" => field_with_label(&r.field, r.column.as_deref()),
         "count" => "records".to_owned(),
-        measure => format!("{} [{measure}]", field_with_label(&r.field, r.column.as_deref())),
+        measure => format!(
+            "{} [{measure}]",
+            field_with_label(&r.field, r.column.as_deref())
+        ),
     }
 }
 
@@ -299,13 +302,21 @@ pub fn findings(f: &FieldReport) -> String {
             .take(2)
             .map(|(r, n)| format!("{r} {}", thousands(**n)))
             .collect();
-        parts.push(format!("invalid {} ({})", thousands(invalid), top.join(", ")));
+        parts.push(format!(
+            "invalid {} ({})",
+            thousands(invalid),
+            top.join(", ")
+        ));
     }
     if let Some(n) = f.personal_domain.filter(|n| *n > 0) {
         parts.push(format!("personal domain {}", thousands(n)));
     }
     if let Some(n) = f.variants.filter(|n| *n > 0) {
-        parts.push(format!("{} spelling variant{}", thousands(n), if n == 1 { "" } else { "s" }));
+        parts.push(format!(
+            "{} spelling variant{}",
+            thousands(n),
+            if n == 1 { "" } else { "s" }
+        ));
     }
     if let Some(share) = f.dominant_share.filter(|s| *s >= 0.9 && f.rows >= 10) {
         parts.push(format!("one value on {}", percent(share)));

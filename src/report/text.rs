@@ -12,8 +12,8 @@ use crate::shown::escape_control;
 use crate::shown::thousands;
 
 use super::{
-    FieldList, closest_to_ready, input_notes, listed_fields, map_description,
-    percent, read_description, verdict_tally,
+    FieldList, closest_to_ready, input_notes, listed_fields, map_description, percent,
+    read_description, verdict_tally,
 };
 
 /// How to draw the text report. The caller decides (terminal, NO_COLOR, width); this only

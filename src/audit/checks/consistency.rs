@@ -139,7 +139,12 @@ pub struct ConsistencyCounter {
 impl ConsistencyCounter {
     /// Counts one filled value (as written); `key` is its normalised form.
     pub fn count(&mut self, value: &str, key: &str, keep_names: bool) {
-        self.count_hashed(xxh3_64(value.as_bytes()), xxh3_64(key.as_bytes()), value, keep_names);
+        self.count_hashed(
+            xxh3_64(value.as_bytes()),
+            xxh3_64(key.as_bytes()),
+            value,
+            keep_names,
+        );
     }
 
     /// Counts one filled value by its hash and its normalised form's hash.
@@ -187,7 +192,10 @@ mod tests {
 
     #[test]
     fn normalising() {
-        assert_eq!(normalize("  Information-Technology "), "information technology");
+        assert_eq!(
+            normalize("  Information-Technology "),
+            "information technology"
+        );
         assert_eq!(normalize("R&D"), "r&d");
         assert_eq!(normalize("Closed - Won"), "closed won");
     }

@@ -52,9 +52,8 @@ pub struct InWindow {
 
 /// Whether a filled, trimmed date lies within `window` days before `as_of`.
 pub fn in_window(rule: &DateRule, value: &str, window: u32) -> InWindow {
-    let inside = |days| {
-        freshness::age(rule, days).is_ok_and(|age| freshness::within(rule, age, window))
-    };
+    let inside =
+        |days| freshness::age(rule, days).is_ok_and(|age| freshness::within(rule, age, window));
     match date::read(value) {
         DateRead::Fixed(days) => InWindow {
             fixed: inside(days),

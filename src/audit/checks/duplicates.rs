@@ -137,7 +137,13 @@ mod tests {
 
     #[test]
     fn the_header_example() {
-        let emails = ["ana@acme.com", "ANA@acme.com ", "bob@acme.com", "bob@acme.com", "cy@acme.com"];
+        let emails = [
+            "ana@acme.com",
+            "ANA@acme.com ",
+            "bob@acme.com",
+            "bob@acme.com",
+            "cy@acme.com",
+        ];
         let mut counter = KeyCounter::default();
         counter.push(
             emails[..2]

@@ -50,7 +50,9 @@ fn strip_currency(value: &str) -> &str {
 /// Whether `groups` (split at a thousands separator) are 1-3 digits, then threes.
 fn grouped(groups: &[&str]) -> bool {
     let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
-    groups.first().is_some_and(|g| (1..=3).contains(&g.len()) && digits(g))
+    groups
+        .first()
+        .is_some_and(|g| (1..=3).contains(&g.len()) && digits(g))
         && groups[1..].iter().all(|g| g.len() == 3 && digits(g))
 }
 
@@ -62,7 +64,10 @@ pub fn check(value: &str) -> Result<f64, Invalid> {
         negative = true;
         text = strip_currency(inner.trim()).trim();
     }
-    if let Some(rest) = text.strip_prefix('-').or_else(|| text.strip_prefix('\u{2212}')) {
+    if let Some(rest) = text
+        .strip_prefix('-')
+        .or_else(|| text.strip_prefix('\u{2212}'))
+    {
         negative = true;
         text = strip_currency(rest.trim()).trim();
     } else if let Some(rest) = text.strip_prefix('+') {
@@ -78,10 +83,9 @@ pub fn check(value: &str) -> Result<f64, Invalid> {
             _ => Err(Invalid::NotANumber),
         };
     }
-    if !text
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\u{2009}' | '\u{202f}' | '\u{a0}'))
-    {
+    if !text.chars().all(|c| {
+        c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\u{2009}' | '\u{202f}' | '\u{a0}')
+    }) {
         return Err(Invalid::NotANumber);
     }
     // The decimal separator is the last `.` or `,` when both kinds appear, or a lone one
@@ -96,7 +100,9 @@ pub fn check(value: &str) -> Result<f64, Invalid> {
             let after = text.rsplit(sep).next().unwrap_or_default();
             (count == 1 && after.len() != 3).then_some(sep)
         }
-        _ => text.rfind(['.', ',']).map(|at| text[at..].chars().next().unwrap_or('.')),
+        _ => text
+            .rfind(['.', ','])
+            .map(|at| text[at..].chars().next().unwrap_or('.')),
     };
     let (whole, fraction) = match decimal {
         Some(sep) => text.rsplit_once(sep).unwrap_or((text, "")),
@@ -119,9 +125,13 @@ pub fn check(value: &str) -> Result<f64, Invalid> {
         return Err(Invalid::NotANumber);
     }
     let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
-    let x: f64 = format!("{}.{}", if digits.is_empty() { "0" } else { &digits }, if fraction.is_empty() { "0" } else { fraction })
-        .parse()
-        .map_err(|_| Invalid::NotANumber)?;
+    let x: f64 = format!(
+        "{}.{}",
+        if digits.is_empty() { "0" } else { &digits },
+        if fraction.is_empty() { "0" } else { fraction }
+    )
+    .parse()
+    .map_err(|_| Invalid::NotANumber)?;
     Ok(if negative { -x } else { x })
 }
 

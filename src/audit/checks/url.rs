@@ -44,7 +44,10 @@ mod tests {
     fn websites_as_crms_hold_them() {
         assert_eq!(check("https://www.Acme.com/about").unwrap(), "acme.com");
         assert_eq!(check("acme.co.uk").unwrap(), "acme.co.uk");
-        assert_eq!(check("http://shop.acme.io:8080?x=1").unwrap(), "shop.acme.io");
+        assert_eq!(
+            check("http://shop.acme.io:8080?x=1").unwrap(),
+            "shop.acme.io"
+        );
         assert_eq!(check("www.acme.com.").unwrap(), "acme.com");
         assert_eq!(check("münchen.de").unwrap(), "münchen.de");
         assert_eq!(check("www."), Err(Invalid::BadHost));

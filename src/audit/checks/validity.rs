@@ -164,7 +164,11 @@ pub enum Form {
 
 /// A picklist value compared as people mean it: case, surrounding and repeated spaces ignored.
 pub fn normalize_choice(value: &str) -> String {
-    value.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    value
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// Everything validity counts in one column.
