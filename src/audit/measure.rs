@@ -24,6 +24,8 @@ pub enum Distinct {
     Text,
     /// By ISO code when the value names a country.
     Country,
+    /// By code when the value names a US state or Canadian province.
+    Region,
 }
 
 /// What is checked in one column beyond fill.
@@ -197,6 +199,7 @@ pub fn column_checks(
     let distinct = match field_type {
         FieldType::Country => Some(Distinct::Country),
         FieldType::Picklist | FieldType::Boolean | FieldType::Number => Some(Distinct::Text),
+        FieldType::Text if canonical == Some("state") => Some(Distinct::Region),
         FieldType::Text if is(&types.categorical_text) => Some(Distinct::Text),
         _ => None,
     }
@@ -334,8 +337,8 @@ pub fn record_checks(
 
 fn test_of(test: &FilterTest) -> Test {
     match test {
-        FilterTest::In(v) => Test::In(v.clone()),
-        FilterTest::NotIn(v) => Test::NotIn(v.clone()),
+        FilterTest::In(v) => Test::In(v.iter().map(|x| normalize_choice(x)).collect()),
+        FilterTest::NotIn(v) => Test::NotIn(v.iter().map(|x| normalize_choice(x)).collect()),
         FilterTest::Is(b) => Test::Is(*b),
     }
 }
@@ -385,6 +388,7 @@ pub fn measure_column(
                             Distinct::Country => country::check(trimmed)
                                 .map(str::to_owned)
                                 .unwrap_or_else(|_| consistency::normalize(trimmed)),
+                            Distinct::Region => consistency::normalize_region(trimmed),
                             Distinct::Text => consistency::normalize(trimmed),
                         };
                         let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());

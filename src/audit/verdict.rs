@@ -24,6 +24,20 @@ pub fn required_count(threshold: f64, rows: u64) -> u64 {
     }
 }
 
+/// The record's own column for a requirement: never a field combined from several columns.
+pub fn find_column<'a>(fields: &'a [FieldReport], target: &Target) -> Option<&'a FieldReport> {
+    let own = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f.canonical.as_deref() == Some(name) && f.combines.is_empty())
+    };
+    match target {
+        Target::Field(name) => own(name),
+        Target::AnyOf { fields: any, .. } => any.iter().find_map(|f| own(f)),
+        _ => find_field(fields, target),
+    }
+}
+
 /// The measured column a requirement refers to: the first with that canonical field, or the
 /// column of that name (case and surrounding spaces ignored).
 pub fn find_field<'a>(fields: &'a [FieldReport], target: &Target) -> Option<&'a FieldReport> {
@@ -104,14 +118,16 @@ pub struct Measured<'a> {
     pub kind: Option<ObjectKind>,
 }
 
-fn plural(kind: Option<ObjectKind>) -> &'static str {
-    match kind {
-        Some(ObjectKind::Contact) => "contacts",
-        Some(ObjectKind::Lead) => "leads",
-        Some(ObjectKind::Account) => "accounts",
-        Some(ObjectKind::Opportunity) => "opportunities",
-        None => "records",
-    }
+/// What `n` records of `kind` are called: `1 lead`, `2 leads`.
+fn noun(kind: Option<ObjectKind>, n: u64) -> &'static str {
+    let (one, many) = match kind {
+        Some(ObjectKind::Contact) => ("contact", "contacts"),
+        Some(ObjectKind::Lead) => ("lead", "leads"),
+        Some(ObjectKind::Account) => ("account", "accounts"),
+        Some(ObjectKind::Opportunity) => ("opportunity", "opportunities"),
+        None => ("record", "records"),
+    };
+    if n == 1 { one } else { many }
 }
 
 fn s(n: u64) -> &'static str {
@@ -347,7 +363,12 @@ fn check(
 ) -> (RequirementReport, u64) {
     let rows = m.rows;
     let name = req.target.name().to_owned();
-    let field = find_field(m.fields, &req.target);
+    // Fill may come from several columns record by record; every other measure is of the
+    // record's own column.
+    let field = match req.measure {
+        Measure::Fill { .. } => find_field(m.fields, &req.target),
+        _ => find_column(m.fields, &req.target),
+    };
     let label = |f: &FieldReport| f.column.clone();
     let outcome = match (&req.measure, field) {
         (Measure::Fill { min }, _) if req.filter.is_some() => {
@@ -473,41 +494,47 @@ fn check(
             Some(&(matched, _)) => {
                 let comfortable = (*min as f64 * (1.0 + margin)).ceil() as u64;
                 let status = at_least(matched, *min, comfortable);
-                let noun = plural(m.kind);
+                let name = |n| noun(m.kind, n);
                 let cond = condition(req)
                     .map(|c| format!(" ({c})"))
                     .unwrap_or_default();
                 let missing = min.saturating_sub(matched);
+                let wait = if matches!(
+                    req.measure,
+                    Measure::Count {
+                        window: Some(_),
+                        ..
+                    }
+                ) {
+                    " or wait"
+                } else {
+                    ""
+                };
+                let short = format!("add {} {}{wait}", thousands(missing), name(missing));
                 let action = format!(
-                    "add {} {noun}{}",
-                    thousands(missing),
-                    if matches!(
-                        req.measure,
-                        Measure::Count {
-                            window: Some(_),
-                            ..
-                        }
-                    ) {
-                        " or wait"
-                    } else {
-                        ""
-                    },
+                    "{short}: {} {}{cond}, {} needed",
+                    thousands(matched),
+                    name(matched),
+                    thousands(*min)
                 );
                 let reason = match status {
                     Status::Failed => format!(
-                        "{} {noun}{cond}, {} needed: {action}",
+                        "{} {}{cond}, {} needed: {short}",
                         thousands(matched),
+                        name(matched),
                         thousands(*min)
                     ),
                     Status::AtRisk => format!(
-                        "{} {noun}{cond}, within {}% of the {} needed",
+                        "{} {}{cond}, within {}% of the {} needed",
                         thousands(matched),
+                        name(matched),
                         (margin * 100.0).round(),
                         thousands(*min)
                     ),
                     _ => format!(
-                        "{} {noun}{cond}, {} needed",
+                        "{} {}{cond}, {} needed",
                         thousands(matched),
+                        name(matched),
                         thousands(*min)
                     ),
                 };

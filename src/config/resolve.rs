@@ -287,11 +287,8 @@ impl DictionaryContext<'_> {
                 return None;
             }
         };
-        let normalized = |list: Vec<String>| {
-            list.iter()
-                .map(|v| crate::audit::checks::validity::normalize_choice(v))
-                .collect::<Vec<_>>()
-        };
+        // Kept as written, for reports; the audit compares them normalised.
+        let normalized = |list: Vec<String>| list;
         let test = match (raw.in_list, raw.not_in, raw.is) {
             (Some(list), None, None) => {
                 if list.get_ref().is_empty() {

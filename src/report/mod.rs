@@ -338,8 +338,8 @@ pub fn fix_label(f: &crate::model::FixField) -> String {
     let label = field_with_label(&f.field, Some(&f.column));
     match (f.measure, &f.condition) {
         ("fill", None) => label,
-        ("count", None) => "records".to_owned(),
-        ("count", Some(c)) => format!("records ({c})"),
+        // The action says which records and how many.
+        ("count", _) => "records".to_owned(),
         (measure, None) => format!("{label} [{measure}]"),
         (measure, Some(c)) => format!("{label} [{measure}: {c}]"),
     }

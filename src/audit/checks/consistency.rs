@@ -113,6 +113,85 @@ pub fn normalize(value: &str) -> String {
     out
 }
 
+/// US states and Canadian provinces by code and name: `CA` and `California` are one state.
+const REGIONS: &[(&str, &str)] = &[
+    ("AL", "Alabama"),
+    ("AK", "Alaska"),
+    ("AZ", "Arizona"),
+    ("AR", "Arkansas"),
+    ("CA", "California"),
+    ("CO", "Colorado"),
+    ("CT", "Connecticut"),
+    ("DE", "Delaware"),
+    ("DC", "District of Columbia"),
+    ("FL", "Florida"),
+    ("GA", "Georgia"),
+    ("HI", "Hawaii"),
+    ("ID", "Idaho"),
+    ("IL", "Illinois"),
+    ("IN", "Indiana"),
+    ("IA", "Iowa"),
+    ("KS", "Kansas"),
+    ("KY", "Kentucky"),
+    ("LA", "Louisiana"),
+    ("ME", "Maine"),
+    ("MD", "Maryland"),
+    ("MA", "Massachusetts"),
+    ("MI", "Michigan"),
+    ("MN", "Minnesota"),
+    ("MS", "Mississippi"),
+    ("MO", "Missouri"),
+    ("MT", "Montana"),
+    ("NE", "Nebraska"),
+    ("NV", "Nevada"),
+    ("NH", "New Hampshire"),
+    ("NJ", "New Jersey"),
+    ("NM", "New Mexico"),
+    ("NY", "New York"),
+    ("NC", "North Carolina"),
+    ("ND", "North Dakota"),
+    ("OH", "Ohio"),
+    ("OK", "Oklahoma"),
+    ("OR", "Oregon"),
+    ("PA", "Pennsylvania"),
+    ("RI", "Rhode Island"),
+    ("SC", "South Carolina"),
+    ("SD", "South Dakota"),
+    ("TN", "Tennessee"),
+    ("TX", "Texas"),
+    ("UT", "Utah"),
+    ("VT", "Vermont"),
+    ("VA", "Virginia"),
+    ("WA", "Washington"),
+    ("WV", "West Virginia"),
+    ("WI", "Wisconsin"),
+    ("WY", "Wyoming"),
+    ("PR", "Puerto Rico"),
+    ("AB", "Alberta"),
+    ("BC", "British Columbia"),
+    ("MB", "Manitoba"),
+    ("NB", "New Brunswick"),
+    ("NL", "Newfoundland and Labrador"),
+    ("NS", "Nova Scotia"),
+    ("ON", "Ontario"),
+    ("PE", "Prince Edward Island"),
+    ("QC", "Quebec"),
+    ("SK", "Saskatchewan"),
+    ("NT", "Northwest Territories"),
+    ("NU", "Nunavut"),
+    ("YT", "Yukon"),
+];
+
+/// A state or province as consistency compares it: its code when the value names a US state
+/// or a Canadian province (`Calif.` is not guessed), else the normalised text.
+pub fn normalize_region(value: &str) -> String {
+    let key = normalize(value);
+    REGIONS
+        .iter()
+        .find(|(code, name)| key.eq_ignore_ascii_case(code) || key == normalize(name))
+        .map_or(key, |(code, _)| (*code).to_owned())
+}
+
 /// Whether a cell shows UTF-8 text decoded as Windows-1252 or Latin-1 and encoded again:
 /// `Ã` or `Â` followed by a character of U+0080..U+00BF (`Ã©`, `Â `), or `â€` (`â€™`).
 pub fn is_mojibake(value: &str) -> bool {
@@ -188,6 +267,15 @@ mod tests {
         let (hash, n) = c.normalized.top().unwrap();
         assert_eq!(n, 3);
         assert_eq!(&*c.names[&hash], "TECHNOLOGY");
+    }
+
+    #[test]
+    fn states_by_code_or_name_are_one() {
+        assert_eq!(normalize_region("California"), "CA");
+        assert_eq!(normalize_region(" ca "), "CA");
+        assert_eq!(normalize_region("new  york"), "NY");
+        assert_eq!(normalize_region("Québec"), "québec");
+        assert_eq!(normalize_region("Bavaria"), "bavaria");
     }
 
     #[test]
