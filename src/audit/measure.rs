@@ -26,6 +26,9 @@ pub enum Distinct {
     Country,
     /// By code when the value names a US state or Canadian province.
     Region,
+    /// As written, but for surrounding spaces (numbers: `1,200` and `1200` are told apart
+    /// by validity, not here).
+    Exact,
 }
 
 /// What is checked in one column beyond fill.
@@ -36,6 +39,8 @@ pub struct ColumnChecks {
     pub date: Option<DateRule>,
     pub distinct: Option<Distinct>,
     pub mojibake: bool,
+    /// Validity depends on the value alone and the column has few distinct values: cache it.
+    pub cache_validity: bool,
 }
 
 /// Everything measured in one column.
@@ -46,7 +51,9 @@ pub struct CheckCounters {
     pub consistency: ConsistencyCounter,
     pub mojibake: u64,
     /// Raw value hash -> normalised value hash: each distinct value is normalised once.
-    pub normalized_cache: std::collections::HashMap<u64, u64>,
+    pub normalized_cache: consistency::HashedMap<u64>,
+    /// Trimmed value hash -> validity, for columns of few distinct values.
+    pub valid_cache: consistency::HashedMap<Result<(), super::checks::validity::Invalid>>,
 }
 
 impl CheckCounters {
@@ -198,7 +205,8 @@ pub fn column_checks(
     let known = canonical.is_some() || column_rule.is_some();
     let distinct = match field_type {
         FieldType::Country => Some(Distinct::Country),
-        FieldType::Picklist | FieldType::Boolean | FieldType::Number => Some(Distinct::Text),
+        FieldType::Number => Some(Distinct::Exact),
+        FieldType::Picklist | FieldType::Boolean => Some(Distinct::Text),
         FieldType::Text if canonical == Some("state") => Some(Distinct::Region),
         FieldType::Text if is(&types.categorical_text) => Some(Distinct::Text),
         _ => None,
@@ -216,6 +224,10 @@ pub fn column_checks(
             history: is(&types.history),
             windows,
         }),
+        cache_validity: matches!(
+            field_type,
+            FieldType::Picklist | FieldType::Country | FieldType::Boolean
+        ),
         distinct,
         mojibake: known,
     }
@@ -275,7 +287,14 @@ pub fn record_checks(
         _ => None,
     };
     let mut counts = Vec::new();
-    for uc in &dictionary.use_cases {
+    let kind = map.map(|m| m.kind);
+    let vendor = map.map(|m| m.vendor.as_str());
+    for uc in dictionary
+        .use_cases
+        .iter()
+        // A use case this export cannot serve counts nothing.
+        .filter(|uc| uc.applies_to(kind) && uc.serves_vendor(vendor))
+    {
         for (index, req) in uc.requires.iter().enumerate() {
             let window = match &req.measure {
                 Measure::Count { window, .. } => window.as_ref(),
@@ -372,7 +391,37 @@ pub fn measure_column(
             Cell::Placeholder => placeholder += 1,
             Cell::Filled => {
                 let trimmed = value.trim_matches(is_pad);
-                if validity {
+                if validity && checks.cache_validity && !show_values {
+                    // Few distinct values (picklists, countries, booleans): each is checked
+                    // once per worker, then counted from the cache.
+                    let raw = xxhash_rust::xxh3::xxh3_64(trimmed.as_bytes());
+                    match counters.valid_cache.get(&raw) {
+                        Some(Ok(())) => {
+                            counters.valid.checked += 1;
+                            counters.valid.valid += 1;
+                        }
+                        Some(Err(reason)) => {
+                            counters.valid.checked += 1;
+                            counters.valid.invalid[*reason as usize] += 1;
+                        }
+                        None => {
+                            let before = counters.valid.valid;
+                            let invalid = counters.valid.invalid;
+                            checks.validity.check(trimmed, &mut counters.valid, false);
+                            let outcome = if counters.valid.valid > before {
+                                Ok(())
+                            } else {
+                                Err(super::checks::validity::Invalid::ALL
+                                    .into_iter()
+                                    .find(|r| counters.valid.invalid[*r as usize] > invalid[*r as usize])
+                                    .unwrap_or(super::checks::validity::Invalid::NotAllowed))
+                            };
+                            if counters.valid_cache.len() < consistency::MAX_DISTINCT {
+                                counters.valid_cache.insert(raw, outcome);
+                            }
+                        }
+                    }
+                } else if validity {
                     checks
                         .validity
                         .check(trimmed, &mut counters.valid, show_values);
@@ -383,12 +432,18 @@ pub fn measure_column(
                 if let Some(kind) = checks.distinct {
                     let raw = xxhash_rust::xxh3::xxh3_64(value.as_bytes());
                     let cached = counters.normalized_cache.get(&raw).copied();
-                    let key_hash = cached.unwrap_or_else(|| {
+                    let key_hash = if kind == Distinct::Exact {
+                        Some(xxhash_rust::xxh3::xxh3_64(trimmed.as_bytes()))
+                    } else {
+                        cached
+                    };
+                    let key_hash = key_hash.unwrap_or_else(|| {
                         let key = match kind {
                             Distinct::Country => country::check(trimmed)
                                 .map(str::to_owned)
                                 .unwrap_or_else(|_| consistency::normalize(trimmed)),
                             Distinct::Region => consistency::normalize_region(trimmed),
+                            Distinct::Exact => trimmed.to_owned(),
                             Distinct::Text => consistency::normalize(trimmed),
                         };
                         let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
@@ -459,7 +514,12 @@ pub fn measure_records(
                 .zip(&blocked)
                 .filter_map(|(v, blocked)| {
                     let v = v.filter(|v| email::check(v).is_ok())?;
-                    Some(key_hash(&v.to_lowercase()) | u64::from(*blocked))
+                    let hash = if v.chars().any(char::is_uppercase) {
+                        key_hash(&v.to_lowercase())
+                    } else {
+                        key_hash(v)
+                    };
+                    Some(hash | u64::from(*blocked))
                 })
                 .collect(),
             KeyParts::Phone(c) => text(*c)
@@ -508,6 +568,11 @@ pub fn measure_records(
         counter.push(hashes);
     }
     for (plan, counter) in checks.counts.iter().zip(&mut counters.counts) {
+        if plan.filter.is_none() && plan.window.is_none() && plan.fill.is_none() {
+            // Every record counts.
+            counter.matched.0[0] += rows as u64;
+            continue;
+        }
         let pass: Vec<bool> = match &plan.filter {
             Some((c, test)) => text(*c)
                 .into_iter()

@@ -442,11 +442,15 @@ impl CsvInput {
             let folded = rx
                 .into_iter()
                 .par_bridge()
-                .map(|block| {
-                    let mut acc = init();
-                    let stats = parse_block(&block, delimiter, &names, |df| fold(&mut acc, df));
-                    (acc, stats)
-                })
+                // One accumulator per worker, not per block: counters that keep distinct
+                // values (and their caches) are built once per thread and merged once.
+                .fold(
+                    || (init(), BlockStats::default()),
+                    |(mut acc, mut stats), block| {
+                        stats += parse_block(&block, delimiter, &names, |df| fold(&mut acc, df));
+                        (acc, stats)
+                    },
+                )
                 .reduce_with(|(mut a, mut sa), (b, sb)| {
                     a += b;
                     sa += sb;

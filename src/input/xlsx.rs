@@ -556,12 +556,11 @@ impl SheetInput {
             let folded = rx
                 .into_iter()
                 .par_bridge()
-                .map(|rows| {
+                .fold(init, |mut acc, rows| {
                     let mut batch = BatchBuilder::new(&names, rows.len());
                     for row in rows {
                         batch.push_row(row.cells);
                     }
-                    let mut acc = init();
                     fold(&mut acc, &batch.finish());
                     acc
                 })

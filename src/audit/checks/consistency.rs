@@ -25,8 +25,33 @@
 //! 2 variants; the most common normalised value holds 3 of 4 records (75%).
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use xxhash_rust::xxh3::xxh3_64;
+
+/// Keys that are already 64-bit hashes need no hashing again.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are used; anything else is folded in, never lost.
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// A map keyed by xxh3 hashes.
+pub type HashedMap<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
 
 /// Distinct values are exact up to this many.
 pub const MAX_DISTINCT: usize = 10_000;
@@ -35,7 +60,7 @@ const KEEP: usize = MAX_DISTINCT + 1;
 /// The `KEEP` smallest value hashes seen, with how many records hold each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BottomK {
-    pub counts: HashMap<u64, u64>,
+    pub counts: HashedMap<u64>,
     /// Hashes at or above this were dropped: they cannot be among the `KEEP` smallest.
     pub cut: u64,
 }
@@ -43,7 +68,7 @@ pub struct BottomK {
 impl Default for BottomK {
     fn default() -> Self {
         BottomK {
-            counts: HashMap::new(),
+            counts: HashedMap::default(),
             cut: u64::MAX,
         }
     }
@@ -212,7 +237,7 @@ pub struct ConsistencyCounter {
     pub raw: BottomK,
     pub normalized: BottomK,
     /// With `--show-values`: per normalised hash, the smallest raw value seen.
-    pub names: HashMap<u64, Box<str>>,
+    pub names: HashedMap<Box<str>>,
 }
 
 impl ConsistencyCounter {

@@ -62,15 +62,20 @@ const ROLE_ACCOUNTS: &[&str] = &[
     "marketing",
 ];
 
-/// Whether `domain` (lower-case) belongs to a personal mailbox provider.
+/// `text` without `prefix`, compared without ASCII case.
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
+/// Whether `domain` (any case) belongs to a personal mailbox provider.
 pub fn is_personal_domain(domain: &str) -> bool {
     PERSONAL_DOMAINS.iter().any(|p| match p.strip_suffix('.') {
         // `yahoo.` matches `yahoo.com` and `yahoo.co.uk`, not `yahoo.evil.io`'s owner `yahoo`.
-        Some(base) => domain
-            .strip_prefix(base)
+        Some(base) => strip_prefix_ignore_case(domain, base)
             .and_then(|rest| rest.strip_prefix('.'))
             .is_some_and(|tld| !tld.is_empty() && tld.split('.').count() <= 2),
-        None => domain == *p,
+        None => domain.eq_ignore_ascii_case(p),
     })
 }
 
@@ -111,13 +116,11 @@ pub fn check(value: &str) -> Result<EmailInfo, Invalid> {
     if !valid_host(domain) {
         return Err(Invalid::BadDomain);
     }
-    let domain = domain.to_lowercase();
-    let local = local.to_ascii_lowercase();
     // `sales+eu@` is still the sales mailbox.
     let base = local.split('+').next().unwrap_or_default();
     Ok(EmailInfo {
-        personal_domain: is_personal_domain(&domain),
-        role_account: ROLE_ACCOUNTS.contains(&base),
+        personal_domain: is_personal_domain(domain),
+        role_account: ROLE_ACCOUNTS.iter().any(|r| r.eq_ignore_ascii_case(base)),
     })
 }
 

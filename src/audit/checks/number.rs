@@ -124,14 +124,16 @@ pub fn check(value: &str) -> Result<f64, Invalid> {
     if whole.is_empty() && fraction.is_empty() {
         return Err(Invalid::NotANumber);
     }
-    let digits: String = whole.chars().filter(char::is_ascii_digit).collect();
-    let x: f64 = format!(
-        "{}.{}",
-        if digits.is_empty() { "0" } else { &digits },
-        if fraction.is_empty() { "0" } else { fraction }
-    )
-    .parse()
-    .map_err(|_| Invalid::NotANumber)?;
+    // Only the sign and the size matter to the checks: f64 arithmetic is exact enough.
+    let mut x = 0.0f64;
+    for b in whole.bytes().filter(u8::is_ascii_digit) {
+        x = x * 10.0 + f64::from(b - b'0');
+    }
+    let mut scale = 0.1;
+    for b in fraction.bytes() {
+        x += f64::from(b - b'0') * scale;
+        scale /= 10.0;
+    }
     Ok(if negative { -x } else { x })
 }
 

@@ -17,7 +17,11 @@ use super::validity::Invalid;
 
 /// The digits of a valid number, or why it is not one.
 pub fn check(value: &str) -> Result<String, Invalid> {
-    let lower = value.to_ascii_lowercase();
+    let lower: std::borrow::Cow<str> = if value.bytes().any(|b| b.is_ascii_uppercase()) {
+        value.to_ascii_lowercase().into()
+    } else {
+        value.into()
+    };
     // The extension goes first: `ext. 12`, `x12`, `#12`.
     let number = ["ext.", "ext", "x", "#"]
         .iter()
