@@ -284,3 +284,19 @@ fn a_requirement_with_two_measures_is_a_config_error() {
         run.stderr
     );
 }
+
+#[test]
+fn a_fill_only_dictionary_gets_a_fill_only_audit() {
+    let dir = temp_with(&[("contacts.csv", CONTACTS.as_bytes())]);
+    let fill_only = fixture("dictionaries/fill_only.toml");
+    let (_, report) = audit_json(
+        dir.path(),
+        "contacts.csv",
+        &["--dictionary", fill_only.to_str().unwrap()],
+    );
+    let email = report.field("Email");
+    assert_eq!(email.field_type.as_deref(), Some("email"));
+    assert_eq!((email.filled, email.valid), (9, None));
+    assert!(report.files[0].duplicates.is_empty());
+    assert_eq!(report.files[0].reach, None);
+}

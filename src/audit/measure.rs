@@ -212,6 +212,12 @@ pub fn column_checks(
         _ => None,
     }
     .filter(|_| known);
+    if !dictionary.uses_checks() {
+        return ColumnChecks {
+            field_type: known.then_some(field_type),
+            ..ColumnChecks::default()
+        };
+    }
     ColumnChecks {
         field_type: known.then_some(field_type),
         validity: ValidityRule {
@@ -247,16 +253,17 @@ pub fn record_checks(
             .position(|c| c.canonical.as_deref() == Some(field))
     };
     let mut keys = Vec::new();
-    if let Some(c) = first("email") {
+    let checks = dictionary.uses_checks();
+    if let Some(c) = first("email").filter(|_| checks) {
         keys.push((IdentityKey::Email, KeyParts::Email(c)));
     }
-    if map.is_some_and(|m| m.kind == ObjectKind::Account) {
+    if checks && map.is_some_and(|m| m.kind == ObjectKind::Account) {
         let (website, email) = (first("website").or(first("domain")), first("email"));
         if website.is_some() || email.is_some() {
             keys.push((IdentityKey::Domain, KeyParts::Domain { website, email }));
         }
     }
-    if let Some(company) = first("company_name") {
+    if let Some(company) = first("company_name").filter(|_| checks) {
         let (first_name, last, full) =
             (first("first_name"), first("last_name"), first("full_name"));
         if first_name.is_some() || last.is_some() || full.is_some() {
@@ -271,11 +278,12 @@ pub fn record_checks(
             ));
         }
     }
-    if let Some(c) = first("phone") {
+    if let Some(c) = first("phone").filter(|_| checks) {
         keys.push((IdentityKey::Phone, KeyParts::Phone(c)));
     }
     let consent = columns
         .iter()
+        .filter(|_| checks)
         .enumerate()
         .filter_map(|(i, c)| Some((i, Consent::of(c.canonical.as_deref()?)?)))
         .collect();
@@ -413,7 +421,9 @@ pub fn measure_column(
                             } else {
                                 Err(super::checks::validity::Invalid::ALL
                                     .into_iter()
-                                    .find(|r| counters.valid.invalid[*r as usize] > invalid[*r as usize])
+                                    .find(|r| {
+                                        counters.valid.invalid[*r as usize] > invalid[*r as usize]
+                                    })
                                     .unwrap_or(super::checks::validity::Invalid::NotAllowed))
                             };
                             if counters.valid_cache.len() < consistency::MAX_DISTINCT {

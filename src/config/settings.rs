@@ -213,6 +213,17 @@ pub struct FieldTypes {
     pub allowed: BTreeMap<(String, String), Vec<String>>,
 }
 
+impl Dictionary {
+    /// Whether any requirement needs more than fill counts. A fill-only dictionary gets a
+    /// fill-only audit, as fast as one can be; any other measure turns every check on.
+    pub fn uses_checks(&self) -> bool {
+        self.use_cases
+            .iter()
+            .flat_map(|u| &u.requires)
+            .any(|r| r.filter.is_some() || !matches!(r.measure, Measure::Fill { .. }))
+    }
+}
+
 impl FieldTypes {
     pub fn type_of(&self, field: &str) -> FieldType {
         self.types.get(field).copied().unwrap_or(FieldType::Text)

@@ -65,7 +65,8 @@ const ROLE_ACCOUNTS: &[&str] = &[
 /// `text` without `prefix`, compared without ASCII case.
 fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
     let head = text.get(..prefix.len())?;
-    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &text[prefix.len()..])
 }
 
 /// Whether `domain` (any case) belongs to a personal mailbox provider.
