@@ -110,7 +110,8 @@ pub struct CountPlan {
     /// The use case and the requirement's place in it.
     pub use_case: String,
     pub index: usize,
-    pub filter: Option<(usize, Test)>,
+    /// Conditions that must all pass: a column and its test.
+    pub filter: Vec<(usize, Test)>,
     pub window: Option<(usize, DateRule, u32)>,
     /// A fill requirement with a `where`: the columns that fill the field.
     pub fill: Option<Vec<usize>>,
@@ -306,15 +307,16 @@ pub fn record_checks(
         for (index, req) in uc.requires.iter().enumerate() {
             let window = match &req.measure {
                 Measure::Count { window, .. } => window.as_ref(),
-                Measure::Fill { .. } if req.filter.is_some() => None,
+                Measure::Fill { .. } if !req.filter.is_empty() => None,
                 _ => continue,
             };
-            let filter = match &req.filter {
-                Some(f) => match column_of(&f.target) {
-                    Some(c) => Some((c, test_of(&f.test))),
-                    None => continue,
-                },
-                None => None,
+            let Some(filter) = req
+                .filter
+                .iter()
+                .map(|f| Some((column_of(&f.target)?, test_of(&f.test))))
+                .collect::<Option<Vec<_>>>()
+            else {
+                continue;
             };
             let window = match window {
                 Some(w) => match column_of(&w.date_field) {
@@ -364,8 +366,8 @@ pub fn record_checks(
 
 fn test_of(test: &FilterTest) -> Test {
     match test {
-        FilterTest::In(v) => Test::In(v.iter().map(|x| normalize_choice(x)).collect()),
-        FilterTest::NotIn(v) => Test::NotIn(v.iter().map(|x| normalize_choice(x)).collect()),
+        FilterTest::In(v) => Test::In(v.iter().map(|x| consistency::normalize(x)).collect()),
+        FilterTest::NotIn(v) => Test::NotIn(v.iter().map(|x| consistency::normalize(x)).collect()),
         FilterTest::Is(b) => Test::Is(*b),
     }
 }
@@ -534,7 +536,7 @@ pub fn measure_records(
                 .collect(),
             KeyParts::Phone(c) => text(*c)
                 .into_iter()
-                .filter_map(|v| Some(key_hash(&phone::check(v?).ok()?)))
+                .filter_map(|v| Some(key_hash(phone::key(&phone::check(v?).ok()?))))
                 .collect(),
             KeyParts::Domain { website, email } => {
                 let websites = website.map(text).unwrap_or_else(|| vec![None; rows]);
@@ -543,11 +545,16 @@ pub fn measure_records(
                     .into_iter()
                     .zip(emails)
                     .filter_map(|(w, e)| {
-                        let domain = w.and_then(|w| url::check(w).ok()).or_else(|| {
-                            let e =
-                                e.filter(|e| email::check(e).is_ok_and(|i| !i.personal_domain))?;
-                            email::domain_of(e)
-                        })?;
+                        // A LinkedIn or Facebook page names no company's domain.
+                        let domain = w
+                            .and_then(|w| url::check(w).ok())
+                            .filter(|host| !url::is_platform(host))
+                            .or_else(|| {
+                                let e = e.filter(|e| {
+                                    email::check(e).is_ok_and(|i| !i.personal_domain)
+                                })?;
+                                email::domain_of(e)
+                            })?;
                         Some(key_hash(&domain))
                     })
                     .collect()
@@ -578,18 +585,17 @@ pub fn measure_records(
         counter.push(hashes);
     }
     for (plan, counter) in checks.counts.iter().zip(&mut counters.counts) {
-        if plan.filter.is_none() && plan.window.is_none() && plan.fill.is_none() {
+        if plan.filter.is_empty() && plan.window.is_none() && plan.fill.is_none() {
             // Every record counts.
             counter.matched.0[0] += rows as u64;
             continue;
         }
-        let pass: Vec<bool> = match &plan.filter {
-            Some((c, test)) => text(*c)
-                .into_iter()
-                .map(|v| v.is_some_and(|v| test.passes(v)))
-                .collect(),
-            None => vec![true; rows],
-        };
+        let mut pass = vec![true; rows];
+        for (c, test) in &plan.filter {
+            for (slot, v) in pass.iter_mut().zip(text(*c)) {
+                *slot &= v.is_some_and(|v| test.passes(v));
+            }
+        }
         let hits: Vec<count::InWindow> = match &plan.window {
             Some((c, rule, days)) => text(*c)
                 .into_iter()
@@ -692,8 +698,10 @@ pub fn field_report(
             d365: a[3],
             d730: a[4],
             older: a[OLDER],
-            future: a[FUTURE],
-            unparseable: tally.invalid.iter().sum(),
+            // Valid dates ahead (a close date) and record-history dates that cannot be.
+            future: a[FUTURE] + tally.invalid[Invalid::InTheFuture as usize],
+            unparseable: tally.invalid.iter().sum::<u64>()
+                - tally.invalid[Invalid::InTheFuture as usize],
         };
         age = Some(bands);
         date_order = counters.dates.order().map(|o| DateOrderReport {
@@ -707,7 +715,7 @@ pub fn field_report(
             against: o.against,
             ambiguous: o.ambiguous,
         });
-        add_examples(&counters.dates.examples.kept);
+        add_examples(&counters.dates.examples().kept);
     } else if checks.validity.is_active() {
         let v = &counters.valid;
         valid = Some(v.valid);

@@ -137,7 +137,7 @@ fn s(n: u64) -> &'static str {
 /// A requirement's condition in words: `is_converted is true, created_at in the last 200 days`.
 pub fn condition(req: &Requirement) -> Option<String> {
     let mut parts = Vec::new();
-    if let Some(f) = &req.filter {
+    for f in &req.filter {
         let name = f.target.name();
         parts.push(match &f.test {
             FilterTest::In(v) => format!("{name} in [{}]", v.join(", ")),
@@ -371,7 +371,7 @@ fn check(
     };
     let label = |f: &FieldReport| f.column.clone();
     let outcome = match (&req.measure, field) {
-        (Measure::Fill { min }, _) if req.filter.is_some() => {
+        (Measure::Fill { min }, _) if !req.filter.is_empty() => {
             match m.counts.get(&(key.0.to_owned(), key.1)) {
                 None => gate_absent(req, m.fields, map),
                 Some(&(matched, filled)) => share_at_least(
@@ -380,8 +380,9 @@ fn check(
                     *min,
                     margin,
                     &format!(
-                        "populated on the {} {}",
+                        "populated on the {} record{} where {}",
                         thousands(matched),
+                        s(matched),
                         condition(req).unwrap_or_default()
                     ),
                     &field.map(label).unwrap_or(name.clone()),
@@ -440,6 +441,12 @@ fn check(
             }
         }
         (Measure::Duplicates { max, key }, _) => match m.duplicates.iter().find(|d| d.key == key) {
+            None if key == "domain" && m.kind != Some(ObjectKind::Account) => {
+                Outcome::absent(format!(
+                    "the domain key is built for account records; this export holds {}",
+                    noun(m.kind, 2)
+                ))
+            }
             None => Outcome::absent(format!(
                 "no {key} key: the export lacks its columns ({})",
                 match key.as_str() {
@@ -538,6 +545,32 @@ fn check(
                         thousands(*min)
                     ),
                 };
+                // Dates that cannot be read count as outside the window: say how many, so
+                // "add 1,000 leads" is not taken at face value when the dates are the problem.
+                let reason = match &req.measure {
+                    Measure::Count {
+                        window: Some(w), ..
+                    } => {
+                        let unreadable = find_column(m.fields, &w.date_field).map_or(0, |f| {
+                            f.invalid
+                                .iter()
+                                .filter(|(r, _)| r.as_str() != "in_the_future")
+                                .map(|(_, n)| n)
+                                .sum::<u64>()
+                        });
+                        if unreadable > 0 {
+                            format!(
+                                "{reason}; {} {} value{} are not readable dates and count as outside the window",
+                                thousands(unreadable),
+                                w.date_field.name(),
+                                s(unreadable)
+                            )
+                        } else {
+                            reason
+                        }
+                    }
+                    _ => reason,
+                };
                 Outcome {
                     status,
                     column: None,
@@ -633,10 +666,10 @@ pub fn gate_labels(
     map: Option<&FieldMap>,
 ) -> Vec<(String, String)> {
     let mut missing: Vec<&Target> = Vec::new();
-    if let Some(f) = &req.filter
-        && find_field(fields, &f.target).is_none()
-    {
-        missing.push(&f.target);
+    for f in &req.filter {
+        if find_field(fields, &f.target).is_none() {
+            missing.push(&f.target);
+        }
     }
     if let Measure::Count {
         window: Some(w), ..
@@ -669,10 +702,22 @@ fn gate_absent(req: &Requirement, fields: &[FieldReport], map: Option<&FieldMap>
         needed: 0,
         to_ready: 0,
         action: None,
-        reason: format!(
-            "no {} column: export it to check this gate",
-            labels.join(" or ")
-        ),
+        reason: if map.is_some_and(|m| {
+            gate_labels(req, fields, map)
+                .iter()
+                .any(|(field, _)| m.vendor_label(field).is_none())
+        }) {
+            format!(
+                "no {} column, and {} exports have none: this gate cannot be checked on this export",
+                labels.join(" or "),
+                map.map_or("these", |m| m.name.as_str())
+            )
+        } else {
+            format!(
+                "no {} column: export it to check this gate",
+                labels.join(" or ")
+            )
+        },
     }
 }
 
@@ -718,6 +763,7 @@ pub fn evaluate_use_case(
     }
     let mut requirements = Vec::new();
     let mut to_ready = ToReady::default();
+    let mut count_records = 0;
     for (index, req) in use_case.requires.iter().enumerate() {
         let (report, records) = check(
             req,
@@ -733,10 +779,17 @@ pub fn evaluate_use_case(
                     .into_iter()
                     .map(|(_, label)| label),
             ),
+            // Records added for one count serve the others (a converted lead is also a lead):
+            // the counts need the most any of them needs, not the sum.
+            _ if records > 0 && report.measure == "count" => {
+                if !to_ready.fill.iter().any(|f| f == "record count") {
+                    to_ready.fill.push("record count".to_owned());
+                }
+                count_records = count_records.max(records);
+            }
             _ if records > 0 => {
                 to_ready.fill.push(match report.measure {
                     "fill" => report.field.clone(),
-                    "count" => "record count".to_owned(),
                     measure => format!("{} {measure}", report.field),
                 });
                 to_ready.records += records;
@@ -745,6 +798,7 @@ pub fn evaluate_use_case(
         }
         requirements.push(report);
     }
+    to_ready.records += count_records;
     let has = |status| {
         requirements
             .iter()

@@ -84,16 +84,17 @@ pub struct RawColumnRule {
     pub missing_values: Vec<String>,
 }
 
-/// `where = { field = "is_converted", is = "true" }`.
+/// `where = { field = "is_converted", is = "true" }`. Read from the `where` value, so its
+/// errors point at the whole table.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWhere {
-    pub field: Option<Spanned<String>>,
-    pub column: Option<Spanned<String>>,
+    pub field: Option<String>,
+    pub column: Option<String>,
     #[serde(rename = "in")]
-    pub in_list: Option<Spanned<Vec<String>>>,
-    pub not_in: Option<Spanned<Vec<String>>>,
-    pub is: Option<Spanned<toml::Value>>,
+    pub in_list: Option<Vec<String>>,
+    pub not_in: Option<Vec<String>>,
+    pub is: Option<toml::Value>,
 }
 
 /// `field-maps/types.toml`: the type of every canonical field.
@@ -150,8 +151,9 @@ pub struct RawRequirement {
     pub min_reachable: Option<Spanned<i64>>,
     pub within_days: Option<Spanned<i64>>,
     pub date_field: Option<Spanned<String>>,
+    /// One `{ field, in | not_in | is }` table, or an array of them that must all pass.
     #[serde(rename = "where")]
-    pub filter: Option<Spanned<RawWhere>>,
+    pub filter: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub source: Option<String>,
 }

@@ -4,6 +4,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use super::error::ConfigError;
+use serde::Deserialize;
+
+use super::field_types;
 use toml::Spanned;
 
 use super::raw::{
@@ -197,9 +200,20 @@ struct DictionaryContext<'a> {
     file: &'a Path,
     text: &'a str,
     known_fields: &'a BTreeSet<String>,
+    /// Field types the dictionary sets (`[fields.X] type`), read before the use cases.
+    types: std::cell::RefCell<BTreeMap<String, FieldType>>,
 }
 
 impl DictionaryContext<'_> {
+    /// A canonical field's type: the dictionary's, else the shipped one.
+    fn type_of(&self, field: &str) -> FieldType {
+        self.types
+            .borrow()
+            .get(field)
+            .copied()
+            .unwrap_or_else(|| super::field_types().type_of(field))
+    }
+
     fn error(
         &self,
         span: Option<std::ops::Range<usize>>,
@@ -267,18 +281,48 @@ impl DictionaryContext<'_> {
         }
     }
 
-    /// A `where = { ... }` table.
-    fn filter(&self, raw: Spanned<RawWhere>, errors: &mut Vec<ConfigError>) -> Option<Filter> {
+    /// `where = { ... }`, or `where = [{ ... }, { ... }]` (all must pass).
+    fn filters(&self, raw: Spanned<toml::Value>, errors: &mut Vec<ConfigError>) -> Vec<Filter> {
         let span = raw.span();
-        let raw = raw.into_inner();
+        let tables = match raw.into_inner() {
+            toml::Value::Array(list) => list,
+            other => vec![other],
+        };
+        let mut filters = Vec::new();
+        for table in tables {
+            match RawWhere::deserialize(table) {
+                Ok(raw) => {
+                    if let Some(filter) = self.filter(raw, span.clone(), errors) {
+                        filters.push(filter);
+                    }
+                }
+                Err(e) => errors.push(
+                    self.error(Some(span.clone()), format!("`where`: {}", e.message().trim()))
+                        .with_hint("write where = { field = \"is_converted\", is = \"true\" }, or an array of such tables that must all pass"),
+                ),
+            }
+        }
+        if filters.is_empty() && errors.is_empty() {
+            errors.push(self.error(Some(span), "`where` names no condition"));
+        }
+        filters
+    }
+
+    /// One `where` table.
+    fn filter(
+        &self,
+        raw: RawWhere,
+        span: std::ops::Range<usize>,
+        errors: &mut Vec<ConfigError>,
+    ) -> Option<Filter> {
         let target = match (raw.field, raw.column) {
             (Some(field), None) => {
-                if !self.known_fields.contains(field.get_ref()) {
-                    errors.push(self.unknown_field(field.get_ref(), Some(field.span())));
+                if !self.known_fields.contains(&field) {
+                    errors.push(self.unknown_field(&field, Some(span.clone())));
                 }
-                Target::Field(field.into_inner())
+                Target::Field(field)
             }
-            (None, Some(column)) => Target::Column(column.into_inner().trim().to_owned()),
+            (None, Some(column)) => Target::Column(column.trim().to_owned()),
             _ => {
                 errors.push(
                     self.error(Some(span), "`where` names one `field` or one `column`")
@@ -287,18 +331,20 @@ impl DictionaryContext<'_> {
                 return None;
             }
         };
-        // Kept as written, for reports; the audit compares them normalised.
-        let normalized = |list: Vec<String>| list;
         let test = match (raw.in_list, raw.not_in, raw.is) {
             (Some(list), None, None) => {
-                if list.get_ref().is_empty() {
-                    errors.push(self.error(Some(list.span()), "`in` lists no value"));
+                if list.is_empty() {
+                    errors.push(
+                        self.error(Some(span), "`in` lists no value")
+                            .with_hint("list the values that count, e.g. in = [\"Closed Won\"]"),
+                    );
+                    return None;
                 }
-                FilterTest::In(normalized(list.into_inner()))
+                FilterTest::In(list)
             }
-            (None, Some(list), None) => FilterTest::NotIn(normalized(list.into_inner())),
+            (None, Some(list), None) => FilterTest::NotIn(list),
             (None, None, Some(is)) => {
-                let value = match is.get_ref() {
+                let value = match &is {
                     toml::Value::Boolean(b) => Some(*b),
                     toml::Value::String(s) => crate::audit::checks::boolean::check(s.trim()).ok(),
                     _ => None,
@@ -307,7 +353,7 @@ impl DictionaryContext<'_> {
                     Some(b) => FilterTest::Is(b),
                     None => {
                         errors.push(
-                            self.error(Some(is.span()), "`is` must be true or false")
+                            self.error(Some(span), "`is` must be true or false")
                                 .with_hint("write is = \"true\" or is = false"),
                         );
                         return None;
@@ -468,10 +514,10 @@ impl DictionaryContext<'_> {
         let filter = match req.filter.take() {
             Some(raw) if !matches!(measure_name, "min_fill" | "min_count") => {
                 errors.push(misplaced("where", raw.span(), "min_fill and min_count"));
-                None
+                Vec::new()
             }
-            Some(raw) => self.filter(raw, errors),
-            None => None,
+            Some(raw) => self.filters(raw, errors),
+            None => Vec::new(),
         };
         let target = target?;
         let (target, measure) = match measure_name {
@@ -493,6 +539,14 @@ impl DictionaryContext<'_> {
                                 date_field,
                                 req.date_field.as_ref().map(Spanned::span),
                             ));
+                        } else if self.type_of(date_field) != FieldType::Date {
+                            errors.push(
+                                self.error(
+                                    req.date_field.as_ref().map(Spanned::span),
+                                    format!("date_field `{date_field}` is not a date field (it is {})", self.type_of(date_field).as_str()),
+                                )
+                                .with_hint("use a date field such as created_at, close_date or last_activity_at"),
+                            );
                         }
                         Window {
                             date_field: Target::Field(date_field.to_owned()),
@@ -542,7 +596,7 @@ impl DictionaryContext<'_> {
                         other => {
                             errors.push(
                                 self.error(Some(req_span.clone()), format!("`{other}` has no identity key"))
-                                    .with_hint("duplicates are counted by key: field = \"email\", \"phone\" or \"website\", or key = \"name_company\""),
+                                    .with_hint("duplicates are counted by key: field = \"email\", \"phone\" or \"website\", or key = \"name_company\" or \"domain\""),
                             );
                             String::new()
                         }
@@ -553,7 +607,9 @@ impl DictionaryContext<'_> {
                                 Some(req_span.clone()),
                                 "max_duplicate_rate needs a `field` or a `key`",
                             )
-                            .with_hint("e.g. field = \"email\", or key = \"name_company\""),
+                            .with_hint(
+                                "e.g. field = \"email\", or key = \"name_company\" or \"domain\"",
+                            ),
                         );
                         String::new()
                     }
@@ -573,6 +629,19 @@ impl DictionaryContext<'_> {
                     }
                     return None;
                 };
+                if measure_name == "min_fresh"
+                    && let Target::Field(field) = &target
+                    && self.known_fields.contains(field)
+                    && self.type_of(field) != FieldType::Date
+                {
+                    errors.push(
+                        self.error(
+                            Some(req_span.clone()),
+                            format!("min_fresh needs a date field; `{field}` is {}", self.type_of(field).as_str()),
+                        )
+                        .with_hint("freshness is measured on dates such as last_activity_at; or set [fields.X] type = \"date\""),
+                    );
+                }
                 let measure = match measure_name {
                     "min_valid" => Measure::Valid { min: share },
                     "min_fresh" => Measure::Fresh {
@@ -617,6 +686,30 @@ impl DictionaryContext<'_> {
             filter,
             source: req.source,
         })
+    }
+
+    /// Dates are checked as dates: `allowed` and `pattern` do not apply to them, and are an
+    /// error rather than silently ignored.
+    fn date_rule_check(
+        &self,
+        field_type: FieldType,
+        spans: (
+            Option<std::ops::Range<usize>>,
+            Option<std::ops::Range<usize>>,
+        ),
+        errors: &mut Vec<ConfigError>,
+    ) {
+        if field_type != FieldType::Date {
+            return;
+        }
+        for (key, span) in [("allowed", spans.0), ("pattern", spans.1)] {
+            if let Some(span) = span {
+                errors.push(
+                    self.error(Some(span), format!("`{key}` does not apply to a date field"))
+                        .with_hint("dates are checked as dates (format, calendar, not in the future); remove the key, or set type = \"text\""),
+                );
+            }
+        }
     }
 
     /// A field's or column's type, allowed values and pattern.
@@ -773,6 +866,7 @@ pub fn parse_dictionary(
         file,
         text,
         known_fields,
+        types: Default::default(),
     };
     let mut errors = Vec::new();
 
@@ -803,7 +897,18 @@ pub fn parse_dictionary(
             allowed,
             pattern,
         } = rule;
+        let spans = (
+            allowed.as_ref().map(Spanned::span),
+            pattern.as_ref().map(Spanned::span),
+        );
         let rule = context.rule(field_type, allowed, pattern, Vec::new(), &mut errors);
+        let effective = rule
+            .field_type
+            .unwrap_or_else(|| field_types().type_of(&field));
+        context.date_rule_check(effective, spans, &mut errors);
+        if let Some(t) = rule.field_type {
+            context.types.borrow_mut().insert(field.clone(), t);
+        }
         if rule != FieldRule::default() {
             field_rules.insert(field.clone(), rule);
         }
@@ -847,7 +952,16 @@ pub fn parse_dictionary(
             pattern,
             missing_values,
         } = rule;
+        let spans = (
+            allowed.as_ref().map(Spanned::span),
+            pattern.as_ref().map(Spanned::span),
+        );
         let rule = context.rule(field_type, allowed, pattern, missing_values, &mut errors);
+        context.date_rule_check(
+            rule.field_type.unwrap_or(FieldType::Text),
+            spans,
+            &mut errors,
+        );
         column_rules.insert(normalize_label(&column), rule);
     }
 

@@ -220,7 +220,7 @@ impl Dictionary {
         self.use_cases
             .iter()
             .flat_map(|u| &u.requires)
-            .any(|r| r.filter.is_some() || !matches!(r.measure, Measure::Fill { .. }))
+            .any(|r| !r.filter.is_empty() || !matches!(r.measure, Measure::Fill { .. }))
     }
 }
 
@@ -246,8 +246,8 @@ pub struct FieldRule {
 pub struct Requirement {
     pub target: Target,
     pub measure: Measure,
-    /// Only records that pass this count (fill and count requirements).
-    pub filter: Option<Filter>,
+    /// Only records that pass all of these count (fill and count requirements).
+    pub filter: Vec<Filter>,
     pub source: Option<String>,
 }
 

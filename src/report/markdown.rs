@@ -97,6 +97,19 @@ pub fn render(report: &Report, fields: FieldList, out: &mut dyn Write) -> io::Re
             )?;
             writeln!(out)?;
         }
+        let shown = super::shown_values(&file.fields);
+        if !shown.is_empty() {
+            writeln!(
+                out,
+                "{} Values (`--show-values`: up to 5 examples each; emails and phones masked)",
+                if several { "###" } else { "##" }
+            )?;
+            writeln!(out)?;
+            for (column, lines) in shown {
+                writeln!(out, "- {}: {}", code(&column), cell(&lines.join("; ")))?;
+            }
+            writeln!(out)?;
+        }
     }
     if !report.skipped.is_empty() || !report.errors.is_empty() {
         writeln!(out, "## Not audited")?;

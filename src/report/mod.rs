@@ -333,6 +333,33 @@ pub fn findings(f: &FieldReport) -> String {
     parts.join("; ")
 }
 
+/// Cell values a user asked for with `--show-values`, per field: each kind of invalid value
+/// with its examples (already masked), then the most common value. Empty without the flag.
+pub fn shown_values(fields: &[FieldReport]) -> Vec<(String, Vec<String>)> {
+    fields
+        .iter()
+        .filter(|f| !f.examples.is_empty() || f.dominant_value.is_some())
+        .map(|f| {
+            let mut lines: Vec<String> = Vec::new();
+            let mut reasons: Vec<&str> = f.examples.iter().map(|e| e.reason.as_str()).collect();
+            reasons.dedup();
+            for reason in reasons {
+                let values: Vec<String> = f
+                    .examples
+                    .iter()
+                    .filter(|e| e.reason == reason)
+                    .map(|e| format!("{:?}", e.value))
+                    .collect();
+                lines.push(format!("{reason}: {}", values.join(", ")));
+            }
+            if let (Some(value), Some(share)) = (&f.dominant_value, f.dominant_share) {
+                lines.push(format!("most common: {value:?} on {}", percent(share)));
+            }
+            (f.column.clone(), lines)
+        })
+        .collect()
+}
+
 /// How a fix-first action names its field and measure.
 pub fn fix_label(f: &crate::model::FixField) -> String {
     let label = field_with_label(&f.field, Some(&f.column));

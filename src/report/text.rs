@@ -198,6 +198,21 @@ fn write_file(
         write_use_cases(&file.use_cases, false, style, out)?;
     }
     write_fields(&file.fields, &file.use_cases, style, out)?;
+    let shown = super::shown_values(&file.fields);
+    if !shown.is_empty() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            style.bold("VALUES (--show-values: up to 5 examples each; emails and phones masked)")
+        )?;
+        for (column, lines) in shown {
+            writeln!(out, "  {}", escape_control(&column))?;
+            for line in lines {
+                write_wrapped(out, "    ", 4, &escape_control(&line), style.width)?;
+            }
+        }
+    }
     writeln!(out)
 }
 

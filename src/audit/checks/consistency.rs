@@ -57,12 +57,15 @@ pub type HashedMap<V> = HashMap<u64, V, BuildHasherDefault<Prehashed>>;
 pub const MAX_DISTINCT: usize = 10_000;
 const KEEP: usize = MAX_DISTINCT + 1;
 
-/// The `KEEP` smallest value hashes seen, with how many records hold each.
+/// The `KEEP` smallest value hashes seen, with how many records hold each; the other
+/// records go to `rest`, which can still find a value that most of them hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BottomK {
     pub counts: HashedMap<u64>,
     /// Hashes at or above this were dropped: they cannot be among the `KEEP` smallest.
     pub cut: u64,
+    /// Every record whose value's hash is at or above `cut`.
+    pub rest: Option<Box<Rest>>,
 }
 
 impl Default for BottomK {
@@ -70,13 +73,91 @@ impl Default for BottomK {
         BottomK {
             counts: HashedMap::default(),
             cut: u64::MAX,
+            rest: None,
         }
+    }
+}
+
+const GROUPS: usize = 64;
+const SKETCH_ROWS: usize = 4;
+const SKETCH_WIDTH: usize = 1024;
+
+/// The records dropped from the sample, in linear counters (sums, so any merge order gives
+/// the same result): per group of hashes (the top 6 bits), the records and how many have each
+/// bit of the hash set, so a value held by most records of its group can be rebuilt bit by
+/// bit; and a count-min sketch that bounds how many records hold it (it may overstate by a
+/// few records per thousand, never understate).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rest {
+    totals: Vec<u64>,
+    bits: Vec<u64>,
+    sketch: Vec<u64>,
+}
+
+impl Default for Rest {
+    fn default() -> Self {
+        Rest {
+            totals: vec![0; GROUPS],
+            bits: vec![0; GROUPS * 64],
+            sketch: vec![0; SKETCH_ROWS * SKETCH_WIDTH],
+        }
+    }
+}
+
+impl Rest {
+    fn add(&mut self, hash: u64, n: u64) {
+        let group = (hash >> 58) as usize;
+        self.totals[group] += n;
+        let bits = &mut self.bits[group * 64..(group + 1) * 64];
+        for (b, slot) in bits.iter_mut().enumerate() {
+            *slot += n * ((hash >> b) & 1);
+        }
+        for row in 0..SKETCH_ROWS {
+            self.sketch[row * SKETCH_WIDTH + Self::cell(hash, row)] += n;
+        }
+    }
+
+    /// The sketch's column for `hash` in `row`: ten independent bits of the hash each.
+    fn cell(hash: u64, row: usize) -> usize {
+        ((hash >> (10 * row)) as usize) & (SKETCH_WIDTH - 1)
+    }
+
+    fn merge(&mut self, other: &Rest) {
+        for (a, b) in self
+            .totals
+            .iter_mut()
+            .chain(self.bits.iter_mut())
+            .chain(self.sketch.iter_mut())
+            .zip(other.totals.iter().chain(&other.bits).chain(&other.sketch))
+        {
+            *a += b;
+        }
+    }
+
+    /// The most common value among these records, if one holds most of its group: its hash
+    /// and (an upper bound of) its count.
+    fn top(&self) -> Option<(u64, u64)> {
+        (0..GROUPS)
+            .filter(|g| self.totals[*g] > 0)
+            .map(|g| {
+                let total = self.totals[g];
+                let bits = &self.bits[g * 64..(g + 1) * 64];
+                let hash = (0..64).fold(0u64, |h, b| h | (u64::from(bits[b] * 2 > total) << b));
+                let estimate = (0..SKETCH_ROWS)
+                    .map(|row| self.sketch[row * SKETCH_WIDTH + Self::cell(hash, row)])
+                    .min()
+                    .unwrap_or(0)
+                    .min(total);
+                (hash, estimate)
+            })
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
     }
 }
 
 impl BottomK {
     pub fn add(&mut self, hash: u64, n: u64) {
         if hash >= self.cut {
+            self.rest.get_or_insert_default().add(hash, n);
             return;
         }
         *self.counts.entry(hash).or_insert(0) += n;
@@ -85,22 +166,33 @@ impl BottomK {
         }
     }
 
-    /// Keeps the `KEEP` smallest hashes.
+    /// Keeps the `KEEP` smallest hashes; the others' records go to `rest`.
     fn prune(&mut self) {
         if self.counts.len() <= KEEP {
             return;
         }
         let mut hashes: Vec<u64> = self.counts.keys().copied().collect();
         let (_, cut, _) = hashes.select_nth_unstable(KEEP);
-        let cut = *cut;
+        self.lower_cut(*cut);
+    }
+
+    fn lower_cut(&mut self, cut: u64) {
         self.cut = self.cut.min(cut);
-        self.counts.retain(|h, _| *h < cut);
+        let cut = self.cut;
+        let rest = &mut self.rest;
+        self.counts.retain(|h, n| {
+            if *h >= cut {
+                rest.get_or_insert_default().add(*h, *n);
+            }
+            *h < cut
+        });
     }
 
     pub fn merge(&mut self, other: BottomK) {
-        self.cut = self.cut.min(other.cut);
-        let cut = self.cut;
-        self.counts.retain(|h, _| *h < cut);
+        if let Some(theirs) = &other.rest {
+            self.rest.get_or_insert_default().merge(theirs);
+        }
+        self.lower_cut(other.cut);
         for (hash, n) in other.counts {
             self.add(hash, n);
         }
@@ -114,12 +206,28 @@ impl BottomK {
             .then_some(self.counts.len() as u64)
     }
 
-    /// The hash and count of the most common value (ties: the smallest hash).
+    /// The hash and count of the most common value (ties: the smallest hash). Exact up to
+    /// `MAX_DISTINCT` values; past that, a value of the sample is counted exactly and one of
+    /// the rest is found if it holds most records of its group (an upper bound).
     pub fn top(&self) -> Option<(u64, u64)> {
-        self.counts
+        // The sample as if every record had been seen by one counter and pruned at the end:
+        // the same values in it whatever the merge order.
+        if self.counts.len() > KEEP {
+            let mut canonical = self.clone();
+            canonical.prune();
+            return canonical.top();
+        }
+        let sampled = self
+            .counts
             .iter()
             .map(|(h, n)| (*h, *n))
-            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)));
+        let rest = self.rest.as_ref().and_then(|r| r.top());
+        match (sampled, rest) {
+            (Some(a), Some(b)) if b.1 > a.1 => Some(b),
+            (Some(a), _) => Some(a),
+            (None, b) => b,
+        }
     }
 }
 
@@ -331,12 +439,37 @@ mod tests {
         whole.prune();
         merged.prune();
         assert_eq!(whole.counts, merged.counts);
+        assert_eq!(whole.cut, merged.cut);
+        assert_eq!(
+            whole.rest, merged.rest,
+            "the rest is the same records in any order"
+        );
         assert_eq!(merged.distinct(), None);
         let mut small = BottomK::default();
         for h in &hashes[..10_000] {
             small.add(*h, 2);
         }
         assert_eq!(small.distinct(), Some(10_000));
+    }
+
+    #[test]
+    fn a_value_on_most_records_is_found_past_the_sample() {
+        // 15,000 values once each, and one value on 25,000 records, whose hash is large.
+        let heavy = u64::MAX - 12_345;
+        let mut parts: Vec<BottomK> = (0..3).map(|_| BottomK::default()).collect();
+        for i in 0..15_000u64 {
+            parts[(i % 3) as usize].add(xxh3_64(&i.to_le_bytes()) >> 1, 1);
+        }
+        for i in 0..25_000u64 {
+            parts[(i % 3) as usize].add(heavy, 1);
+        }
+        let mut merged = parts.pop().unwrap();
+        for p in parts {
+            merged.merge(p);
+        }
+        let (hash, count) = merged.top().unwrap();
+        assert_eq!(hash, heavy);
+        assert!((25_000..25_100).contains(&count), "{count}");
     }
 
     #[test]

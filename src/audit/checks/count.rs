@@ -18,14 +18,15 @@
 //! 2026-11-28 with `within_days = 200`: 2 created in the window, 1 of them converted.
 
 use super::boolean;
+use super::consistency::normalize;
 use super::date::{self, DateRead};
 use super::freshness::{self, DateRule};
-use super::validity::normalize_choice;
 
 /// What a record's value must be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Test {
-    /// One of these values (normalised with `normalize_choice`).
+    /// One of these values (normalised with `consistency::normalize`: `Closed - Won` is
+    /// `Closed Won`).
     In(Vec<String>),
     NotIn(Vec<String>),
     Is(bool),
@@ -35,8 +36,8 @@ impl Test {
     /// Whether a filled, trimmed value passes.
     pub fn passes(&self, value: &str) -> bool {
         match self {
-            Test::In(values) => values.contains(&normalize_choice(value)),
-            Test::NotIn(values) => !values.contains(&normalize_choice(value)),
+            Test::In(values) => values.contains(&normalize(value)),
+            Test::NotIn(values) => !values.contains(&normalize(value)),
             Test::Is(wanted) => boolean::check(value) == Ok(*wanted),
         }
     }
@@ -140,9 +141,10 @@ mod tests {
 
     #[test]
     fn tests_compare_without_case() {
-        let stages = Test::In(vec![normalize_choice("Closed Won")]);
+        let stages = Test::In(vec![normalize("Closed Won")]);
         assert!(stages.passes("closed won"));
         assert!(stages.passes("CLOSED  WON"));
+        assert!(stages.passes("Closed - Won"));
         assert!(!stages.passes("Closed Lost"));
         let open = Test::NotIn(vec!["closed won".into(), "closed lost".into()]);
         assert!(open.passes("Negotiation"));

@@ -21,31 +21,73 @@ use celes::Country;
 use super::validity::Invalid;
 
 /// Forms in common use that the ISO table lacks.
-const EXTRA: &[(&str, &str)] = &[("uk", "GB"), ("britain", "GB"), ("korea", "KR")];
+const EXTRA: &[(&str, &str)] = &[
+    ("uk", "GB"),
+    ("britain", "GB"),
+    ("korea", "KR"),
+    ("uae", "AE"),
+    ("vatican", "VA"),
+    ("vaticancity", "VA"),
+    ("vaticancitystate", "VA"),
+    ("ivorycoast", "CI"),
+];
+
+/// A Latin letter without its accent (`é` -> `e`): ISO names are written in ASCII.
+fn unaccent(c: char) -> char {
+    const FROM: &str = "àáâãäåāăąçćčďđèéêëēėęěìíîïīįıñńňòóôõöøōőœŕřśšşťţùúûüūůűųýÿžźż";
+    const TO: &str = "aaaaaaaaacccddeeeeeeeeiiiiiiinnnooooooooorrsssttuuuuuuuuyyzzz";
+    FROM.chars()
+        .position(|f| f == c)
+        .and_then(|i| TO.chars().nth(i))
+        .unwrap_or(c)
+}
+
+/// The lookup key of a name: lower case, accents and everything but letters and digits
+/// dropped, `&` read as `and`.
+fn key_of(text: &str) -> String {
+    text.replace('&', " and ")
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(unaccent)
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+fn find(key: &str) -> Option<&'static str> {
+    if let Some((_, code)) = EXTRA.iter().find(|(k, _)| *k == key) {
+        return Some(code);
+    }
+    Country::from_str(key)
+        .or_else(|_| Country::from_alias(key))
+        .or_else(|_| Country::from_name(key))
+        .ok()
+        .map(|c| c.alpha2)
+}
 
 /// The alpha-2 code of the country `value` names.
 pub fn check(value: &str) -> Result<&'static str, Invalid> {
-    let key: String = value
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect();
+    let key = key_of(value);
     if key.is_empty() || key.bytes().all(|b| b.is_ascii_digit()) {
         return Err(Invalid::NotACountry);
     }
-    if let Some((_, code)) = EXTRA.iter().find(|(k, _)| *k == key) {
-        return Ok(code);
+    // The forms to try: as written; without a parenthesis (`Falkland Islands (Malvinas)`);
+    // ISO's inverted names turned round (`Korea, Republic of`: `Republic of Korea`) or cut at
+    // the comma (`Taiwan, Province of China`: `Taiwan`).
+    let plain = value.split('(').next().unwrap_or(value);
+    let mut candidates = vec![key, key_of(plain)];
+    if let Some((head, tail)) = plain.split_once(',') {
+        candidates.push(key_of(&format!("{tail} {head}")));
+        candidates.push(key_of(head));
     }
-    let find = |key: &str| {
-        Country::from_str(key)
-            .or_else(|_| Country::from_alias(key))
-            .or_else(|_| Country::from_name(key))
-            .ok()
-    };
-    find(&key)
-        // `the Netherlands`, `the United States`.
-        .or_else(|| key.strip_prefix("the").and_then(find))
-        .map(|c| c.alpha2)
+    candidates
+        .iter()
+        .filter(|k| !k.is_empty())
+        .find_map(|k| {
+            find(k)
+                // `the Netherlands`, `the United States`; `Bahamas` for `The Bahamas`.
+                .or_else(|| k.strip_prefix("the").and_then(find))
+                .or_else(|| find(&format!("the{k}")))
+        })
         .ok_or(Invalid::NotACountry)
 }
 
@@ -72,6 +114,31 @@ mod tests {
         assert_eq!(check("Germany"), Ok("DE"));
         assert_eq!(check("DEU"), Ok("DE"));
         assert_eq!(check("Türkiye"), Ok("TR"));
+        // Salesforce's state and country picklist names (ISO's short names).
+        for (name, code) in [
+            ("Korea, Republic of", "KR"),
+            ("Iran, Islamic Republic of", "IR"),
+            ("Taiwan, Province of China", "TW"),
+            ("Côte d'Ivoire", "CI"),
+            ("Åland Islands", "AX"),
+            ("Curaçao", "CW"),
+            ("Réunion", "RE"),
+            ("Saint Barthélemy", "BL"),
+            ("Bolivia, Plurinational State of", "BO"),
+            ("Venezuela, Bolivarian Republic of", "VE"),
+            ("Tanzania, United Republic of", "TZ"),
+            ("Moldova, Republic of", "MD"),
+            ("Virgin Islands, British", "VG"),
+            ("Micronesia, Federated States of", "FM"),
+            ("Palestine, State of", "PS"),
+            ("Falkland Islands (Malvinas)", "FK"),
+            ("Holy See (Vatican City State)", "VA"),
+            ("UAE", "AE"),
+            ("Trinidad & Tobago", "TT"),
+            ("Bosnia & Herzegovina", "BA"),
+        ] {
+            assert_eq!(check(name), Ok(code), "{name}");
+        }
         for bad in ["EMEA", "Cal.", "840", "Narnia", "..."] {
             assert_eq!(check(bad), Err(Invalid::NotACountry), "{bad}");
         }

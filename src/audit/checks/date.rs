@@ -130,6 +130,8 @@ pub fn read(value: &str) -> DateRead {
     }
     let split = value.find(['T', ' ']).unwrap_or(value.len());
     let (date, time) = value.split_at(split);
+    // `11/28/2026, 9:14 AM`: the form Salesforce's reports write (ICU's date, time).
+    let date = date.strip_suffix(',').unwrap_or(date);
     let time = time.get(1..).unwrap_or_default();
     if !is_time(time) {
         return bad;

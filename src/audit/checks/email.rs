@@ -73,9 +73,15 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 pub fn is_personal_domain(domain: &str) -> bool {
     PERSONAL_DOMAINS.iter().any(|p| match p.strip_suffix('.') {
         // `yahoo.` matches `yahoo.com` and `yahoo.co.uk`, not `yahoo.evil.io`'s owner `yahoo`.
+        // The rest must look like a public suffix (`com`, `co.uk`, `com.br`), not a company's
+        // domain: `outlook.acme.com` is Acme's.
         Some(base) => strip_prefix_ignore_case(domain, base)
             .and_then(|rest| rest.strip_prefix('.'))
-            .is_some_and(|tld| !tld.is_empty() && tld.split('.').count() <= 2),
+            .is_some_and(|tld| {
+                !tld.is_empty()
+                    && tld.split('.').count() <= 2
+                    && tld.split('.').all(|l| (2..=3).contains(&l.len()))
+            }),
         None => domain.eq_ignore_ascii_case(p),
     })
 }
@@ -96,7 +102,13 @@ pub fn valid_host(domain: &str) -> bool {
         labels += 1;
         last = label;
     }
-    labels >= 2 && last.chars().count() >= 2 && last.chars().all(char::is_alphabetic)
+    // A top-level domain is letters, or punycode (`xn--p1ai`, the Russian `.рф`).
+    labels >= 2
+        && last.chars().count() >= 2
+        && (last.chars().all(char::is_alphabetic)
+            || last
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case("xn--")))
 }
 
 /// Checks one filled, trimmed value.
@@ -113,6 +125,15 @@ pub fn check(value: &str) -> Result<EmailInfo, Invalid> {
     }
     if local.chars().any(char::is_whitespace) {
         return Err(Invalid::SpaceInAddress);
+    }
+    // Dots may not start, end or double in a local part; quotes, colons (`mailto:`), angle
+    // brackets and commas belong to other syntaxes than an address.
+    if local.starts_with('.')
+        || local.ends_with('.')
+        || local.contains("..")
+        || local.contains(['"', ':', '<', '>', ',', ';', '(', ')', '[', ']', '\\'])
+    {
+        return Err(Invalid::BadLocalPart);
     }
     if !valid_host(domain) {
         return Err(Invalid::BadDomain);
@@ -141,6 +162,7 @@ mod tests {
             "ana@münchen.de",
             "o'brien@acme.ie",
             "x@y.io",
+            "ana@example.xn--p1ai",
         ] {
             assert!(check(ok).is_ok(), "{ok}");
         }
@@ -156,6 +178,11 @@ mod tests {
             ("a@b.c0m", Invalid::BadDomain),
             ("@acme.com", Invalid::EmptyLocal),
             ("jane doe@acme.com", Invalid::SpaceInAddress),
+            ("mailto:jane@acme.com", Invalid::BadLocalPart),
+            (".jane@acme.com", Invalid::BadLocalPart),
+            ("jane.@acme.com", Invalid::BadLocalPart),
+            ("jane..doe@acme.com", Invalid::BadLocalPart),
+            ("jane\"@acme.com", Invalid::BadLocalPart),
         ] {
             assert_eq!(check(bad), Err(why), "{bad}");
         }
@@ -168,6 +195,8 @@ mod tests {
         assert!(info("jane@Yahoo.co.uk").personal_domain);
         assert!(info("jane@gmx.de").personal_domain);
         assert!(!info("jane@yahoo-inc.com").personal_domain);
+        assert!(!info("info@outlook.acme.com").personal_domain);
+        assert!(info("jane@yahoo.com.br").personal_domain);
         assert!(!info("jane@acme.com").personal_domain);
         assert!(info("Sales@acme.com").role_account);
         assert!(info("no-reply@acme.com").role_account);

@@ -99,7 +99,10 @@ pub struct DateCounter {
     pub month_first_evidence: u64,
     pub ambiguous: u64,
     pub slash_values: u64,
+    /// Values no reading accepts.
     pub examples: Examples,
+    /// Slash values the month-first [0] and day-first [1] readings reject.
+    pub slash_examples: [Examples; 2],
 }
 
 /// What a reading of a date says on the `as_of` day.
@@ -168,8 +171,14 @@ impl DateCounter {
                 }
                 let m = tally(rule, month_first, &mut self.slash[0]);
                 let d = tally(rule, day_first, &mut self.slash[1]);
-                // An example only for values that no reading accepts.
-                m.zip(d).map(|(m, _)| m)
+                if keep_examples {
+                    for (reading, failed) in [m, d].into_iter().enumerate() {
+                        if let Some(reason) = failed {
+                            self.slash_examples[reading].offer(reason, value);
+                        }
+                    }
+                }
+                None
             }
         };
         if let (Some(reason), true) = (failed, keep_examples) {
@@ -188,6 +197,9 @@ impl DateCounter {
         self.ambiguous += other.ambiguous;
         self.slash_values += other.slash_values;
         self.examples.merge(other.examples);
+        let [m, d] = other.slash_examples;
+        self.slash_examples[0].merge(m);
+        self.slash_examples[1].merge(d);
     }
 
     /// The order slash dates are read in: the one more values show (month first on a tie or
@@ -208,6 +220,14 @@ impl DateCounter {
             against,
             ambiguous: self.ambiguous,
         })
+    }
+
+    /// Examples of invalid values under the decided order.
+    pub fn examples(&self) -> Examples {
+        let mut examples = self.examples.clone();
+        let reading = usize::from(self.order().is_some_and(|o| o.day_first));
+        examples.merge(self.slash_examples[reading].clone());
+        examples
     }
 
     /// The column's counts under its decided order.

@@ -47,18 +47,31 @@ fn strip_currency(value: &str) -> &str {
     value
 }
 
-/// Whether `groups` (split at a thousands separator) are 1-3 digits, then threes.
+/// Whether `groups` (split at a thousands separator) are 1-3 digits, then threes; or, as in
+/// India (`12,34,567`), 1-2 digits, then twos, then a last three.
 fn grouped(groups: &[&str]) -> bool {
     let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
-    groups
+    let western = groups
         .first()
         .is_some_and(|g| (1..=3).contains(&g.len()) && digits(g))
-        && groups[1..].iter().all(|g| g.len() == 3 && digits(g))
+        && groups[1..].iter().all(|g| g.len() == 3 && digits(g));
+    let indian = groups.len() >= 3
+        && groups
+            .first()
+            .is_some_and(|g| (1..=2).contains(&g.len()) && digits(g))
+        && groups[1..groups.len() - 1]
+            .iter()
+            .all(|g| g.len() == 2 && digits(g))
+        && groups.last().is_some_and(|g| g.len() == 3 && digits(g));
+    western || indian
 }
 
 /// The value as a number, or why it is none.
 pub fn check(value: &str) -> Result<f64, Invalid> {
-    let mut text = strip_currency(value.trim()).trim();
+    // A percentage is a number (`75%`, a probability).
+    let value = value.trim();
+    let value = value.strip_suffix('%').map_or(value, str::trim_end);
+    let mut text = strip_currency(value).trim();
     let mut negative = false;
     if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
         negative = true;
@@ -84,7 +97,11 @@ pub fn check(value: &str) -> Result<f64, Invalid> {
         };
     }
     if !text.chars().all(|c| {
-        c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\u{2009}' | '\u{202f}' | '\u{a0}')
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                ',' | '.' | ' ' | '\'' | '’' | '\u{2009}' | '\u{202f}' | '\u{a0}'
+            )
     }) {
         return Err(Invalid::NotANumber);
     }
@@ -159,6 +176,9 @@ mod tests {
             ("USD1200", 1200.0),
             ("£ 99", 99.0),
             (".5", 0.5),
+            ("75%", 75.0),
+            ("₹12,34,567", 1_234_567.0),
+            ("1'234", 1234.0),
         ] {
             assert_eq!(check(v), Ok(x), "{v}");
         }

@@ -17,13 +17,27 @@ use super::validity::Invalid;
 
 /// The digits of a valid number, or why it is not one.
 pub fn check(value: &str) -> Result<String, Invalid> {
+    // A number a spreadsheet stored as a float: `4155550100.0`.
+    let value = value
+        .strip_suffix(".0")
+        .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(value);
+    // `(+44) 20 ...`: the country code in parentheses.
+    let value = value.trim();
+    let owned;
+    let value = if value.starts_with("(+") {
+        owned = value.replacen("(+", "+", 1).replacen(')', " ", 1);
+        owned.as_str()
+    } else {
+        value
+    };
     let lower: std::borrow::Cow<str> = if value.bytes().any(|b| b.is_ascii_uppercase()) {
         value.to_ascii_lowercase().into()
     } else {
         value.into()
     };
     // The extension goes first: `ext. 12`, `x12`, `#12`.
-    let number = ["ext.", "ext", "x", "#"]
+    let number = ["extension", "ext.", "ext", "x", "#"]
         .iter()
         .filter_map(|marker| {
             let at = lower.rfind(marker)?;
@@ -37,6 +51,14 @@ pub fn check(value: &str) -> Result<String, Invalid> {
         .strip_prefix('+')
         .or_else(|| number.strip_prefix("00"))
         .unwrap_or(number);
+    // `+44 (0)20 ...`: the trunk zero in parentheses is dialled only from inside the country.
+    let owned_number;
+    let number = if number.contains("(0)") {
+        owned_number = number.replace("(0)", "");
+        owned_number.as_str()
+    } else {
+        number
+    };
     let mut digits = String::with_capacity(number.len());
     for c in number.chars() {
         match c {
@@ -58,6 +80,15 @@ pub fn check(value: &str) -> Result<String, Invalid> {
     Ok(digits)
 }
 
+/// The key two ways of writing one number share: the digits, without the `1` of a North
+/// American number written with its country code (`+1 (415) 555-0100` is `(415) 555-0100`).
+pub fn key(digits: &str) -> &str {
+    match digits.strip_prefix('1') {
+        Some(national) if digits.len() == 11 => national,
+        _ => digits,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +106,9 @@ mod tests {
         assert_eq!(check("call me"), Err(Invalid::NotAPhone));
         assert_eq!(check("415 555 CALL"), Err(Invalid::NotAPhone));
         assert_eq!(check("1234567890123456"), Err(Invalid::TooLong));
+        assert_eq!(check("4155550100.0").unwrap(), "4155550100");
+        assert_eq!(check("(+44) 20 7946 0958").unwrap(), "442079460958");
+        assert_eq!(check("+44 (0)20 7946 0958").unwrap(), "442079460958");
+        assert_eq!(check("415 555 0100 extension 12").unwrap(), "4155550100");
     }
 }

@@ -36,6 +36,31 @@ pub fn check(value: &str) -> Result<String, Invalid> {
     Ok(host.to_owned())
 }
 
+/// Hosts that serve many companies' pages: a website there names no company's domain.
+const PLATFORMS: &[&str] = &[
+    "linkedin.com",
+    "facebook.com",
+    "twitter.com",
+    "x.com",
+    "instagram.com",
+    "youtube.com",
+    "crunchbase.com",
+    "github.com",
+    "google.com",
+    "sites.google.com",
+    "wixsite.com",
+    "yelp.com",
+    "angel.co",
+    "tiktok.com",
+];
+
+/// Whether a host (from `check`) is a platform's, not a company's own.
+pub fn is_platform(host: &str) -> bool {
+    PLATFORMS
+        .iter()
+        .any(|p| host == *p || host.strip_suffix(p).is_some_and(|s| s.ends_with('.')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,7 @@ pub enum Invalid {
     SeveralAt,
     EmptyLocal,
     SpaceInAddress,
+    BadLocalPart,
     BadDomain,
     NotAPhone,
     TooShort,
@@ -49,11 +50,12 @@ pub enum Invalid {
 }
 
 impl Invalid {
-    pub const ALL: [Invalid; 22] = [
+    pub const ALL: [Invalid; 23] = [
         Invalid::NoAt,
         Invalid::SeveralAt,
         Invalid::EmptyLocal,
         Invalid::SpaceInAddress,
+        Invalid::BadLocalPart,
         Invalid::BadDomain,
         Invalid::NotAPhone,
         Invalid::TooShort,
@@ -81,6 +83,7 @@ impl Invalid {
             Invalid::SeveralAt => "several_at",
             Invalid::EmptyLocal => "empty_local_part",
             Invalid::SpaceInAddress => "space_in_address",
+            Invalid::BadLocalPart => "bad_local_part",
             Invalid::BadDomain => "bad_domain",
             Invalid::NotAPhone => "not_a_phone",
             Invalid::TooShort => "too_short",
@@ -256,9 +259,13 @@ pub fn masked(form: Option<Form>, value: &str) -> String {
                 let first: String = local.chars().take(1).collect();
                 format!("{first}***@{domain}")
             }
+            // `jane at acme.com`: the first letter, then what follows the first word.
             None => {
                 let first: String = value.chars().take(1).collect();
-                format!("{first}***")
+                let rest = value
+                    .find(char::is_whitespace)
+                    .map_or("", |at| &value[at..]);
+                format!("{first}***{rest}")
             }
         },
         Some(Form::Phone) => {

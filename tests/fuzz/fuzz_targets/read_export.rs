@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
             name: n.clone(),
             canonical: None,
             missing: MissingRule::new(["Other"]),
+            checks: Default::default(),
         })
         .collect();
     if let Ok((counters, summary)) = csv.scan(

@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
             name: n.clone(),
             canonical: None,
             missing: MissingRule::new(["Other"]),
+            checks: Default::default(),
         })
         .collect();
     if let Ok((counters, summary)) = sheet.scan(
