@@ -11,9 +11,11 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  no use case is blocked (with --fail-on at-risk: none blocked or at risk)
   1  at least one use case is blocked, or unknown (the export lacks a column it needs;
-     not with --allow-partial), or at risk with --fail-on at-risk
+     not with --allow-partial), or at risk with --fail-on at-risk, or a regression since
+     the previous run with --fail-on regression
   2  error: bad arguments, unreadable or malformed input, invalid dictionary or field map,
-     or nothing could be judged (no field map fits the file: wrong file or wrong delimiter?)
+     a history file that is damaged or from a newer version (left untouched), or nothing
+     could be judged (no field map fits the file: wrong file or wrong delimiter?)
 130  interrupted (SIGINT, SIGTERM); no temporary report is left behind";
 
 #[derive(Debug, Parser)]
@@ -41,6 +43,102 @@ pub enum Command {
         #[arg(value_name = "NAME")]
         name: Option<String>,
     },
+    /// Read a history file written by `audit --history`: list runs, show trends, pin a
+    /// baseline, prune old runs.
+    #[command(subcommand)]
+    History(HistoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// One line per run: id, time, input, records, verdict counts.
+    List {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = HistoryFormatArg::Text)]
+        format: HistoryFormatArg,
+    },
+    /// The trend of each requirement's measure, one row per run (a sparkline in text).
+    Show {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Only this field (canonical name, or column for field measures).
+        #[arg(long, value_name = "FIELD")]
+        field: Option<String>,
+        /// Only this use case.
+        #[arg(long, value_name = "ID")]
+        use_case: Option<String>,
+        /// Only the last N runs.
+        #[arg(long, value_name = "N")]
+        last: Option<usize>,
+        /// Only this input's runs (--name, or the paths as given) [default: every input].
+        #[arg(long, value_name = "NAME")]
+        input: Option<String>,
+        #[arg(long, value_enum, default_value_t = HistoryFormatArg::Text)]
+        format: HistoryFormatArg,
+    },
+    /// Pin a run as its input's baseline: later runs are compared with it too.
+    Pin {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The run to pin [default: the last run].
+        #[arg(long, value_name = "ID")]
+        run: Option<i64>,
+    },
+    /// Keep only the last N runs of each input (pinned runs are always kept).
+    Prune {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        #[arg(long, value_name = "N")]
+        keep: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum HistoryFormatArg {
+    Text,
+    Json,
+    Csv,
+}
+
+impl HistoryCommand {
+    pub fn action(&self) -> crm_ready::HistoryAction {
+        use crm_ready::{HistoryAction, HistoryFormat};
+        let format = |f: &HistoryFormatArg| match f {
+            HistoryFormatArg::Text => HistoryFormat::Text,
+            HistoryFormatArg::Json => HistoryFormat::Json,
+            HistoryFormatArg::Csv => HistoryFormat::Csv,
+        };
+        match self {
+            HistoryCommand::List { file, format: f } => HistoryAction::List {
+                file: file.clone(),
+                format: format(f),
+            },
+            HistoryCommand::Show {
+                file,
+                field,
+                use_case,
+                last,
+                input,
+                format: f,
+            } => HistoryAction::Show {
+                file: file.clone(),
+                field: field.clone(),
+                use_case: use_case.clone(),
+                last: *last,
+                input: input.clone(),
+                format: format(f),
+            },
+            HistoryCommand::Pin { file, run } => HistoryAction::Pin {
+                file: file.clone(),
+                run: *run,
+            },
+            HistoryCommand::Prune { file, keep } => HistoryAction::Prune {
+                file: file.clone(),
+                keep: *keep,
+            },
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -85,9 +183,21 @@ pub struct AuditArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Which verdict makes the exit code 1.
-    #[arg(long, value_enum, default_value_t = FailOnArg::Blocked)]
-    pub fail_on: FailOnArg,
+    /// What makes the exit code 1, comma-separated: blocked (a blocked use case), at-risk
+    /// (blocked or at risk), regression (with --history: a verdict or measure worse than at
+    /// the previous run), e.g. --fail-on blocked,regression.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "blocked")]
+    pub fail_on: Vec<FailOnArg>,
+
+    /// Append this run to a history file (SQLite; made if missing) and compare it with the
+    /// previous run of the same input and with the pinned baseline.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+
+    /// The input's name in the history, for exports whose file name carries a date
+    /// (hubspot-crm-exports-all-contacts-2026-11-28.csv) [default: the paths as given].
+    #[arg(long, value_name = "NAME", requires = "history")]
+    pub name: Option<String>,
 
     /// A use case that cannot be judged because the export lacks a column it needs (verdict
     /// "unknown") does not make the exit code 1.
@@ -151,6 +261,7 @@ pub enum FieldsArg {
 pub enum FailOnArg {
     Blocked,
     AtRisk,
+    Regression,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -229,10 +340,17 @@ impl AuditArgs {
                 FormatArg::Markdown => Format::Markdown,
             },
             output,
-            fail_on: match self.fail_on {
-                FailOnArg::Blocked => FailOn::Blocked,
-                FailOnArg::AtRisk => FailOn::AtRisk,
+            fail_on: if self.fail_on.iter().any(|f| matches!(f, FailOnArg::AtRisk)) {
+                FailOn::AtRisk
+            } else {
+                FailOn::Blocked
             },
+            fail_on_regression: self
+                .fail_on
+                .iter()
+                .any(|f| matches!(f, FailOnArg::Regression)),
+            history: self.history.clone(),
+            name: self.name.clone(),
             allow_partial: self.allow_partial,
             as_of: self.as_of.clone(),
             show_values: self.show_values,

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod config;
+pub mod history;
 pub mod input;
 pub mod model;
 pub mod output;
@@ -53,6 +54,14 @@ pub struct Settings {
     pub fail_on: FailOn,
     /// A use case that cannot be judged (its export lacks a column) does not fail the run.
     pub allow_partial: bool,
+    /// Append the run to this history file and compare it with the previous run and the
+    /// pinned baseline.
+    pub history: Option<PathBuf>,
+    /// The input's identity in the history (for exports whose file name carries a date);
+    /// the paths as given when `None`.
+    pub name: Option<String>,
+    /// A regression (a verdict or measure worse than at the previous run) fails the run.
+    pub fail_on_regression: bool,
     /// The day to judge the data as of (`YYYY-MM-DD`, validated); today when `None`.
     pub as_of: Option<String>,
     /// Show examples of invalid values and the most common value of each field (emails
@@ -87,7 +96,10 @@ pub fn run(
         }
         builder.build().context("cannot start worker threads")?
     };
-    let report = pool.install(|| build_report(settings, progress))?;
+    let (mut report, regression_points) = pool.install(|| build_report(settings, progress))?;
+    if let Some(file) = &settings.history {
+        report.history = Some(record_history(file, settings, &report, regression_points)?);
+    }
     progress(Progress {
         finished: true,
         ..Progress::default()
@@ -107,6 +119,14 @@ pub fn run(
             report.errors.iter().map(|e| e.message.clone()).collect(),
         ));
     }
+    let regressed = report
+        .history
+        .as_ref()
+        .and_then(|h| h.previous.as_ref())
+        .is_some_and(|c| !c.regressions.is_empty());
+    if settings.fail_on_regression && regressed {
+        return Ok(Outcome::Fail);
+    }
     let failed = report.summary.use_cases.iter().any(|u| match u.verdict {
         Verdict::Blocked => true,
         // An export that cannot be judged fails like a blocked one, so a scheduler notices.
@@ -117,7 +137,11 @@ pub fn run(
     Ok(if failed { Outcome::Fail } else { Outcome::Pass })
 }
 
-fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Result<Report> {
+/// The report, and the dictionary's regression threshold (for the history).
+fn build_report(
+    settings: &Settings,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(Report, f64)> {
     let builtin = config::builtin_field_maps().context("a built-in field map is invalid")?;
     let forced = ForcedMaps::load(&settings.field_maps)?;
     let known = config::known_fields(
@@ -212,12 +236,9 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
     if let ([source], true) = (sources.as_slice(), unreadable.is_empty()) {
         // One file: its errors are the run's errors.
         let (file, _) = audit((0, source), None)?;
-        return Ok(assemble(
-            vec![file],
-            skipped,
-            Vec::new(),
-            &dictionary,
-            settings,
+        return Ok((
+            assemble(vec![file], skipped, Vec::new(), &dictionary, settings),
+            dictionary.regression_points,
         ));
     }
     // Several files: audit them in parallel, report a bad one and keep going. A Salesforce
@@ -292,7 +313,51 @@ fn build_report(settings: &Settings, progress: &(dyn Fn(Progress) + Sync)) -> Re
             ),
         });
     }
-    Ok(assemble(files, skipped, errors, &dictionary, settings))
+    Ok((
+        assemble(files, skipped, errors, &dictionary, settings),
+        dictionary.regression_points,
+    ))
+}
+
+/// Appends the run to the history file and compares it with the input's previous run and
+/// pinned baseline. The store is opened before anything is written: a file that is not a
+/// history is refused untouched.
+fn record_history(
+    file: &std::path::Path,
+    settings: &Settings,
+    report: &Report,
+    regression_points: f64,
+) -> Result<model::HistoryReport> {
+    let input = settings.name.clone().unwrap_or_else(|| {
+        settings
+            .paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    });
+    let mut store = history::Store::open(file, true)?;
+    let snapshot = history::snapshot(report, &input);
+    let against = |id: Option<i64>| -> Result<Option<model::Comparison>> {
+        Ok(match id {
+            Some(id) => Some(history::compare(
+                &store.load(id)?,
+                &snapshot,
+                regression_points,
+            )),
+            None => None,
+        })
+    };
+    let previous = against(store.previous(&input, None)?)?;
+    let baseline = against(store.pinned(&input)?)?;
+    let run_id = store.record(&snapshot)?;
+    Ok(model::HistoryReport {
+        file: file.display().to_string(),
+        input,
+        run_id,
+        previous,
+        baseline,
+    })
 }
 
 /// The report around the files' audits: the summary across them, and when and by which
@@ -326,6 +391,7 @@ fn assemble(
         files,
         skipped,
         errors,
+        history: None,
     }
 }
 
@@ -551,4 +617,135 @@ fn file_error(err: &InputError) -> FileError {
         path: err.path().display().to_string(),
         message: err.to_string(),
     }
+}
+
+/// How `crm-ready history list` and `show` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistoryFormat {
+    Text,
+    Json,
+    Csv,
+}
+
+/// What `crm-ready history` does to a history file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryAction {
+    List {
+        file: PathBuf,
+        format: HistoryFormat,
+    },
+    Show {
+        file: PathBuf,
+        field: Option<String>,
+        use_case: Option<String>,
+        last: Option<usize>,
+        input: Option<String>,
+        format: HistoryFormat,
+    },
+    Pin {
+        file: PathBuf,
+        run: Option<i64>,
+    },
+    Prune {
+        file: PathBuf,
+        keep: usize,
+    },
+}
+
+/// Reads or maintains a history file; never creates one.
+pub fn history_command(action: &HistoryAction, out: &mut dyn Write) -> Result<()> {
+    match action {
+        HistoryAction::List { file, format } => {
+            let store = history::Store::open(file, false)?;
+            report::history::write_list(&store.list()?, *format, out)?;
+        }
+        HistoryAction::Show {
+            file,
+            field,
+            use_case,
+            last,
+            input,
+            format,
+        } => {
+            let store = history::Store::open(file, false)?;
+            let ids = store.runs_of(input.as_deref(), *last)?;
+            let runs: Vec<history::Snapshot> = ids
+                .iter()
+                .map(|id| store.load(*id))
+                .collect::<Result<_, _>>()?;
+            let wanted = |m: &history::compare::Measured| {
+                let (uc, f) = match m.scope.as_str() {
+                    "requirement" => m
+                        .subject
+                        .split_once(": ")
+                        .map_or(("", m.subject.as_str()), |(u, f)| (u, f)),
+                    _ => ("", m.subject.as_str()),
+                };
+                // Requirements by default; a field's own measures when it is asked for.
+                let scope_ok = m.scope == "requirement" || field.is_some();
+                let field_ok = field.as_deref().is_none_or(|want| {
+                    f == want
+                        || f.starts_with(&format!("{want} ("))
+                        || m.subject.ends_with(&format!(": {want}"))
+                });
+                let use_case_ok = use_case.as_deref().is_none_or(|want| uc == want);
+                scope_ok && field_ok && use_case_ok
+            };
+            let mut series: Vec<report::history::Series> = Vec::new();
+            for run in &runs {
+                for m in run.measures.iter().filter(|m| wanted(m)) {
+                    let key = (m.subject.clone(), m.measure.clone());
+                    if !series
+                        .iter()
+                        .any(|s| (s.subject.clone(), s.measure.clone()) == key)
+                    {
+                        series.push(report::history::Series {
+                            subject: key.0,
+                            measure: key.1,
+                            points: Vec::new(),
+                        });
+                    }
+                }
+            }
+            for s in &mut series {
+                for run in &runs {
+                    let value = run
+                        .measures
+                        .iter()
+                        .find(|m| m.subject == s.subject && m.measure == s.measure)
+                        .and_then(|m| m.value);
+                    s.points.push(report::history::Point {
+                        run_id: run.id.unwrap_or(0),
+                        run_at: run.run_at.clone(),
+                        as_of: run.as_of.clone(),
+                        value,
+                    });
+                }
+            }
+            series.sort_by(|a, b| (&a.subject, &a.measure).cmp(&(&b.subject, &b.measure)));
+            report::history::write_series(&series, *format, out)?;
+        }
+        HistoryAction::Pin { file, run } => {
+            let mut store = history::Store::open(file, false)?;
+            let pinned = store.pin(*run)?;
+            writeln!(
+                out,
+                "pinned run {} ({}, as of {}) as the baseline of {}",
+                pinned.id,
+                pinned.run_at,
+                pinned.as_of,
+                shown::escape_control(&pinned.input)
+            )?;
+        }
+        HistoryAction::Prune { file, keep } => {
+            let mut store = history::Store::open(file, false)?;
+            let removed = store.prune(*keep)?;
+            writeln!(
+                out,
+                "removed {removed} run{}; kept the last {keep} of each input and every pinned run",
+                if removed == 1 { "" } else { "s" }
+            )?;
+        }
+    }
+    Ok(())
 }

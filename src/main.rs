@@ -42,6 +42,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Audit(args) => audit(&args),
         Command::Dictionary => print_text(crm_ready::config::builtin_dictionary_text()),
+        Command::History(command) => history(&command),
         Command::Maps { name: None } => print_maps(),
         Command::Maps { name: Some(name) } => match crm_ready::config::builtin_map_text(&name) {
             Some(text) => print_text(text),
@@ -166,6 +167,25 @@ fn audit(args: &cli::AuditArgs) -> ExitCode {
                     let _ = writeln!(stderr, "  caused by: {cause}");
                 }
                 said = cause;
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn history(command: &cli::HistoryCommand) -> ExitCode {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = crm_ready::history_command(&command.action(), &mut out)
+        .and_then(|()| out.flush().map_err(Into::into));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut stderr = io::stderr().lock();
+            let _ = writeln!(stderr, "error: {err}");
+            for cause in err.chain().skip(1) {
+                let _ = writeln!(stderr, "  caused by: {cause}");
             }
             ExitCode::from(EXIT_ERROR)
         }

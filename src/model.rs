@@ -34,6 +34,73 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// Files that could not be audited; the others were.
     pub errors: Vec<FileError>,
+    /// With `--history`: this run against the previous one and the pinned baseline.
+    pub history: Option<HistoryReport>,
+}
+
+/// Where this run stands in its history.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryReport {
+    /// The history file.
+    pub file: String,
+    /// The input's identity runs are grouped by (`--name`, else the paths as given).
+    pub input: String,
+    /// This run's id in the history.
+    pub run_id: i64,
+    /// Against the previous run of the same input; null for the first.
+    pub previous: Option<Comparison>,
+    /// Against the pinned baseline (`crm-ready history pin`); null when none is pinned.
+    pub baseline: Option<Comparison>,
+}
+
+/// How this run differs from an earlier one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub run_id: i64,
+    pub run_at: String,
+    pub as_of: String,
+    /// The runs were judged by different dictionaries: thresholds may differ.
+    pub dictionary_changed: bool,
+    /// Requirements whose measure improved, regressed or stayed.
+    pub improved: usize,
+    pub regressed: usize,
+    pub unchanged: usize,
+    pub changes: Vec<Change>,
+    pub verdict_changes: Vec<VerdictChange>,
+    pub regressions: Vec<Regression>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub use_case: String,
+    pub field: String,
+    pub measure: String,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub delta: Option<f64>,
+    /// `improved`, `regressed` or `unchanged`.
+    pub direction: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerdictChange {
+    pub use_case: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A verdict that got worse (`kind: verdict`), or a measure that fell by more than
+/// `regression_points` (`kind: measure`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Regression {
+    pub kind: &'static str,
+    pub use_case: String,
+    pub field: Option<String>,
+    pub measure: Option<String>,
+    pub before: Option<f64>,
+    pub after: Option<f64>,
+    pub verdict_before: Option<String>,
+    pub verdict_after: Option<String>,
 }
 
 /// Which data dictionary the verdicts come from.

@@ -49,6 +49,9 @@ pub struct RawDictionary {
 #[serde(deny_unknown_fields)]
 pub struct RawSettings {
     pub at_risk_margin: Option<Spanned<f64>>,
+    /// A measure that falls by more than this many percentage points since a run is a
+    /// regression (counts: by more than this many percent).
+    pub regression_points: Option<Spanned<f64>>,
     /// Extra placeholder values that count as missing in every column.
     #[serde(default)]
     pub missing_values: Vec<String>,

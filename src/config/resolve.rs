@@ -886,6 +886,22 @@ pub fn parse_dictionary(
         None => DEFAULT_AT_RISK_MARGIN,
     };
 
+    let regression_points = match &raw.settings.regression_points {
+        Some(p) if !(0.0..=100.0).contains(p.get_ref()) => {
+            errors.push(
+                context
+                    .error(
+                        Some(p.span()),
+                        format!("regression_points {} is outside 0..100", readable(*p.get_ref())),
+                    )
+                    .with_hint("percentage points, e.g. 5: a fill rate falling from 80% to 74% is a regression"),
+            );
+            5.0
+        }
+        Some(p) => *p.get_ref() + 0.0,
+        None => 5.0,
+    };
+
     let mut field_missing_values = BTreeMap::new();
     let mut field_rules = BTreeMap::new();
     let mut from_account: BTreeSet<String> = ACCOUNT_FIELDS.iter().map(|f| f.to_string()).collect();
@@ -994,6 +1010,7 @@ pub fn parse_dictionary(
     }
     Ok(Dictionary {
         at_risk_margin,
+        regression_points,
         missing_values: raw.settings.missing_values,
         field_missing_values,
         field_rules,

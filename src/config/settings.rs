@@ -387,6 +387,8 @@ impl UseCase {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dictionary {
     pub at_risk_margin: f64,
+    /// Percentage points a measure may fall between runs before it is a regression.
+    pub regression_points: f64,
     /// Placeholders that count as missing in every column, on top of the built-in ones.
     pub missing_values: Vec<String>,
     /// canonical field -> extra placeholders for that field only.

@@ -78,6 +78,40 @@ pub fn render(report: &Report, fields: FieldList, out: &mut dyn Write) -> io::Re
         write_input(&file.input, out)?;
     }
     writeln!(out)?;
+    if let Some(history) = &report.history {
+        writeln!(out, "## Since last run")?;
+        writeln!(out)?;
+        match &history.previous {
+            None => writeln!(
+                out,
+                "First run of this input in {} (run {}).",
+                code(&history.file),
+                history.run_id
+            )?,
+            Some(previous) => {
+                writeln!(
+                    out,
+                    "Against run {} ({}, as of {}):",
+                    previous.run_id, previous.run_at, previous.as_of
+                )?;
+                writeln!(out)?;
+                for line in super::since_lines(previous) {
+                    writeln!(out, "- {}", cell(&line))?;
+                }
+            }
+        }
+        if let Some(baseline) = &history.baseline {
+            writeln!(out)?;
+            writeln!(
+                out,
+                "Since the baseline (run {}, as of {}): {}.",
+                baseline.run_id,
+                baseline.as_of,
+                super::since_tally(baseline)
+            )?;
+        }
+        writeln!(out)?;
+    }
     write_use_cases(&summary.use_cases, several, "##", out)?;
     write_fix_first(&summary.fix_first, several, "##", out)?;
     write_re_export(&summary.re_export, several, "##", out)?;

@@ -1,6 +1,7 @@
 //! Output formats. Each renders the same `Report` to a `&mut dyn Write`; none decides where
 //! the bytes go or whether a terminal is attached.
 
+pub mod history;
 mod json;
 mod markdown;
 mod text;
@@ -370,4 +371,47 @@ pub fn fix_label(f: &crate::model::FixField) -> String {
         (measure, None) => format!("{label} [{measure}]"),
         (measure, Some(c)) => format!("{label} [{measure}: {c}]"),
     }
+}
+
+/// `2 improved · 1 regressed · 30 unchanged`, and the regressions.
+pub fn since_tally(c: &crate::model::Comparison) -> String {
+    let mut text = format!(
+        "{} improved · {} regressed · {} unchanged",
+        c.improved, c.regressed, c.unchanged
+    );
+    if !c.regressions.is_empty() {
+        text.push_str(&format!(
+            " · {} regression{}",
+            c.regressions.len(),
+            if c.regressions.len() == 1 { "" } else { "s" }
+        ));
+    }
+    text
+}
+
+/// What moved since a run, in lines: the tally, verdict changes, then each regression.
+pub fn since_lines(c: &crate::model::Comparison) -> Vec<String> {
+    let mut lines = vec![since_tally(c)];
+    if c.dictionary_changed {
+        lines.push("the dictionary changed since that run: thresholds may differ".to_owned());
+    }
+    for v in &c.verdict_changes {
+        lines.push(format!("{}: {} -> {}", v.use_case, v.before, v.after));
+    }
+    for r in c.regressions.iter().filter(|r| r.kind == "measure") {
+        let measure = r.measure.as_deref().unwrap_or_default();
+        let show = |v: Option<f64>| match v {
+            None => "-".to_owned(),
+            Some(v) if matches!(measure, "count" | "reachable") => thousands(v as u64),
+            Some(v) => percent(v),
+        };
+        lines.push(format!(
+            "REGRESSED {}: {} [{measure}] {} -> {}",
+            r.use_case,
+            r.field.as_deref().unwrap_or_default(),
+            show(r.before),
+            show(r.after)
+        ));
+    }
+    lines
 }

@@ -144,6 +144,9 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
         writeln!(out, "{}", style.bold(&line))?;
     }
     writeln!(out)?;
+    if let Some(history) = &report.history {
+        write_since(history, style, out)?;
+    }
     write_use_cases(&summary.use_cases, several, style, out)?;
     write_fix_first(&summary.fix_first, several, style, out)?;
     write_re_export(&summary.re_export, several, style, out)?;
@@ -282,6 +285,52 @@ fn use_case_lines(uc: &UseCaseReport) -> Vec<String> {
             lines
         }
     }
+}
+
+/// The "SINCE LAST RUN" block: what moved since the previous run, and since the baseline.
+fn write_since(
+    history: &crate::model::HistoryReport,
+    style: Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let Some(previous) = &history.previous else {
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!(
+                "SINCE LAST RUN: this is the first run of this input in {} (run {}); the next run is compared with it",
+                escape_control(&history.file),
+                history.run_id
+            ))
+        )?;
+        return writeln!(out);
+    };
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "SINCE LAST RUN (run {}, {}, as of {})",
+            previous.run_id, previous.run_at, previous.as_of
+        ))
+    )?;
+    for line in super::since_lines(previous) {
+        write_wrapped(out, "  ", 2, &escape_control(&line), style.width)?;
+    }
+    if let Some(baseline) = &history.baseline {
+        write_wrapped(
+            out,
+            "  ",
+            2,
+            &format!(
+                "since the baseline (run {}, as of {}): {}",
+                baseline.run_id,
+                baseline.as_of,
+                super::since_tally(baseline)
+            ),
+            style.width,
+        )?;
+    }
+    writeln!(out)
 }
 
 fn quoted(labels: &[String]) -> String {

@@ -111,6 +111,7 @@ pub struct Json {
     pub summary: Summary,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
+    pub history: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
