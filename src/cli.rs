@@ -189,6 +189,22 @@ pub struct AuditArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "blocked")]
     pub fail_on: Vec<FailOnArg>,
 
+    /// Break every requirement that is not met down by this field: its segments, their records
+    /// and how many each must fix, largest first. A canonical field (owner, lead_source,
+    /// country), a column name, or created_month. Repeatable. Fields that identify people
+    /// (email, names, phone) are refused.
+    #[arg(long, value_name = "FIELD")]
+    pub by: Vec<String>,
+
+    /// Segments shown per requirement with --by; the rest are grouped as "other segments".
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub top: usize,
+
+    /// Segments kept per --by field (the rest merged into "other segments"), so memory stays
+    /// bounded.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_segments: usize,
+
     /// Append this run to a history file (SQLite; made if missing) and compare it with the
     /// previous run of the same input and with the pinned baseline.
     #[arg(long, value_name = "FILE")]
@@ -350,6 +366,9 @@ impl AuditArgs {
                 .iter()
                 .any(|f| matches!(f, FailOnArg::Regression)),
             history: self.history.clone(),
+            by: self.by.clone(),
+            top: self.top,
+            max_segments: self.max_segments,
             name: self.name.clone(),
             allow_partial: self.allow_partial,
             as_of: self.as_of.clone(),

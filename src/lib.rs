@@ -62,6 +62,12 @@ pub struct Settings {
     pub name: Option<String>,
     /// A regression (a verdict or measure worse than at the previous run) fails the run.
     pub fail_on_regression: bool,
+    /// `--by`: break every requirement that is not met down by these fields.
+    pub by: Vec<String>,
+    /// Segments shown per requirement; the rest are grouped.
+    pub top: usize,
+    /// Segments kept per `--by` field; the rest are merged into "other segments".
+    pub max_segments: usize,
     /// The day to judge the data as of (`YYYY-MM-DD`, validated); today when `None`.
     pub as_of: Option<String>,
     /// Show examples of invalid values and the most common value of each field (emails
@@ -152,6 +158,20 @@ fn build_report(
     );
     let dictionary = config::load_dictionary(settings.dictionary.as_deref(), &known)
         .context("cannot load the data dictionary")?;
+    // A breakdown by a field that identifies people would print personal data.
+    for name in &settings.by {
+        let canonical = if known.contains(name.as_str()) {
+            Some(name.as_str())
+        } else {
+            builtin.iter().find_map(|m| m.canonical_for(name))
+        };
+        if let Some(field) = canonical.filter(|f| audit::segments::IDENTITY_FIELDS.contains(f)) {
+            bail!(
+                "--by {}: {field} identifies people, and a breakdown by it would print personal data; break down by owner, lead_source, country, created_month or another field of the process",
+                shown::escape_control(name)
+            );
+        }
+    }
     // The dictionary's aliases extend every map: `[aliases] owner = ["Owner ID"]`.
     let with_aliases = |map: FieldMap| map.with_aliases(&dictionary.aliases);
     let builtin: Vec<FieldMap> = builtin.into_iter().map(with_aliases).collect();
@@ -458,6 +478,8 @@ fn audit_source(
         audit::CheckSettings {
             as_of,
             show_values: settings.show_values,
+            by: settings.by.clone(),
+            max_segments: settings.max_segments,
         },
     );
     let (counters, summary) = opened.scan(
@@ -473,6 +495,13 @@ fn audit_source(
         summary.rows,
     );
     let counts = audit::count_results(&plan, &counters);
+    let segments = audit::segments::results(&plan.segments, &counters.segments, |c| {
+        counters
+            .columns
+            .get(c)
+            .and_then(|col| col.checks.dates.order())
+            .is_some_and(|o| o.day_first)
+    });
     let kind = choice.as_ref().map(|c| c.map.kind);
     let judgement = audit::judge(
         &audit::verdict::Measured {
@@ -482,6 +511,8 @@ fn audit_source(
             reach: reach.as_ref(),
             counts: &counts,
             kind,
+            segments: &segments,
+            top: settings.top,
         },
         choice.as_ref().map(|c| c.map),
         dictionary,

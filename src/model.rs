@@ -516,6 +516,33 @@ pub struct RequirementReport {
     pub reason: String,
     /// Where the threshold comes from, as the dictionary says.
     pub source: Option<String>,
+    /// With `--by`, for a requirement that is not met: per `--by` field, the segments that
+    /// must fix the most records first.
+    pub segments: Vec<SegmentBreakdown>,
+}
+
+/// A requirement broken down by one `--by` field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentBreakdown {
+    pub by: String,
+    /// The top segments (`--top`), most records to fix first.
+    pub segments: Vec<SegmentRow>,
+    /// The other segments together; null when every segment is listed.
+    pub other: Option<SegmentRow>,
+    /// More segments than `--max-segments`: some were merged into `other` as they were read.
+    pub capped: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SegmentRow {
+    pub segment: String,
+    pub rows: u64,
+    /// Records of the segment that meet the requirement (filled, valid, fresh).
+    pub passing: u64,
+    /// `passing` over `rows`.
+    pub observed: f64,
+    /// Records the segment must fix to meet the threshold on its own.
+    pub records_needed: u64,
 }
 
 /// A field some requirement needs that the export does not have: the fix is to export again

@@ -2,12 +2,13 @@
 audit` takes of a generated HubSpot contacts export, written as an expert polars user would.
 
 Usage: python3 benches/peers/checks_polars.py FILE.csv --as-of 2026-11-28 [--engine in-memory]
-Needs: `pip install polars pycountry`. Prints a JSON of the results on stdout and the wall time
-(interpreter start excluded, polars import and CSV reading included) on stderr.
+Needs: `pip install polars pycountry`. Prints the results as one line of JSON on stdout and the
+wall time (from before `import polars`, so CSV reading included) on stderr.
 
-Reads every column as a string (lazy `scan_csv`, one query, polars parallelises) and computes:
+Reads every column as a string (lazy `scan_csv`, one query, streaming engine by default; polars
+parallelises) and computes:
 - fill per column: [rows, blank, placeholder] as polars_audit.py does (blank: null, or empty after
-  trimming whitespace and NUL; placeholder: missing_rule.py's tokens, case-insensitive);
+  trimming whitespace and NUL; placeholder: missing_rule.py's tokens, ASCII case ignored);
 - email (filled values): valid (one `@`, a local part without whitespace, a host of 2+ labels of
   letters, digits and inner hyphens, the last of 2+ letters), personal domains, role accounts;
 - phones: valid after dropping an extension, a leading `+`/`00` and separators: 7 to 15 digits,
@@ -15,8 +16,9 @@ Reads every column as a string (lazy `scan_csv`, one query, polars parallelises)
   non-alphanumerics; Number of Employees: digits with optional thousands separators, not negative;
 - dates (ISO with an optional time, or M/D/YYYY): valid (from 1900, at most as-of + 1 day), age
   bands and records fresh within 365 days;
-- categorical columns: distinct values, distinct after normalising (lower case, ASCII punctuation
-  but `&` and whitespace runs made one space), most common normalised value's share of rows;
+- categorical columns: distinct (trimmed) values, distinct after normalising (lower case, ASCII
+  punctuation but `&` and whitespace runs made one space), the most common normalised value's
+  share of rows; counted per value in the query, normalised on those counts afterwards;
 - duplicates by key (email, phone, name_company): records, distinct, groups, duplicate_records.
 """
 import time
@@ -91,30 +93,30 @@ def case_variants(token, most=4096):
     return out
 
 
-def is_placeholder(c):
+def is_placeholder(c, trimmed):
     spellings = [case_variants(t) for t in tokens(c)]
     if all(spellings):
-        return pl.col(c).is_in([v for s in spellings for v in s])
-    return pl.col(c).str.to_lowercase().is_in(tokens(c))
-
-
-def key_stats(k, name):
-    present = k.drop_nulls()
-    return [present.len().alias(f"{name}:records"), present.n_unique().alias(f"{name}:distinct"),
-            (group_sizes(present) > 1).sum().alias(f"{name}:groups")]
+        return trimmed.is_in([v for s in spellings for v in s])
+    return trimmed.str.to_lowercase().is_in(tokens(c))
 
 
 def group_sizes(values):
     # value_counts, not unique_counts: the streaming engine cannot yet zip the latter after
     # drop_nulls with the other aggregates ("zip node received non-equal length inputs").
-    return values.value_counts().struct.field("count")
+    return values.drop_nulls().value_counts().struct.field("count")
+
+
+def key_stats(k, name):
+    sizes = group_sizes(k)
+    return [sizes.sum().alias(f"{name}:records"), sizes.len().alias(f"{name}:distinct"),
+            (sizes > 1).sum().alias(f"{name}:groups")]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("path")
     ap.add_argument("--as-of", required=True, type=dt.date.fromisoformat)
-    ap.add_argument("--engine", default="in-memory", choices=["in-memory", "streaming"])
+    ap.add_argument("--engine", default="streaming", choices=["streaming", "in-memory"])
     args = ap.parse_args()
 
     lf = pl.scan_csv(args.path, infer_schema_length=0, encoding="utf8")
@@ -127,13 +129,13 @@ def main():
 
     # 1. Trim every column, flag placeholders; 2. each checked column's filled value (else null).
     lf = lf.with_columns(pl.all().str.strip_chars(PAD))
-    lf = lf.with_columns(is_placeholder(c).alias(f"p:{c}") for c in columns)
+    lf = lf.with_columns(is_placeholder(c, pl.col(c)).alias(f"p:{c}") for c in columns)
     lf = lf.with_columns(
         pl.when((pl.col(c) == "") | pl.col(f"p:{c}")).then(None).otherwise(pl.col(c)).alias(f"f:{c}")
         for c in CHECKED)
     f = {c: pl.col(f"f:{c}") for c in CHECKED}
 
-    # 3. Derived values: the email key, phone digits, country keys, date ages, normalised text.
+    # 3. Derived values: the email key, phone digits, date ages, the name_company key.
     email_key = pl.when(f[EMAIL].str.contains(EMAIL_RE)).then(f[EMAIL].str.to_lowercase())
     derived = [email_key.alias("k:email")]
     for c in PHONES:
@@ -201,7 +203,7 @@ def main():
                   COUNTRY: checked("country"), EMPLOYEES: checked("number")},
         "dates": {c: checked(c, ["fresh_365", *(label for _, label in BANDS), "older"]) for c in DATES},
         "distinct": {c: {"distinct": r[f"{c}:distinct"], "normalized": r[f"{c}:normalized"],
-                         "dominant_share": round((r[f"{c}:dominant"] or 0) / rows, 4) if rows else 0.0}
+                         "dominant_share": round((r[f"{c}:dominant"] or 0) / rows, 6) if rows else 0.0}
                      for c in CATEGORICAL},
         "duplicates": {k: {"records": r[f"{k}:records"], "distinct": r[f"{k}:distinct"],
                            "groups": r[f"{k}:groups"],

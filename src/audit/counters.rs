@@ -61,6 +61,8 @@ pub struct TableCounters {
     pub link_unmatched: u64,
     /// Identity keys, consent and record counts.
     pub records: super::measure::RecordCounters,
+    /// Per `--by` dimension, the per-record requirements by segment.
+    pub segments: Vec<super::segments::Segments>,
 }
 
 /// The most accounts held for a join: ids and a byte each, about 100 MiB.
@@ -85,6 +87,13 @@ impl AddAssign for TableCounters {
             *mine += theirs;
         }
         self.records.merge(other.records);
+        if self.segments.is_empty() {
+            self.segments = other.segments;
+        } else {
+            for (mine, theirs) in self.segments.iter_mut().zip(other.segments) {
+                mine.merge(theirs);
+            }
+        }
         self.link_blank += other.link_blank;
         self.link_unmatched += other.link_unmatched;
         self.keys_overflow |= other.keys_overflow;

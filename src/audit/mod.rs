@@ -4,6 +4,7 @@ pub mod checks;
 pub mod counters;
 pub mod fix_first;
 pub mod measure;
+pub mod segments;
 pub mod summary;
 pub mod verdict;
 
@@ -293,14 +294,19 @@ pub struct Plan {
     pub link: Option<(usize, std::sync::Arc<AccountTable>)>,
     /// Identity keys, consent and record counts.
     pub records: measure::RecordChecks,
+    /// `--by` breakdowns.
+    pub segments: segments::SegmentPlan,
 }
 
-/// The day checks are judged on, and whether examples of values are kept.
-#[derive(Debug, Clone, Copy)]
+/// The day checks are judged on, whether examples of values are kept, and the breakdowns.
+#[derive(Debug, Clone)]
 pub struct CheckSettings {
     /// `--as-of`, in days since 1970-01-01.
     pub as_of: i32,
     pub show_values: bool,
+    /// `--by` fields, and at most how many segments each keeps.
+    pub by: Vec<String>,
+    pub max_segments: usize,
 }
 
 /// Plans every column of the header: its canonical field and its missing-value rule; and the
@@ -422,12 +428,20 @@ pub fn plan(
             Target::Column(_) | Target::Records | Target::Key(_) => {}
         }
     }
+    let segments = segments::plan(
+        &settings.by,
+        settings.max_segments,
+        &columns,
+        &combined,
+        dictionary,
+    );
     Plan {
         columns,
         combined,
         keys,
         link,
         records,
+        segments,
     }
 }
 
@@ -556,6 +570,13 @@ pub fn measure_all(plan: &Plan, batch: &DataFrame, counters: &mut TableCounters)
             })
             .collect()
     });
+    segments::measure(
+        &plan.segments,
+        &plan.columns,
+        batch,
+        account_bits.as_deref(),
+        &mut counters.segments,
+    );
     for (k, (combined, counter)) in plan.combined.iter().zip(&mut counters.combined).enumerate() {
         if let (Some(bit), Some(bits)) = (combined.account_bit, account_bits.as_deref()) {
             counters.from_accounts[k] += bits.iter().filter(|b| *b & bit != 0).count() as u64;

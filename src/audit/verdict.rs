@@ -116,6 +116,9 @@ pub struct Measured<'a> {
     pub counts: &'a BTreeMap<(String, usize), (u64, u64)>,
     /// The kind of records, to name them ("leads").
     pub kind: Option<ObjectKind>,
+    /// `--by` breakdowns per requirement, and how many segments to show.
+    pub segments: &'a crate::audit::segments::Results,
+    pub top: usize,
 }
 
 /// What `n` records of `kind` are called: `1 lead`, `2 leads`.
@@ -655,7 +658,9 @@ fn check(
         action: outcome.action,
         reason: outcome.reason,
         source: req.source.clone(),
+        segments: Vec::new(),
     };
+    let report = with_segments(report, req, key, m);
     (report, outcome.to_ready)
 }
 
@@ -685,6 +690,82 @@ pub fn gate_labels(
         .into_iter()
         .map(|t| (t.name().to_owned(), re_export_label(t, map)))
         .collect()
+}
+
+/// Adds the `--by` breakdowns to a requirement that is not met, the segments that must fix
+/// the most records first; and says so in the reason when one segment holds most of the gap.
+fn with_segments(
+    mut report: RequirementReport,
+    req: &Requirement,
+    key: (&str, usize),
+    m: &Measured,
+) -> RequirementReport {
+    use crate::model::{SegmentBreakdown, SegmentRow};
+    let min = match req.measure {
+        Measure::Fill { min } | Measure::Valid { min } | Measure::Fresh { min, .. } => min,
+        _ => return report,
+    };
+    if matches!(report.status, Status::Met | Status::Unknown) {
+        return report;
+    }
+    let Some(breakdowns) = m.segments.get(&(key.0.to_owned(), key.1)) else {
+        return report;
+    };
+    let row = |segment: String, rows: u64, passing: u64| SegmentRow {
+        segment,
+        rows,
+        passing,
+        observed: if rows == 0 { 0.0 } else { passing as f64 / rows as f64 },
+        records_needed: required_count(min, rows).saturating_sub(passing),
+    };
+    let mut evidence = Vec::new();
+    for b in breakdowns {
+        let mut rows: Vec<SegmentRow> = b
+            .segments
+            .iter()
+            .map(|(s, n, p)| row(s.clone(), *n, *p))
+            .collect();
+        rows.sort_by(|a, b| {
+            b.records_needed
+                .cmp(&a.records_needed)
+                .then((b.rows - b.passing).cmp(&(a.rows - a.passing)))
+                .then(a.segment.cmp(&b.segment))
+        });
+        // Workflow evidence: one segment holds more than half of the records that fail.
+        let failing: u64 = rows.iter().map(|r| r.rows - r.passing).sum::<u64>()
+            + (b.merged.0 - b.merged.1);
+        // Not on a handful of records, nor when the dimension has one segment only.
+        if let Some(top) = rows.first()
+            && failing >= 5
+            && rows.len() + usize::from(b.merged.0 > 0) >= 2
+            && (top.rows - top.passing) * 2 > failing
+        {
+            evidence.push(format!(
+                "{} of the {} records that fail it have {} = {:?}: a process may be creating them (workflow evidence)",
+                percent((top.rows - top.passing) as f64 / failing as f64),
+                thousands(failing),
+                b.by,
+                top.segment
+            ));
+        }
+        let shown = m.top.min(rows.len());
+        let rest = rows.split_off(shown);
+        let mut other = (b.merged.0, b.merged.1);
+        for r in &rest {
+            other.0 += r.rows;
+            other.1 += r.passing;
+        }
+        report.segments.push(SegmentBreakdown {
+            by: b.by.clone(),
+            segments: rows,
+            other: (other.0 > 0).then(|| row("other segments".to_owned(), other.0, other.1)),
+            capped: b.capped,
+        });
+    }
+    if !evidence.is_empty() {
+        report.reason = format!("{}; {}", report.reason, evidence.join("; "));
+    }
+    report
 }
 
 /// A count or filtered fill whose condition or date column is missing: the gate cannot be

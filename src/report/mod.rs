@@ -415,3 +415,22 @@ pub fn since_lines(c: &crate::model::Comparison) -> Vec<String> {
     }
     lines
 }
+
+/// With `--by`: per breakdown, the segments with the most records to fix (three at most).
+pub fn segment_lines(r: &crate::model::RequirementReport) -> Vec<String> {
+    r.segments
+        .iter()
+        .filter_map(|b| {
+            let top: Vec<String> = b
+                .segments
+                .iter()
+                .filter(|s| s.records_needed > 0)
+                .take(3)
+                .map(|s| format!("{} {}", s.segment, thousands(s.records_needed)))
+                .collect();
+            (!top.is_empty()).then(|| {
+                format!("  by {}: {} (records to fix)", b.by, top.join(", "))
+            })
+        })
+        .collect()
+}

@@ -275,12 +275,10 @@ fn use_case_lines(uc: &UseCaseReport) -> Vec<String> {
             )];
             // What fails first, then what is met by too little to be ready.
             for shown in [crate::model::Status::Failed, crate::model::Status::AtRisk] {
-                lines.extend(
-                    uc.requirements
-                        .iter()
-                        .filter(|r| r.status == shown)
-                        .map(|r| described(&r)),
-                );
+                for r in uc.requirements.iter().filter(|r| r.status == shown) {
+                    lines.push(described(&r));
+                    lines.extend(super::segment_lines(r));
+                }
             }
             lines
         }

@@ -484,6 +484,26 @@ pub struct Requirement {
     pub action: Option<String>,
     pub reason: String,
     pub source: Option<String>,
+    pub segments: Vec<Breakdown>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Breakdown {
+    pub by: String,
+    pub segments: Vec<SegmentRow>,
+    pub other: Option<SegmentRow>,
+    pub capped: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentRow {
+    pub segment: String,
+    pub rows: u64,
+    pub passing: u64,
+    pub observed: f64,
+    pub records_needed: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,0 +1,538 @@
+//! Segments: who owns a gap. Every per-record requirement (fill, valid, fresh) counted again
+//! per value of a `--by` field (owner, lead source, `created_month`), in the same pass, with
+//! the same mergeable counters keyed by segment.
+//!
+//! The number of segments is capped (`--max-segments`): the segments kept are those whose
+//! values have the smallest 64-bit hashes, the others are summed into "other segments". Like
+//! the distinct-value sample of `checks::consistency`, which segments are kept does not
+//! depend on how the batches were merged, so the same export gives the same report.
+
+use std::collections::HashMap;
+
+use super::checks::count::Readings;
+
+/// Per segment: its records, and per requirement the records that pass it (under each date
+/// reading, settled at the end like record counts).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SegmentCounter {
+    pub rows: u64,
+    pub passing: Vec<Readings>,
+}
+
+impl SegmentCounter {
+    fn merge(&mut self, other: &SegmentCounter) {
+        self.rows += other.rows;
+        if self.passing.len() < other.passing.len() {
+            self.passing.resize(other.passing.len(), Readings::default());
+        }
+        for (a, b) in self.passing.iter_mut().zip(&other.passing) {
+            a.merge(*b);
+        }
+    }
+}
+
+/// The segments of one `--by` dimension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segments {
+    /// Segment value -> (its hash, its counts).
+    pub kept: HashMap<String, (u64, SegmentCounter)>,
+    /// Segments past the cap, summed.
+    pub other: SegmentCounter,
+    /// Segments whose hash is at or above this are in `other`.
+    pub cut: u64,
+    pub cap: usize,
+}
+
+impl Segments {
+    pub fn new(cap: usize) -> Self {
+        Segments {
+            kept: HashMap::new(),
+            other: SegmentCounter::default(),
+            cut: u64::MAX,
+            cap: cap.max(1),
+        }
+    }
+
+    fn hash(segment: &str) -> u64 {
+        xxhash_rust::xxh3::xxh3_64(segment.as_bytes())
+    }
+
+    /// Adds one record of `segment` that passes the requirements flagged in `passing`.
+    pub fn add(&mut self, segment: &str, passing: &[Readings]) {
+        let hash = Self::hash(segment);
+        let one = SegmentCounter {
+            rows: 1,
+            passing: passing.to_vec(),
+        };
+        if hash >= self.cut {
+            self.other.merge(&one);
+            return;
+        }
+        match self.kept.get_mut(segment) {
+            Some((_, counter)) => counter.merge(&one),
+            None => {
+                self.kept.insert(segment.to_owned(), (hash, one));
+                if self.kept.len() >= 2 * self.cap {
+                    self.prune(self.cap);
+                }
+            }
+        }
+    }
+
+    /// Keeps the `keep` segments with the smallest hashes; the others go to `other`.
+    fn prune(&mut self, keep: usize) {
+        if self.kept.len() <= keep {
+            return;
+        }
+        let mut hashes: Vec<u64> = self.kept.values().map(|(h, _)| *h).collect();
+        let (_, cut, _) = hashes.select_nth_unstable(keep);
+        self.lower_cut(*cut);
+    }
+
+    fn lower_cut(&mut self, cut: u64) {
+        self.cut = self.cut.min(cut);
+        let cut = self.cut;
+        let dropped: Vec<String> = self
+            .kept
+            .iter()
+            .filter(|(_, (h, _))| *h >= cut)
+            .map(|(k, _)| k.clone())
+            .collect();
+        for key in dropped {
+            if let Some((_, counter)) = self.kept.remove(&key) {
+                self.other.merge(&counter);
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: Segments) {
+        self.other.merge(&other.other);
+        self.lower_cut(other.cut);
+        for (key, (hash, counter)) in other.kept {
+            if hash >= self.cut {
+                self.other.merge(&counter);
+                continue;
+            }
+            match self.kept.get_mut(&key) {
+                Some((_, mine)) => mine.merge(&counter),
+                None => {
+                    self.kept.insert(key, (hash, counter));
+                }
+            }
+        }
+        if self.kept.len() >= 2 * self.cap {
+            self.prune(self.cap);
+        }
+    }
+
+    /// The segments as if one counter had seen every record: at most `cap` kept, sorted by
+    /// value.
+    pub fn finish(&self) -> (Vec<(String, SegmentCounter)>, SegmentCounter, bool) {
+        let mut done = self.clone();
+        done.prune(done.cap);
+        let mut kept: Vec<(String, SegmentCounter)> =
+            done.kept.into_iter().map(|(k, (_, c))| (k, c)).collect();
+        kept.sort_by(|a, b| a.0.cmp(&b.0));
+        let capped = done.cut != u64::MAX;
+        (kept, done.other, capped)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass(p: bool) -> Vec<Readings> {
+        let mut r = Readings::default();
+        r.0[0] = u64::from(p);
+        vec![r]
+    }
+
+    #[test]
+    fn the_same_segments_are_kept_whatever_the_merge_order() {
+        let values: Vec<String> = (0..50).map(|i| format!("owner {i}")).collect();
+        let mut whole = Segments::new(10);
+        for (i, v) in values.iter().enumerate() {
+            whole.add(v, &pass(i % 2 == 0));
+        }
+        let mut parts: Vec<Segments> = (0..3).map(|_| Segments::new(10)).collect();
+        for (i, v) in values.iter().enumerate().rev() {
+            parts[i % 3].add(v, &pass(i % 2 == 0));
+        }
+        let mut merged = parts.pop().unwrap();
+        for p in parts {
+            merged.merge(p);
+        }
+        let (a, other_a, capped) = whole.finish();
+        let (b, other_b, _) = merged.finish();
+        assert!(capped);
+        assert_eq!(a.len(), 10);
+        assert_eq!(a, b);
+        assert_eq!(other_a, other_b);
+        assert_eq!(other_a.rows, 40);
+    }
+}
+
+use polars::prelude::DataFrame;
+
+use super::checks::count::InWindow;
+use super::checks::date::{self, DateRead};
+use super::checks::fill::Cell;
+use super::checks::freshness;
+use super::checks::validity::ValidCounter;
+use super::{ColumnPlan, CombinedPlan};
+use crate::config::{Dictionary, Measure, Target};
+
+/// Fields whose values identify a person: a breakdown by them would print personal data.
+pub const IDENTITY_FIELDS: &[&str] = &[
+    "email",
+    "phone",
+    "mobile_phone",
+    "first_name",
+    "last_name",
+    "full_name",
+    "record_id",
+    "street_address",
+    "postal_code",
+    "birthdate",
+    "email_domain",
+];
+
+/// Where a dimension's segment comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Column(usize),
+    /// `created_month`: the `YYYY-MM` of the created date.
+    CreatedMonth(usize),
+}
+
+/// A `--by` dimension found in the file.
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    /// As given: `owner`, `lead_source`, `created_month`, or a column name.
+    pub name: String,
+    pub source: Source,
+}
+
+/// How a requirement's pass is decided record by record.
+#[derive(Debug, Clone)]
+pub enum Pass {
+    /// Filled in any of these columns (or by the record's account, with that bit).
+    Fill {
+        parts: Vec<usize>,
+        account_bit: Option<u8>,
+    },
+    Valid(usize),
+    Fresh(usize, u32),
+}
+
+/// A requirement broken down by segment.
+#[derive(Debug, Clone)]
+pub struct SegmentedRequirement {
+    pub use_case: String,
+    pub index: usize,
+    pub pass: Pass,
+}
+
+/// The breakdowns of a file.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentPlan {
+    pub dimensions: Vec<Dimension>,
+    /// `--by` names the file has no column for.
+    pub missing: Vec<String>,
+    pub requirements: Vec<SegmentedRequirement>,
+    pub cap: usize,
+}
+
+/// Plans the breakdowns: each `--by` found in the file, and each per-record requirement.
+pub fn plan(
+    by: &[String],
+    cap: usize,
+    columns: &[ColumnPlan],
+    combined: &[CombinedPlan],
+    dictionary: &Dictionary,
+) -> SegmentPlan {
+    if by.is_empty() {
+        return SegmentPlan::default();
+    }
+    let first = |field: &str| {
+        columns
+            .iter()
+            .position(|c| c.canonical.as_deref() == Some(field))
+    };
+    let by_name = |name: &str| {
+        first(name).or_else(|| {
+            columns
+                .iter()
+                .position(|c| c.name.trim().eq_ignore_ascii_case(name.trim()))
+        })
+    };
+    let mut dimensions = Vec::new();
+    let mut missing = Vec::new();
+    for name in by {
+        let source = if name == "created_month" {
+            first("created_at").map(Source::CreatedMonth)
+        } else {
+            by_name(name).map(Source::Column)
+        };
+        match source {
+            Some(source) => dimensions.push(Dimension {
+                name: name.clone(),
+                source,
+            }),
+            None => missing.push(name.clone()),
+        }
+    }
+    let column_of = |target: &Target| match target {
+        Target::Field(f) => first(f),
+        Target::Column(c) => by_name(c),
+        _ => None,
+    };
+    let mut requirements = Vec::new();
+    for uc in &dictionary.use_cases {
+        for (index, req) in uc.requires.iter().enumerate() {
+            if !req.filter.is_empty() {
+                continue;
+            }
+            let pass = match &req.measure {
+                Measure::Fill { .. } => {
+                    let combined = combined.iter().find(|c| c.field == req.target.name());
+                    match (combined, column_of(&req.target)) {
+                        (Some(c), _) => Pass::Fill {
+                            parts: c.parts.clone(),
+                            account_bit: c.account_bit,
+                        },
+                        (None, Some(c)) => Pass::Fill {
+                            parts: vec![c],
+                            account_bit: None,
+                        },
+                        (None, None) => continue,
+                    }
+                }
+                Measure::Valid { .. } => match column_of(&req.target) {
+                    Some(c) if columns[c].checks.validity.is_active() || columns[c].checks.date.is_some() => {
+                        Pass::Valid(c)
+                    }
+                    _ => continue,
+                },
+                Measure::Fresh { within_days, .. } => match column_of(&req.target) {
+                    Some(c) if columns[c].checks.date.is_some() => Pass::Fresh(c, *within_days),
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            requirements.push(SegmentedRequirement {
+                use_case: uc.id.clone(),
+                index,
+                pass,
+            });
+        }
+    }
+    SegmentPlan {
+        dimensions,
+        missing,
+        requirements,
+        cap,
+    }
+}
+
+fn is_pad(c: char) -> bool {
+    c.is_whitespace() || c == '\0'
+}
+
+/// The `YYYY-MM` of a date (slash dates month first unless the first part cannot be a
+/// month).
+fn month_of(value: &str) -> Option<String> {
+    let days = match date::read(value) {
+        DateRead::Fixed(days) => days.ok()?,
+        DateRead::Slash {
+            month_first,
+            day_first,
+            a,
+            ..
+        } => {
+            if a > 12 {
+                day_first.ok()?
+            } else {
+                month_first.ok()?
+            }
+        }
+    };
+    Some(date::iso(days)[..7].to_owned())
+}
+
+/// Adds one batch to the segment counters.
+pub fn measure(
+    plan: &SegmentPlan,
+    columns: &[ColumnPlan],
+    batch: &DataFrame,
+    account_bits: Option<&[u8]>,
+    counters: &mut Vec<Segments>,
+) {
+    if plan.dimensions.is_empty() {
+        return;
+    }
+    if counters.len() < plan.dimensions.len() {
+        *counters = plan.dimensions.iter().map(|_| Segments::new(plan.cap)).collect();
+    }
+    let rows = batch.height();
+    let frame = batch.columns();
+    let values = |i: usize| {
+        frame[i]
+            .str()
+            .expect("input batches hold string columns")
+            .iter()
+            .collect::<Vec<Option<&str>>>()
+    };
+    fn filled<'a>(columns: &[ColumnPlan], i: usize, v: Option<&'a str>) -> Option<&'a str> {
+        v.filter(|v| columns[i].missing.classify(v) == Cell::Filled)
+            .map(|v| v.trim_matches(is_pad))
+    }
+    let filled = |i: usize, v| filled(columns, i, v);
+    // Per requirement, per record: passes under each date reading.
+    let mut passes: Vec<Vec<InWindow>> = Vec::with_capacity(plan.requirements.len());
+    let none = InWindow {
+        fixed: false,
+        month_first: false,
+        day_first: false,
+    };
+    let yes = InWindow {
+        fixed: true,
+        month_first: false,
+        day_first: false,
+    };
+    for req in &plan.requirements {
+        let result: Vec<InWindow> = match &req.pass {
+            Pass::Fill { parts, account_bit } => {
+                let mut any = vec![false; rows];
+                for &c in parts {
+                    for (slot, v) in any.iter_mut().zip(values(c)) {
+                        *slot |= filled(c, v).is_some();
+                    }
+                }
+                if let (Some(bit), Some(bits)) = (account_bit, account_bits) {
+                    for (slot, b) in any.iter_mut().zip(bits) {
+                        *slot |= b & bit != 0;
+                    }
+                }
+                any.into_iter().map(|p| if p { yes } else { none }).collect()
+            }
+            Pass::Valid(c) => {
+                let checks = &columns[*c].checks;
+                values(*c)
+                    .into_iter()
+                    .map(|v| match filled(*c, v) {
+                        None => none,
+                        Some(v) => match &checks.date {
+                            Some(rule) => {
+                                let ok = |days| freshness::age(rule, days).is_ok();
+                                match date::read(v) {
+                                    DateRead::Fixed(days) => InWindow {
+                                        fixed: ok(days),
+                                        ..none
+                                    },
+                                    DateRead::Slash {
+                                        month_first,
+                                        day_first,
+                                        ..
+                                    } => InWindow {
+                                        fixed: false,
+                                        month_first: ok(month_first),
+                                        day_first: ok(day_first),
+                                    },
+                                }
+                            }
+                            None => {
+                                let mut counter = ValidCounter::default();
+                                checks.validity.check(v, &mut counter, false);
+                                if counter.valid > 0 { yes } else { none }
+                            }
+                        },
+                    })
+                    .collect()
+            }
+            Pass::Fresh(c, window) => {
+                let rule = columns[*c].checks.date.as_ref().expect("planned on a date column");
+                values(*c)
+                    .into_iter()
+                    .map(|v| match filled(*c, v) {
+                        None => none,
+                        Some(v) => super::checks::count::in_window(rule, v, *window),
+                    })
+                    .collect()
+            }
+        };
+        passes.push(result);
+    }
+    for (dimension, counter) in plan.dimensions.iter().zip(counters.iter_mut()) {
+        let keys: Vec<String> = match dimension.source {
+            Source::Column(c) => values(c)
+                .into_iter()
+                .map(|v| filled(c, v).map_or_else(|| "(blank)".to_owned(), str::to_owned))
+                .collect(),
+            Source::CreatedMonth(c) => values(c)
+                .into_iter()
+                .map(|v| {
+                    filled(c, v)
+                        .and_then(month_of)
+                        .unwrap_or_else(|| "(no date)".to_owned())
+                })
+                .collect(),
+        };
+        let mut row_passes = vec![Readings::default(); plan.requirements.len()];
+        for (r, key) in keys.iter().enumerate() {
+            for (slot, p) in row_passes.iter_mut().zip(&passes) {
+                *slot = Readings::default();
+                slot.add(p[r]);
+            }
+            counter.add(key, &row_passes);
+        }
+    }
+}
+
+/// A requirement's counts per segment of one dimension, settled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Breakdown {
+    pub by: String,
+    /// (segment, records, passing), by segment.
+    pub segments: Vec<(String, u64, u64)>,
+    /// (records, passing) of the segments merged past the cap.
+    pub merged: (u64, u64),
+    pub capped: bool,
+}
+
+/// Per requirement (use case, index), its breakdowns.
+pub type Results = std::collections::BTreeMap<(String, usize), Vec<Breakdown>>;
+
+/// The breakdowns once every batch is counted; slash dates settled by their column's order.
+pub fn results(
+    plan: &SegmentPlan,
+    counters: &[Segments],
+    day_first: impl Fn(usize) -> bool,
+) -> Results {
+    let mut results = Results::new();
+    let finished: Vec<_> = counters.iter().map(Segments::finish).collect();
+    for (k, req) in plan.requirements.iter().enumerate() {
+        let order = match req.pass {
+            Pass::Valid(c) | Pass::Fresh(c, _) => day_first(c),
+            Pass::Fill { .. } => false,
+        };
+        let passing = |c: &SegmentCounter| c.passing.get(k).map_or(0, |r| r.settle(order));
+        let breakdowns = plan
+            .dimensions
+            .iter()
+            .zip(&finished)
+            .map(|(dimension, (kept, other, capped))| Breakdown {
+                by: dimension.name.clone(),
+                segments: kept
+                    .iter()
+                    .map(|(segment, c)| (segment.clone(), c.rows, passing(c)))
+                    .collect(),
+                merged: (other.rows, passing(other)),
+                capped: *capped,
+            })
+            .collect();
+        results.insert((req.use_case.clone(), req.index), breakdowns);
+    }
+    results
+}

@@ -1,0 +1,98 @@
+//! `--by`: requirements broken down by segment, on an export whose per-owner counts are
+//! known by construction.
+
+mod common;
+
+use common::*;
+
+const DICT: &str = "[use_cases.x]\ntitle = \"X\"\n[[use_cases.x.requires]]\nfield = \"job_title\"\nmin_fill = 0.7\n";
+
+/// 30 contacts: owner A on 15 (3 with a job title), B on 10 (9 titled), C on 5 (all titled).
+fn contacts() -> String {
+    let mut csv = String::from("First Name,Email,Job Title,Contact owner\n");
+    let owners = [("A", 15, 3), ("B", 10, 9), ("C", 5, 5)];
+    let mut i = 0;
+    for (owner, n, titled) in owners {
+        for k in 0..n {
+            let title = if k < titled { "Engineer" } else { "" };
+            csv.push_str(&format!("F{i},p{i}@acme.com,{title},{owner}\n"));
+            i += 1;
+        }
+    }
+    csv
+}
+
+fn audit(extra: &[&str]) -> (Run, Report) {
+    let dir = temp_with(&[("contacts.csv", contacts().as_bytes()), ("d.toml", DICT.as_bytes())]);
+    let mut args = vec!["--dictionary", "d.toml"];
+    args.extend_from_slice(extra);
+    audit_json(dir.path(), "contacts.csv", &args)
+}
+
+#[test]
+fn a_gap_is_broken_down_by_owner_largest_first() {
+    let (_, report) = audit(&["--by", "owner"]);
+    let req = report.requirement("x", "job_title");
+    // 17 of 30 titled; 21 needed (70%).
+    assert_eq!((req.passing, req.records_needed), (17, 4));
+    let owner = &req.segments[0];
+    assert_eq!(owner.by, "owner");
+    let rows: Vec<(&str, u64, u64, u64)> = owner
+        .segments
+        .iter()
+        .map(|s| (s.segment.as_str(), s.rows, s.passing, s.records_needed))
+        .collect();
+    // A needs ceil(0.7 x 15) - 3 = 8; B ceil(7) - 9 = 0; C ceil(3.5) - 5 = 0. Ties by the
+    // records that fail (B 1, C 0).
+    assert_eq!(rows, vec![("A", 15, 3, 8), ("B", 10, 9, 0), ("C", 5, 5, 0)]);
+    assert_eq!(owner.segments[0].observed, 0.2);
+    assert_eq!(owner.other, None);
+    assert!(!owner.capped);
+    // 12 of the 13 records without a title are A's: workflow evidence.
+    assert!(
+        req.reason.contains("92.3% of the 13 records that fail it have owner = \"A\""),
+        "{}",
+        req.reason
+    );
+}
+
+#[test]
+fn top_groups_the_rest_as_other_segments() {
+    let (_, report) = audit(&["--by", "owner", "--top", "1"]);
+    let owner = &report.requirement("x", "job_title").segments[0];
+    assert_eq!(owner.segments.len(), 1);
+    let other = owner.other.as_ref().unwrap();
+    assert_eq!((other.segment.as_str(), other.rows, other.passing), ("other segments", 15, 14));
+}
+
+#[test]
+fn max_segments_caps_what_is_kept_and_says_so() {
+    let (_, report) = audit(&["--by", "owner", "--max-segments", "2"]);
+    let owner = &report.requirement("x", "job_title").segments[0];
+    assert!(owner.capped);
+    assert_eq!(owner.segments.len(), 2);
+    let other = owner.other.as_ref().unwrap();
+    let rows: u64 = owner.segments.iter().map(|s| s.rows).sum::<u64>() + other.rows;
+    let passing: u64 = owner.segments.iter().map(|s| s.passing).sum::<u64>() + other.passing;
+    assert_eq!((rows, passing), (30, 17), "nothing lost in the merge");
+}
+
+#[test]
+fn a_breakdown_by_a_field_that_identifies_people_is_refused() {
+    for by in ["email", "Email", "first_name"] {
+        let (run, _) = {
+            let dir = temp_with(&[("contacts.csv", contacts().as_bytes()), ("d.toml", DICT.as_bytes())]);
+            let run = run_in(dir.path(), &["audit", "contacts.csv", "--dictionary", "d.toml", "--by", by]);
+            (run, ())
+        };
+        assert_eq!(run.code, 2, "{by}");
+        assert!(run.stderr.contains("identifies people"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_by_field_the_export_lacks_breaks_nothing_down() {
+    let (run, report) = audit(&["--by", "lead_source"]);
+    assert_eq!(run.code, 1);
+    assert!(report.requirement("x", "job_title").segments.is_empty());
+}
