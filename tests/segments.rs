@@ -23,7 +23,10 @@ fn contacts() -> String {
 }
 
 fn audit(extra: &[&str]) -> (Run, Report) {
-    let dir = temp_with(&[("contacts.csv", contacts().as_bytes()), ("d.toml", DICT.as_bytes())]);
+    let dir = temp_with(&[
+        ("contacts.csv", contacts().as_bytes()),
+        ("d.toml", DICT.as_bytes()),
+    ]);
     let mut args = vec!["--dictionary", "d.toml"];
     args.extend_from_slice(extra);
     audit_json(dir.path(), "contacts.csv", &args)
@@ -50,7 +53,8 @@ fn a_gap_is_broken_down_by_owner_largest_first() {
     assert!(!owner.capped);
     // 12 of the 13 records without a title are A's: workflow evidence.
     assert!(
-        req.reason.contains("92.3% of the 13 records that fail it have owner = \"A\""),
+        req.reason
+            .contains("92.3% of the 13 records that fail it have owner = \"A\""),
         "{}",
         req.reason
     );
@@ -62,7 +66,10 @@ fn top_groups_the_rest_as_other_segments() {
     let owner = &report.requirement("x", "job_title").segments[0];
     assert_eq!(owner.segments.len(), 1);
     let other = owner.other.as_ref().unwrap();
-    assert_eq!((other.segment.as_str(), other.rows, other.passing), ("other segments", 15, 14));
+    assert_eq!(
+        (other.segment.as_str(), other.rows, other.passing),
+        ("other segments", 15, 14)
+    );
 }
 
 #[test]
@@ -81,8 +88,21 @@ fn max_segments_caps_what_is_kept_and_says_so() {
 fn a_breakdown_by_a_field_that_identifies_people_is_refused() {
     for by in ["email", "Email", "first_name"] {
         let (run, _) = {
-            let dir = temp_with(&[("contacts.csv", contacts().as_bytes()), ("d.toml", DICT.as_bytes())]);
-            let run = run_in(dir.path(), &["audit", "contacts.csv", "--dictionary", "d.toml", "--by", by]);
+            let dir = temp_with(&[
+                ("contacts.csv", contacts().as_bytes()),
+                ("d.toml", DICT.as_bytes()),
+            ]);
+            let run = run_in(
+                dir.path(),
+                &[
+                    "audit",
+                    "contacts.csv",
+                    "--dictionary",
+                    "d.toml",
+                    "--by",
+                    by,
+                ],
+            );
             (run, ())
         };
         assert_eq!(run.code, 2, "{by}");

@@ -1,12 +1,14 @@
 //! The single pass: every check of every column, and the checks that read a whole record
 //! (identity keys, consent, record counts), added batch by batch into mergeable counters.
 
+use std::collections::HashMap;
+
 use polars::prelude::{DataFrame, StringChunked};
 
 use super::ColumnPlan;
 use super::checks::consistency::{self, ConsistencyCounter};
 use super::checks::count::{self, CountCounter, Test};
-use super::checks::duplicates::{IdentityKey, KeyCounter, fold, key_hash};
+use super::checks::duplicates::{IdentityKey, KeyCounter, key_hash};
 use super::checks::fill::Cell;
 use super::checks::freshness::{DateCounter, DateRule};
 use super::checks::reach::{Consent, ReachCounter};
@@ -41,6 +43,8 @@ pub struct ColumnChecks {
     pub mojibake: bool,
     /// Validity depends on the value alone and the column has few distinct values: cache it.
     pub cache_validity: bool,
+    /// Keep each record's validity for the batch (the email key reads it).
+    pub keep_rows: bool,
 }
 
 /// Everything measured in one column.
@@ -54,6 +58,8 @@ pub struct CheckCounters {
     pub normalized_cache: consistency::HashedMap<u64>,
     /// Trimmed value hash -> validity, for columns of few distinct values.
     pub valid_cache: consistency::HashedMap<Result<(), super::checks::validity::Invalid>>,
+    /// With `keep_rows`: the current batch's records, valid or not (not merged).
+    pub row_valid: Vec<bool>,
 }
 
 impl CheckCounters {
@@ -237,6 +243,7 @@ pub fn column_checks(
         ),
         distinct,
         mojibake: known,
+        keep_rows: false,
     }
 }
 
@@ -391,93 +398,190 @@ pub fn measure_column(
         return;
     }
     let (mut blank, mut placeholder) = (0u64, 0u64);
-    for value in values.iter() {
+    // Columns of few distinct values (picklists, countries, booleans, short text): each
+    // distinct value of the batch is counted, then checked once with its count, as a
+    // `value_counts` would. A batch with too many distinct values falls back to one by one.
+    let mut rest = values.len();
+    if checks.distinct.is_some() && checks.date.is_none() {
+        let limit = values.len() / 8 + 64;
+        let mut local: HashMap<&str, u64, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+            HashMap::with_capacity_and_hasher(64, Default::default());
+        let mut seen = 0usize;
+        for value in values.iter() {
+            if local.len() > limit {
+                break;
+            }
+            seen += 1;
+            match value {
+                None => blank += 1,
+                Some(v) => *local.entry(v).or_insert(0) += 1,
+            }
+        }
+        let mut local: Vec<(&str, u64)> = local.into_iter().collect();
+        // Examples and names are chosen by value, not by order: sorting keeps them stable.
+        local.sort_unstable();
+        for (value, n) in local {
+            match one_value(plan, value, counters, show_values, n) {
+                Cell::Blank => blank += n,
+                Cell::Placeholder => placeholder += n,
+                Cell::Filled => {}
+            }
+        }
+        rest = values.len() - seen;
+        if rest == 0 {
+            fill.rows += values.len() as u64;
+            fill.blank += blank;
+            fill.placeholder += placeholder;
+            return;
+        }
+    }
+    let skip = values.len() - rest;
+    let keep_rows = checks.keep_rows && skip == 0;
+    counters.row_valid.clear();
+    for value in values.iter().skip(skip) {
         let Some(value) = value else {
             blank += 1;
+            if keep_rows {
+                counters.row_valid.push(false);
+            }
             continue;
         };
-        match plan.missing.classify(value) {
+        let before = counters.valid.valid;
+        match one_value(plan, value, counters, show_values, 1) {
             Cell::Blank => blank += 1,
             Cell::Placeholder => placeholder += 1,
-            Cell::Filled => {
-                let trimmed = value.trim_matches(is_pad);
-                if validity && checks.cache_validity && !show_values {
-                    // Few distinct values (picklists, countries, booleans): each is checked
-                    // once per worker, then counted from the cache.
-                    let raw = xxhash_rust::xxh3::xxh3_64(trimmed.as_bytes());
-                    match counters.valid_cache.get(&raw) {
-                        Some(Ok(())) => {
-                            counters.valid.checked += 1;
-                            counters.valid.valid += 1;
-                        }
-                        Some(Err(reason)) => {
-                            counters.valid.checked += 1;
-                            counters.valid.invalid[*reason as usize] += 1;
-                        }
-                        None => {
-                            let before = counters.valid.valid;
-                            let invalid = counters.valid.invalid;
-                            checks.validity.check(trimmed, &mut counters.valid, false);
-                            let outcome = if counters.valid.valid > before {
-                                Ok(())
-                            } else {
-                                Err(super::checks::validity::Invalid::ALL
-                                    .into_iter()
-                                    .find(|r| {
-                                        counters.valid.invalid[*r as usize] > invalid[*r as usize]
-                                    })
-                                    .unwrap_or(super::checks::validity::Invalid::NotAllowed))
-                            };
-                            if counters.valid_cache.len() < consistency::MAX_DISTINCT {
-                                counters.valid_cache.insert(raw, outcome);
-                            }
-                        }
-                    }
-                } else if validity {
-                    checks
-                        .validity
-                        .check(trimmed, &mut counters.valid, show_values);
-                }
-                if let Some(rule) = &checks.date {
-                    counters.dates.count(rule, trimmed, show_values);
-                }
-                if let Some(kind) = checks.distinct {
-                    let raw = xxhash_rust::xxh3::xxh3_64(value.as_bytes());
-                    let cached = counters.normalized_cache.get(&raw).copied();
-                    let key_hash = if kind == Distinct::Exact {
-                        Some(xxhash_rust::xxh3::xxh3_64(trimmed.as_bytes()))
-                    } else {
-                        cached
-                    };
-                    let key_hash = key_hash.unwrap_or_else(|| {
-                        let key = match kind {
-                            Distinct::Country => country::check(trimmed)
-                                .map(str::to_owned)
-                                .unwrap_or_else(|_| consistency::normalize(trimmed)),
-                            Distinct::Region => consistency::normalize_region(trimmed),
-                            Distinct::Exact => trimmed.to_owned(),
-                            Distinct::Text => consistency::normalize(trimmed),
-                        };
-                        let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
-                        // Bounded: a column of mostly unique values stops caching.
-                        if counters.normalized_cache.len() < 2 * consistency::MAX_DISTINCT {
-                            counters.normalized_cache.insert(raw, hash);
-                        }
-                        hash
-                    });
-                    counters
-                        .consistency
-                        .count_hashed(raw, key_hash, value, show_values);
-                }
-                if checks.mojibake && consistency::is_mojibake(value) {
-                    counters.mojibake += 1;
-                }
-            }
+            Cell::Filled => {}
+        }
+        if keep_rows {
+            let valid = counters.valid.valid > before;
+            counters.row_valid.push(valid);
         }
     }
     fill.rows += values.len() as u64;
     fill.blank += blank;
     fill.placeholder += placeholder;
+}
+
+/// Checks one value standing for `n` records; returns what it is.
+fn one_value(
+    plan: &ColumnPlan,
+    value: &str,
+    counters: &mut CheckCounters,
+    show_values: bool,
+    n: u64,
+) -> Cell {
+    let checks = &plan.checks;
+    let validity = checks.validity.is_active();
+    let cell = plan.missing.classify(value);
+    if cell != Cell::Filled {
+        return cell;
+    }
+    let trimmed = value.trim_matches(is_pad);
+    if validity && n > 1 {
+        let mut one = ValidCounter::default();
+        checks.validity.check(trimmed, &mut one, show_values);
+        counters.valid.merge_times(one, n);
+    } else if validity && checks.cache_validity && !show_values {
+        // Few distinct values (picklists, countries, booleans): each is checked
+        // once per worker, then counted from the cache.
+        let raw = xxhash_rust::xxh3::xxh3_64(trimmed.as_bytes());
+        match counters.valid_cache.get(&raw) {
+            Some(Ok(())) => {
+                counters.valid.checked += 1;
+                counters.valid.valid += 1;
+            }
+            Some(Err(reason)) => {
+                counters.valid.checked += 1;
+                counters.valid.invalid[*reason as usize] += 1;
+            }
+            None => {
+                let before = counters.valid.valid;
+                let invalid = counters.valid.invalid;
+                checks.validity.check(trimmed, &mut counters.valid, false);
+                let outcome = if counters.valid.valid > before {
+                    Ok(())
+                } else {
+                    Err(super::checks::validity::Invalid::ALL
+                        .into_iter()
+                        .find(|r| counters.valid.invalid[*r as usize] > invalid[*r as usize])
+                        .unwrap_or(super::checks::validity::Invalid::NotAllowed))
+                };
+                if counters.valid_cache.len() < consistency::MAX_DISTINCT {
+                    counters.valid_cache.insert(raw, outcome);
+                }
+            }
+        }
+    } else if validity {
+        checks
+            .validity
+            .check(trimmed, &mut counters.valid, show_values);
+    }
+    if let Some(rule) = &checks.date {
+        counters.dates.count(rule, trimmed, show_values);
+    }
+    if let Some(kind) = checks.distinct {
+        let raw = xxhash_rust::xxh3::xxh3_64(value.as_bytes());
+        let key_hash = if kind == Distinct::Exact {
+            Some(xxhash_rust::xxh3::xxh3_64(trimmed.as_bytes()))
+        } else {
+            counters.normalized_cache.get(&raw).copied()
+        };
+        let key_hash = key_hash.unwrap_or_else(|| {
+            let key = match kind {
+                Distinct::Country => country::check(trimmed)
+                    .map(str::to_owned)
+                    .unwrap_or_else(|_| consistency::normalize(trimmed)),
+                Distinct::Region => consistency::normalize_region(trimmed),
+                Distinct::Exact => trimmed.to_owned(),
+                Distinct::Text => consistency::normalize(trimmed),
+            };
+            let hash = xxhash_rust::xxh3::xxh3_64(key.as_bytes());
+            // Bounded: a column of mostly unique values stops caching.
+            if counters.normalized_cache.len() < 2 * consistency::MAX_DISTINCT {
+                counters.normalized_cache.insert(raw, hash);
+            }
+            hash
+        });
+        counters
+            .consistency
+            .count_hashed_times(raw, key_hash, value, show_values, n);
+    }
+    if checks.mojibake && consistency::is_mojibake(value) {
+        counters.mojibake += n;
+    }
+    Cell::Filled
+}
+
+/// The `name_company` key of a record: the words of the name and of the company, lower-cased,
+/// punctuation and spacing dropped, as `duplicates::fold` compares them, written into `buffer`
+/// (reused from record to record) and hashed. `None` when either part folds to nothing.
+fn folded_key(buffer: &mut String, names: &[&str], company: &str) -> Option<u64> {
+    fn push(buffer: &mut String, texts: &[&str]) -> bool {
+        let start = buffer.len();
+        for text in texts {
+            for word in text
+                .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '&'))
+                .filter(|w| !w.is_empty())
+            {
+                if buffer.len() > start {
+                    buffer.push(' ');
+                }
+                if word.is_ascii() {
+                    let at = buffer.len();
+                    buffer.push_str(word);
+                    buffer[at..].make_ascii_lowercase();
+                } else {
+                    buffer.extend(word.chars().flat_map(char::to_lowercase));
+                }
+            }
+        }
+        buffer.len() > start
+    }
+    buffer.clear();
+    let name = push(buffer, names);
+    buffer.push('\u{1f}');
+    let company = push(buffer, &[company]);
+    (name && company).then(|| key_hash(buffer))
 }
 
 /// A filled value of a column, trimmed; `None` when blank or a placeholder.
@@ -492,6 +596,7 @@ pub fn measure_records(
     checks: &RecordChecks,
     batch: &DataFrame,
     counters: &mut RecordCounters,
+    column_counters: &[super::counters::ColumnCounters],
 ) {
     let rows = batch.height();
     let frame = batch.columns();
@@ -521,19 +626,28 @@ pub fn measure_records(
     }
     for ((key, parts), counter) in checks.keys.iter().zip(&mut counters.keys) {
         let hashes: Vec<u64> = match parts {
-            KeyParts::Email(c) => text(*c)
-                .into_iter()
-                .zip(&blocked)
-                .filter_map(|(v, blocked)| {
-                    let v = v.filter(|v| email::check(v).is_ok())?;
-                    let hash = if v.chars().any(char::is_uppercase) {
-                        key_hash(&v.to_lowercase())
-                    } else {
-                        key_hash(v)
-                    };
-                    Some(hash | u64::from(*blocked))
-                })
-                .collect(),
+            KeyParts::Email(c) => {
+                // The column pass already checked each address, record by record.
+                let known = &column_counters[*c].checks.row_valid;
+                let valid = |r: usize, v: &str| match known.get(r) {
+                    Some(valid) if known.len() == rows => *valid,
+                    _ => email::check(v).is_ok(),
+                };
+                text(*c)
+                    .into_iter()
+                    .zip(&blocked)
+                    .enumerate()
+                    .filter_map(|(r, (v, blocked))| {
+                        let v = v.filter(|v| valid(r, v))?;
+                        let hash = if v.chars().any(char::is_uppercase) {
+                            key_hash(&v.to_lowercase())
+                        } else {
+                            key_hash(v)
+                        };
+                        Some(hash | u64::from(*blocked))
+                    })
+                    .collect()
+            }
             KeyParts::Phone(c) => text(*c)
                 .into_iter()
                 .filter_map(|v| Some(key_hash(phone::key(&phone::check(v?).ok()?))))
@@ -568,15 +682,14 @@ pub fn measure_records(
                 let col = |c: &Option<usize>| c.map(text).unwrap_or_else(|| vec![None; rows]);
                 let (first, last, full, company) =
                     (col(first), col(last), col(full), text(*company));
+                let mut buffer = String::with_capacity(64);
                 (0..rows)
                     .filter_map(|r| {
-                        let name = match (first[r], last[r]) {
-                            (None, None) => fold(full[r]?),
-                            (f, l) => fold(&format!("{} {}", f.unwrap_or(""), l.unwrap_or(""))),
+                        let names: [&str; 2] = match (first[r], last[r]) {
+                            (None, None) => [full[r]?, ""],
+                            (f, l) => [f.unwrap_or(""), l.unwrap_or("")],
                         };
-                        let company = fold(company[r]?);
-                        (!name.is_empty() && !company.is_empty())
-                            .then(|| key_hash(&format!("{name}\u{1f}{company}")))
+                        folded_key(&mut buffer, &names, company[r]?)
                     })
                     .collect()
             }

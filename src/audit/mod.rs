@@ -321,7 +321,7 @@ pub fn plan(
     dictionary: &Dictionary,
     settings: CheckSettings,
 ) -> Plan {
-    let columns = plan_columns(header, map, dictionary, settings.as_of);
+    let mut columns = plan_columns(header, map, dictionary, settings.as_of);
     let records = measure::record_checks(
         &columns,
         map,
@@ -426,6 +426,11 @@ pub fn plan(
                 }
             }
             Target::Column(_) | Target::Records | Target::Key(_) => {}
+        }
+    }
+    for (_, parts) in &records.keys {
+        if let measure::KeyParts::Email(c) = parts {
+            columns[*c].checks.keep_rows = true;
         }
     }
     let segments = segments::plan(
@@ -547,7 +552,13 @@ fn measure_columns(
 /// Adds one batch to every counter of the plan: the columns, then the combined fields.
 pub fn measure_all(plan: &Plan, batch: &DataFrame, counters: &mut TableCounters) {
     measure_columns(&plan.columns, batch, counters, plan.records.show_values);
-    measure::measure_records(&plan.columns, &plan.records, batch, &mut counters.records);
+    measure::measure_records(
+        &plan.columns,
+        &plan.records,
+        batch,
+        &mut counters.records,
+        &counters.columns,
+    );
     if counters.combined.len() < plan.combined.len() {
         counters.combined = vec![FillCounter::default(); plan.combined.len()];
         counters.from_accounts = vec![0; plan.combined.len()];

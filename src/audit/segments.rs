@@ -23,7 +23,8 @@ impl SegmentCounter {
     fn merge(&mut self, other: &SegmentCounter) {
         self.rows += other.rows;
         if self.passing.len() < other.passing.len() {
-            self.passing.resize(other.passing.len(), Readings::default());
+            self.passing
+                .resize(other.passing.len(), Readings::default());
         }
         for (a, b) in self.passing.iter_mut().zip(&other.passing) {
             a.merge(*b);
@@ -310,7 +311,10 @@ pub fn plan(
                     }
                 }
                 Measure::Valid { .. } => match column_of(&req.target) {
-                    Some(c) if columns[c].checks.validity.is_active() || columns[c].checks.date.is_some() => {
+                    Some(c)
+                        if columns[c].checks.validity.is_active()
+                            || columns[c].checks.date.is_some() =>
+                    {
                         Pass::Valid(c)
                     }
                     _ => continue,
@@ -373,7 +377,11 @@ pub fn measure(
         return;
     }
     if counters.len() < plan.dimensions.len() {
-        *counters = plan.dimensions.iter().map(|_| Segments::new(plan.cap)).collect();
+        *counters = plan
+            .dimensions
+            .iter()
+            .map(|_| Segments::new(plan.cap))
+            .collect();
     }
     let rows = batch.height();
     let frame = batch.columns();
@@ -415,7 +423,9 @@ pub fn measure(
                         *slot |= b & bit != 0;
                     }
                 }
-                any.into_iter().map(|p| if p { yes } else { none }).collect()
+                any.into_iter()
+                    .map(|p| if p { yes } else { none })
+                    .collect()
             }
             Pass::Valid(c) => {
                 let checks = &columns[*c].checks;
@@ -452,7 +462,11 @@ pub fn measure(
                     .collect()
             }
             Pass::Fresh(c, window) => {
-                let rule = columns[*c].checks.date.as_ref().expect("planned on a date column");
+                let rule = columns[*c]
+                    .checks
+                    .date
+                    .as_ref()
+                    .expect("planned on a date column");
                 values(*c)
                     .into_iter()
                     .map(|v| match filled(*c, v) {

@@ -715,7 +715,11 @@ fn with_segments(
         segment,
         rows,
         passing,
-        observed: if rows == 0 { 0.0 } else { passing as f64 / rows as f64 },
+        observed: if rows == 0 {
+            0.0
+        } else {
+            passing as f64 / rows as f64
+        },
         records_needed: required_count(min, rows).saturating_sub(passing),
     };
     let mut evidence = Vec::new();
@@ -732,8 +736,8 @@ fn with_segments(
                 .then(a.segment.cmp(&b.segment))
         });
         // Workflow evidence: one segment holds more than half of the records that fail.
-        let failing: u64 = rows.iter().map(|r| r.rows - r.passing).sum::<u64>()
-            + (b.merged.0 - b.merged.1);
+        let failing: u64 =
+            rows.iter().map(|r| r.rows - r.passing).sum::<u64>() + (b.merged.0 - b.merged.1);
         // Not on a handful of records, nor when the dimension has one segment only.
         if let Some(top) = rows.first()
             && failing >= 5

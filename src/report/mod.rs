@@ -428,9 +428,7 @@ pub fn segment_lines(r: &crate::model::RequirementReport) -> Vec<String> {
                 .take(3)
                 .map(|s| format!("{} {}", s.segment, thousands(s.records_needed)))
                 .collect();
-            (!top.is_empty()).then(|| {
-                format!("  by {}: {} (records to fix)", b.by, top.join(", "))
-            })
+            (!top.is_empty()).then(|| format!("  by {}: {} (records to fix)", b.by, top.join(", ")))
         })
         .collect()
 }

@@ -361,8 +361,20 @@ impl ConsistencyCounter {
 
     /// Counts one filled value by its hash and its normalised form's hash.
     pub fn count_hashed(&mut self, raw: u64, hash: u64, value: &str, keep_names: bool) {
-        self.raw.add(raw, 1);
-        self.normalized.add(hash, 1);
+        self.count_hashed_times(raw, hash, value, keep_names, 1);
+    }
+
+    /// Counts `n` records of one filled value.
+    pub fn count_hashed_times(
+        &mut self,
+        raw: u64,
+        hash: u64,
+        value: &str,
+        keep_names: bool,
+        n: u64,
+    ) {
+        self.raw.add(raw, n);
+        self.normalized.add(hash, n);
         if keep_names && hash < self.normalized.cut {
             let name = self.names.entry(hash).or_insert_with(|| value.into());
             if **name > *value {

@@ -71,6 +71,13 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
 
 /// Whether `domain` (any case) belongs to a personal mailbox provider.
 pub fn is_personal_domain(domain: &str) -> bool {
+    // Most company domains start with another letter than any provider: decided at once.
+    let Some(first) = domain.bytes().next().map(|b| b.to_ascii_lowercase()) else {
+        return false;
+    };
+    if !b"ghyolmiawpq1".contains(&first) {
+        return false;
+    }
     PERSONAL_DOMAINS.iter().any(|p| match p.strip_suffix('.') {
         // `yahoo.` matches `yahoo.com` and `yahoo.co.uk`, not `yahoo.evil.io`'s owner `yahoo`.
         // The rest must look like a public suffix (`com`, `co.uk`, `com.br`), not a company's
@@ -89,6 +96,9 @@ pub fn is_personal_domain(domain: &str) -> bool {
 /// A host name: labels of letters (any script), digits and inner hyphens, at least two of
 /// them, the last of two or more letters.
 pub fn valid_host(domain: &str) -> bool {
+    if domain.is_ascii() {
+        return valid_ascii_host(domain.as_bytes());
+    }
     let mut labels = 0;
     let mut last = "";
     for label in domain.split('.') {
@@ -109,6 +119,31 @@ pub fn valid_host(domain: &str) -> bool {
             || last
                 .get(..4)
                 .is_some_and(|p| p.eq_ignore_ascii_case("xn--")))
+}
+
+/// `valid_host` for ASCII names, byte by byte.
+fn valid_ascii_host(domain: &[u8]) -> bool {
+    let mut labels = 0;
+    let mut last: &[u8] = &[];
+    for label in domain.split(|b| *b == b'.') {
+        if label.is_empty()
+            || label[0] == b'-'
+            || label[label.len() - 1] == b'-'
+            || !label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        {
+            return false;
+        }
+        labels += 1;
+        last = label;
+    }
+    labels >= 2
+        && last.len() >= 2
+        && (last.iter().all(u8::is_ascii_alphabetic)
+            || last
+                .get(..4)
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"xn--")))
 }
 
 /// Checks one filled, trimmed value.

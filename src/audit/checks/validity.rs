@@ -194,6 +194,18 @@ impl ValidCounter {
         }
     }
 
+    /// Adds `other`, the counts of one value, `n` times (its examples once).
+    pub fn merge_times(&mut self, other: ValidCounter, n: u64) {
+        self.checked += other.checked * n;
+        self.valid += other.valid * n;
+        for (mine, theirs) in self.invalid.iter_mut().zip(other.invalid) {
+            *mine += theirs * n;
+        }
+        self.personal_domain += other.personal_domain * n;
+        self.role_account += other.role_account * n;
+        self.examples.merge(other.examples);
+    }
+
     pub fn merge(&mut self, other: ValidCounter) {
         self.checked += other.checked;
         self.valid += other.valid;
