@@ -1,7 +1,6 @@
 //! The single pass: every check of every column, and the checks that read a whole record
 //! (identity keys, consent, record counts), added batch by batch into mergeable counters.
 
-use std::collections::HashMap;
 
 use polars::prelude::{DataFrame, StringChunked};
 
@@ -404,8 +403,10 @@ pub fn measure_column(
     let mut rest = values.len();
     if checks.distinct.is_some() && checks.date.is_none() {
         let limit = values.len() / 8 + 64;
-        let mut local: HashMap<&str, u64, xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-            HashMap::with_capacity_and_hasher(64, Default::default());
+        // Keyed by the value's xxh3 hash (one pass over its bytes); a value that shares a
+        // hash with another (never seen in practice) is checked on its own.
+        let mut local: consistency::HashedMap<(&str, u64)> =
+            consistency::HashedMap::with_capacity_and_hasher(64, Default::default());
         let mut seen = 0usize;
         for value in values.iter() {
             if local.len() > limit {
@@ -414,10 +415,23 @@ pub fn measure_column(
             seen += 1;
             match value {
                 None => blank += 1,
-                Some(v) => *local.entry(v).or_insert(0) += 1,
+                Some(v) => {
+                    let entry = local
+                        .entry(xxhash_rust::xxh3::xxh3_64(v.as_bytes()))
+                        .or_insert((v, 0));
+                    if entry.0 == v {
+                        entry.1 += 1;
+                    } else {
+                        match one_value(plan, v, counters, show_values, 1) {
+                            Cell::Blank => blank += 1,
+                            Cell::Placeholder => placeholder += 1,
+                            Cell::Filled => {}
+                        }
+                    }
+                }
             }
         }
-        let mut local: Vec<(&str, u64)> = local.into_iter().collect();
+        let mut local: Vec<(&str, u64)> = local.into_values().collect();
         // Examples and names are chosen by value, not by order: sorting keeps them stable.
         local.sort_unstable();
         for (value, n) in local {

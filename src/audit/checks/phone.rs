@@ -36,9 +36,11 @@ pub fn check(value: &str) -> Result<String, Invalid> {
     } else {
         value.into()
     };
-    // The extension goes first: `ext. 12`, `x12`, `#12`.
+    // The extension goes first: `ext. 12`, `x12`, `#12` (most numbers have none: no search).
+    let has_marker = lower.bytes().any(|b| b == b'x' || b == b'#');
     let number = ["extension", "ext.", "ext", "x", "#"]
         .iter()
+        .filter(|_| has_marker)
         .filter_map(|marker| {
             let at = lower.rfind(marker)?;
             let rest = lower[at + marker.len()..].trim();
