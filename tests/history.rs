@@ -51,6 +51,21 @@ fn audit(dir: &Path, csv: &str, extra: &[&str]) -> (Run, Value) {
     (run, json)
 }
 
+/// `crm-ready audit contacts.csv` with the history, quiet, to run as a child process.
+fn audit_command(dir: &Path) -> Command {
+    let mut command = Command::new(BIN);
+    command.current_dir(dir).args([
+        "audit",
+        "contacts.csv",
+        "--dictionary",
+        "d.toml",
+        "--history",
+        "h.db",
+        "-q",
+    ]);
+    command
+}
+
 fn runs(dir: &Path) -> Vec<Value> {
     let run = run_in(dir, &["history", "list", "h.db", "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -206,17 +221,7 @@ fn a_run_killed_before_its_commit_leaves_no_trace() {
     let dir = temp_with(&[("d.toml", DICT.as_bytes())]);
     audit(dir.path(), &contacts(10, 9), &[]);
     for _ in 0..3 {
-        let status = Command::new(BIN)
-            .current_dir(dir.path())
-            .args([
-                "audit",
-                "contacts.csv",
-                "--dictionary",
-                "d.toml",
-                "--history",
-                "h.db",
-                "-q",
-            ])
+        let status = audit_command(dir.path())
             .env("CRM_READY_TEST_DIE_BEFORE_COMMIT", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -244,17 +249,7 @@ fn runs_killed_at_random_points_leave_whole_runs_only() {
             .count()
     };
     for i in 0..12u64 {
-        let mut child = Command::new(BIN)
-            .current_dir(dir.path())
-            .args([
-                "audit",
-                "contacts.csv",
-                "--dictionary",
-                "d.toml",
-                "--history",
-                "h.db",
-                "-q",
-            ])
+        let mut child = audit_command(dir.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -273,17 +268,7 @@ fn eight_runs_at_once_all_land() {
     std::fs::write(dir.path().join("contacts.csv"), contacts(10, 9)).unwrap();
     let children: Vec<_> = (0..8)
         .map(|_| {
-            Command::new(BIN)
-                .current_dir(dir.path())
-                .args([
-                    "audit",
-                    "contacts.csv",
-                    "--dictionary",
-                    "d.toml",
-                    "--history",
-                    "h.db",
-                    "-q",
-                ])
+            audit_command(dir.path())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()

@@ -1,7 +1,6 @@
 //! The single pass: every check of every column, and the checks that read a whole record
 //! (identity keys, consent, record counts), added batch by batch into mergeable counters.
 
-
 use polars::prelude::{DataFrame, StringChunked};
 
 use super::ColumnPlan;

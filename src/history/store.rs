@@ -237,6 +237,15 @@ impl Store {
             .map_err(|e| self.sqlite(e))
     }
 
+    /// A write transaction, taken at once (`IMMEDIATE`): a concurrent run waits for the busy
+    /// timeout rather than failing half-way.
+    fn write(&mut self) -> Result<rusqlite::Transaction<'_>, HistoryError> {
+        let path = self.path.clone();
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|source| HistoryError::Sqlite { path, source })
+    }
+
     /// Appends a run, all of it or nothing; returns its id.
     pub fn record(&mut self, run: &Snapshot) -> Result<i64, HistoryError> {
         let path = self.path.clone();
@@ -244,10 +253,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = self.write()?;
         tx.execute(
             "INSERT INTO runs (input, run_at, as_of, tool_version, dictionary_name, dictionary_hash,
                 rows, ready, at_risk, blocked, unknown, not_applicable)
@@ -482,10 +488,7 @@ impl Store {
             path: path.clone(),
             source,
         };
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .map_err(err)?;
+        let tx = self.write()?;
         let removed = tx
             .execute(
                 "DELETE FROM runs WHERE id IN (
