@@ -358,8 +358,11 @@ impl AuditArgs {
             output,
             fail_on: if self.fail_on.iter().any(|f| matches!(f, FailOnArg::AtRisk)) {
                 FailOn::AtRisk
-            } else {
+            } else if self.fail_on.iter().any(|f| matches!(f, FailOnArg::Blocked)) {
                 FailOn::Blocked
+            } else {
+                // `--fail-on regression` alone: only a regression fails the run.
+                FailOn::Nothing
             },
             fail_on_regression: self
                 .fail_on

@@ -38,6 +38,8 @@ pub enum FailOn {
     #[default]
     Blocked,
     AtRisk,
+    /// No verdict fails the run: only a regression does (`--fail-on regression`).
+    Nothing,
 }
 
 /// Everything a run needs, already validated by the caller's argument parser.
@@ -103,9 +105,16 @@ pub fn run(
         builder.build().context("cannot start worker threads")?
     };
     let (mut report, regression_points) = pool.install(|| build_report(settings, progress))?;
-    if let Some(file) = &settings.history {
-        report.history = Some(record_history(file, settings, &report, regression_points)?);
-    }
+    // The run is written to the history under a lock held until the report is out: a run
+    // whose report could not be written is not kept, and concurrent runs compare in order.
+    let mut store = match &settings.history {
+        Some(file) => {
+            let (store, history) = record_history(file, settings, &report, regression_points)?;
+            report.history = Some(history);
+            Some(store)
+        }
+        None => None,
+    };
     progress(Progress {
         finished: true,
         ..Progress::default()
@@ -119,6 +128,9 @@ pub fn run(
             Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
             other => other.context("cannot write the report")?,
         },
+    }
+    if let Some(store) = &mut store {
+        store.commit()?;
     }
     if !report.errors.is_empty() {
         return Ok(Outcome::Errors(
@@ -134,9 +146,9 @@ pub fn run(
         return Ok(Outcome::Fail);
     }
     let failed = report.summary.use_cases.iter().any(|u| match u.verdict {
-        Verdict::Blocked => true,
+        Verdict::Blocked => settings.fail_on != FailOn::Nothing,
         // An export that cannot be judged fails like a blocked one, so a scheduler notices.
-        Verdict::Unknown => !settings.allow_partial,
+        Verdict::Unknown => !settings.allow_partial && settings.fail_on != FailOn::Nothing,
         Verdict::AtRisk => settings.fail_on == FailOn::AtRisk,
         Verdict::Ready | Verdict::NotApplicable => false,
     });
@@ -158,20 +170,6 @@ fn build_report(
     );
     let dictionary = config::load_dictionary(settings.dictionary.as_deref(), &known)
         .context("cannot load the data dictionary")?;
-    // A breakdown by a field that identifies people would print personal data.
-    for name in &settings.by {
-        let canonical = if known.contains(name.as_str()) {
-            Some(name.as_str())
-        } else {
-            builtin.iter().find_map(|m| m.canonical_for(name))
-        };
-        if let Some(field) = canonical.filter(|f| audit::segments::IDENTITY_FIELDS.contains(f)) {
-            bail!(
-                "--by {}: {field} identifies people, and a breakdown by it would print personal data; break down by owner, lead_source, country, created_month or another field of the process",
-                shown::escape_control(name)
-            );
-        }
-    }
     // The dictionary's aliases extend every map: `[aliases] owner = ["Owner ID"]`.
     let with_aliases = |map: FieldMap| map.with_aliases(&dictionary.aliases);
     let builtin: Vec<FieldMap> = builtin.into_iter().map(with_aliases).collect();
@@ -183,6 +181,31 @@ fn build_report(
             .map(|(name, map)| (name, with_aliases(map)))
             .collect(),
     };
+    // A breakdown by a field that identifies people would print personal data: refused if
+    // any map the run may use (built-in, forced, with the dictionary's aliases) reads the
+    // name as such a field.
+    for name in &settings.by {
+        let trimmed = name.trim();
+        let maps = builtin
+            .iter()
+            .chain(forced.all.as_ref())
+            .chain(forced.per_file.iter().map(|(_, m)| m));
+        let identity = std::iter::once(trimmed)
+            .filter(|n| known.contains(*n))
+            .chain(maps.filter_map(|m| m.canonical_for(trimmed)))
+            .find(|f| audit::segments::IDENTITY_FIELDS.contains(f));
+        if let Some(field) = identity {
+            bail!(
+                "--by {}: {field} identifies people, and a breakdown by it would print personal data; break down by owner, lead_source, country, created_month or another field of the process",
+                shown::escape_control(name)
+            );
+        }
+    }
+    if settings.fail_on_regression && settings.history.is_none() {
+        bail!(
+            "--fail-on regression needs --history FILE: a regression is measured against the previous run"
+        );
+    }
     if settings.paths.is_empty() {
         bail!("no export to audit: give a file, a folder or a ZIP archive");
     }
@@ -347,7 +370,7 @@ fn record_history(
     settings: &Settings,
     report: &Report,
     regression_points: f64,
-) -> Result<model::HistoryReport> {
+) -> Result<(history::Store, model::HistoryReport)> {
     let input = settings.name.clone().unwrap_or_else(|| {
         settings
             .paths
@@ -357,6 +380,7 @@ fn record_history(
             .join(" ")
     });
     let mut store = history::Store::open(file, true)?;
+    store.begin()?;
     let snapshot = history::snapshot(report, &input);
     let against = |id: Option<i64>| -> Result<Option<model::Comparison>> {
         Ok(match id {
@@ -370,14 +394,17 @@ fn record_history(
     };
     let previous = against(store.previous(&input, None)?)?;
     let baseline = against(store.pinned(&input)?)?;
-    let run_id = store.record(&snapshot)?;
-    Ok(model::HistoryReport {
-        file: file.display().to_string(),
-        input,
-        run_id,
-        previous,
-        baseline,
-    })
+    let run_id = store.insert(&snapshot)?;
+    Ok((
+        store,
+        model::HistoryReport {
+            file: file.display().to_string(),
+            input,
+            run_id,
+            previous,
+            baseline,
+        },
+    ))
 }
 
 /// The report around the files' audits: the summary across them, and when and by which
@@ -687,7 +714,7 @@ pub enum HistoryAction {
 pub fn history_command(action: &HistoryAction, out: &mut dyn Write) -> Result<()> {
     match action {
         HistoryAction::List { file, format } => {
-            let store = history::Store::open(file, false)?;
+            let store = history::Store::open_read(file)?;
             report::history::write_list(&store.list()?, *format, out)?;
         }
         HistoryAction::Show {
@@ -698,7 +725,7 @@ pub fn history_command(action: &HistoryAction, out: &mut dyn Write) -> Result<()
             input,
             format,
         } => {
-            let store = history::Store::open(file, false)?;
+            let store = history::Store::open_read(file)?;
             let ids = store.runs_of(input.as_deref(), *last)?;
             let runs: Vec<history::Snapshot> = ids
                 .iter()

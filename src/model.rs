@@ -61,9 +61,10 @@ pub struct Comparison {
     pub as_of: String,
     /// The runs were judged by different dictionaries: thresholds may differ.
     pub dictionary_changed: bool,
-    /// Requirements whose measure improved, regressed or stayed.
+    /// Requirements whose measure improved, got worse (by any amount, or could no longer be
+    /// measured) or stayed; `regressions` are those worse by more than `regression_points`.
     pub improved: usize,
-    pub regressed: usize,
+    pub worse: usize,
     pub unchanged: usize,
     pub changes: Vec<Change>,
     pub verdict_changes: Vec<VerdictChange>,
@@ -78,7 +79,7 @@ pub struct Change {
     pub before: Option<f64>,
     pub after: Option<f64>,
     pub delta: Option<f64>,
-    /// `improved`, `regressed` or `unchanged`.
+    /// `improved`, `worse`, `lost` (measured before, not now) or `unchanged`.
     pub direction: &'static str,
 }
 

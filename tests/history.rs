@@ -102,11 +102,11 @@ fn two_runs_give_exact_deltas_and_regressions() {
     assert_eq!(email["before"], 1.0);
     assert_eq!(email["after"], 0.8);
     assert!((email["delta"].as_f64().unwrap() + 0.2).abs() < 1e-12);
-    assert_eq!(email["direction"], "regressed");
+    assert_eq!(email["direction"], "worse");
     assert_eq!(
         (
             previous["improved"].as_u64(),
-            previous["regressed"].as_u64(),
+            previous["worse"].as_u64(),
             previous["unchanged"].as_u64()
         ),
         (Some(0), Some(1), Some(1))
@@ -157,8 +157,7 @@ fn two_runs_give_exact_deltas_and_regressions() {
         .expect(&text.stdout);
     assert!(since < text.stdout.find("USE CASES").unwrap());
     assert!(
-        text.stdout
-            .contains("1 improved · 0 regressed · 1 unchanged"),
+        text.stdout.contains("1 improved · 0 worse · 1 unchanged"),
         "{}",
         text.stdout
     );
@@ -372,4 +371,101 @@ fn a_history_from_a_newer_version_is_refused_and_left_unchanged() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
     let list = run_in(dir.path(), &["history", "list", "h.db"]);
     assert_eq!(list.code, 2);
+}
+
+// Found by the hostile run of the history.
+
+#[test]
+fn a_run_whose_report_cannot_be_written_is_not_kept() {
+    let dir = temp_with(&[("d.toml", DICT.as_bytes())]);
+    audit(dir.path(), &contacts(10, 9), &[]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "contacts.csv",
+            "--dictionary",
+            "d.toml",
+            "--history",
+            "h.db",
+            "-o",
+            "no/such/folder/report.json",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(
+        runs(dir.path()).len(),
+        1,
+        "the failed run is not in the history"
+    );
+}
+
+#[test]
+fn a_measure_that_can_no_longer_be_measured_is_a_regression() {
+    let dir = temp_with(&[("d.toml", DICT.as_bytes())]);
+    audit(dir.path(), &contacts(10, 9), &["--name", "c"]);
+    // The same contacts without the Job Title column.
+    let without: String = contacts(10, 9)
+        .lines()
+        .map(|l| {
+            let cells: Vec<&str> = l.split(',').collect();
+            format!("{},{},{},{}\n", cells[0], cells[1], cells[2], cells[4])
+        })
+        .collect();
+    let (_, report) = audit(dir.path(), &without, &["--name", "c"]);
+    let previous = &report["history"]["previous"];
+    let title = previous["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["field"] == "job_title")
+        .unwrap();
+    assert_eq!(title["direction"], "lost");
+    assert!(
+        previous["regressions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["field"] == "job_title" && r["after"].is_null()),
+        "{previous}"
+    );
+}
+
+#[test]
+fn fail_on_regression_alone_does_not_fail_on_blocked_and_needs_history() {
+    let dir = temp_with(&[("d.toml", DICT.as_bytes())]);
+    // Job titles on 5 of 10: blocked, but the first run has nothing to regress from.
+    let (run, _) = audit(dir.path(), &contacts(10, 5), &["--fail-on", "regression"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "contacts.csv",
+            "--dictionary",
+            "d.toml",
+            "--fail-on",
+            "regression",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("--fail-on regression needs --history"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn reading_a_history_never_writes_it() {
+    let dir = temp_with(&[("d.toml", DICT.as_bytes()), ("empty.db", b"")]);
+    let run = run_in(dir.path(), &["history", "list", "empty.db"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("an empty file"), "{}", run.stderr);
+    assert_eq!(
+        std::fs::metadata(dir.path().join("empty.db"))
+            .unwrap()
+            .len(),
+        0
+    );
 }

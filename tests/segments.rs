@@ -116,3 +116,32 @@ fn a_by_field_the_export_lacks_breaks_nothing_down() {
     assert_eq!(run.code, 1);
     assert!(report.requirement("x", "job_title").segments.is_empty());
 }
+
+// Found by the hostile run of the segments.
+
+#[test]
+fn a_breakdown_by_an_alias_or_a_vendor_label_of_an_identity_field_is_refused() {
+    // An email column known only through the dictionary's aliases.
+    let dict = format!("[aliases]\nemail = [\"Courriel\"]\n\n{DICT}");
+    let csv = "First Name,Courriel,Job Title\nA,a@x.io,Eng\nB,b@x.io,\n";
+    let dir = temp_with(&[("fr.csv", csv.as_bytes()), ("d.toml", dict.as_bytes())]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "fr.csv",
+            "--dictionary",
+            "d.toml",
+            "--by",
+            "Courriel",
+        ],
+    );
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(!run.stdout.contains("a@x.io"));
+    // Salesforce's `Name` is a lead's full name.
+    let csv = "Id,Name,Company,Title\n00Q5g00000A0001AAA,Ana Lima,Acme,\n00Q5g00000A0002AAA,Bo Chan,Acme,CEO\n";
+    let dir = temp_with(&[("Lead.csv", csv.as_bytes())]);
+    let run = run_in(dir.path(), &["audit", "Lead.csv", "--by", "Name"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(!run.stdout.contains("Ana Lima"));
+}

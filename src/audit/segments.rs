@@ -274,7 +274,15 @@ pub fn plan(
         let source = if name == "created_month" {
             first("created_at").map(Source::CreatedMonth)
         } else {
-            by_name(name).map(Source::Column)
+            // Never a column that identifies people, whatever name reached it.
+            by_name(name)
+                .filter(|c| {
+                    columns[*c]
+                        .canonical
+                        .as_deref()
+                        .is_none_or(|f| !IDENTITY_FIELDS.contains(&f))
+                })
+                .map(Source::Column)
         };
         match source {
             Some(source) => dimensions.push(Dimension {

@@ -176,7 +176,7 @@ fn higher_is_better(measure: &str) -> bool {
 pub fn compare(before: &Snapshot, after: &Snapshot, points: f64) -> Comparison {
     let mut changes = Vec::new();
     let mut regressions = Vec::new();
-    let (mut improved, mut regressed, mut unchanged) = (0, 0, 0);
+    let (mut improved, mut worse_count, mut unchanged) = (0, 0, 0);
     for m in after.measures.iter().filter(|m| m.scope == "requirement") {
         let Some(old) = before
             .measures
@@ -188,15 +188,27 @@ pub fn compare(before: &Snapshot, after: &Snapshot, points: f64) -> Comparison {
         let delta = m.value.zip(old.value).map(|(a, b)| a - b);
         let counted = matches!(m.measure.as_str(), "count" | "reachable");
         let better = higher_is_better(&m.measure);
+        // A measure that was measured and no longer is (its column left the export) is lost:
+        // worse than any fall.
+        let lost = old.value.is_some() && m.value.is_none();
         let moved = delta.unwrap_or(0.0);
-        let worse = if better { -moved } else { moved };
+        let worse = if lost {
+            f64::INFINITY
+        } else if better {
+            -moved
+        } else {
+            moved
+        };
         let tolerance = if counted { 0.5 } else { 1e-9 };
-        let direction = if moved.abs() <= tolerance {
+        let direction = if lost {
+            worse_count += 1;
+            "lost"
+        } else if moved.abs() <= tolerance {
             unchanged += 1;
             "unchanged"
         } else if worse > 0.0 {
-            regressed += 1;
-            "regressed"
+            worse_count += 1;
+            "worse"
         } else {
             improved += 1;
             "improved"
@@ -260,7 +272,7 @@ pub fn compare(before: &Snapshot, after: &Snapshot, points: f64) -> Comparison {
         as_of: before.as_of.clone(),
         dictionary_changed: before.dictionary_hash != after.dictionary_hash,
         improved,
-        regressed,
+        worse: worse_count,
         unchanged,
         changes,
         verdict_changes,

@@ -161,6 +161,54 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens a history file to read (`history list`, `show`): never writes, so a read-only
+    /// copy can be read and an empty file stays empty.
+    pub fn open_read(path: &Path) -> Result<Store, HistoryError> {
+        let meta = std::fs::metadata(path).map_err(|_| HistoryError::Missing {
+            path: path.to_path_buf(),
+        })?;
+        if meta.is_dir() || meta.len() == 0 {
+            return Err(HistoryError::NotHistory {
+                path: path.to_path_buf(),
+                detail: if meta.is_dir() {
+                    "a folder".to_owned()
+                } else {
+                    "an empty file: no run was recorded in it yet".to_owned()
+                },
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn =
+            Connection::open_with_flags(path, flags).map_err(|source| HistoryError::Sqlite {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        conn.busy_timeout(Duration::from_secs(60))
+            .map_err(|source| HistoryError::Sqlite {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| store.sqlite(e))?;
+        match version {
+            SCHEMA_VERSION => Ok(store),
+            v if v > SCHEMA_VERSION => Err(HistoryError::Newer {
+                path: path.to_path_buf(),
+                found: v,
+            }),
+            _ => Err(HistoryError::NotHistory {
+                path: path.to_path_buf(),
+                detail: "an SQLite database of another program".to_owned(),
+            }),
+        }
+    }
+
     fn sqlite(&self, source: rusqlite::Error) -> HistoryError {
         match source.sqlite_error_code() {
             Some(rusqlite::ErrorCode::NotADatabase) => HistoryError::NotHistory {
@@ -246,14 +294,35 @@ impl Store {
             .map_err(|source| HistoryError::Sqlite { path, source })
     }
 
-    /// Appends a run, all of it or nothing; returns its id.
-    pub fn record(&mut self, run: &Snapshot) -> Result<i64, HistoryError> {
+    /// Starts the write of a run: the look-ups of the previous run and the baseline, and the
+    /// insert, happen under one lock, so concurrent runs see each other in order. Nothing is
+    /// kept unless `commit` is called; a run that ends before (an error, a kill) leaves the
+    /// file as it was.
+    pub fn begin(&mut self) -> Result<(), HistoryError> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.sqlite(e))
+    }
+
+    /// Makes the run written since `begin` permanent.
+    pub fn commit(&mut self) -> Result<(), HistoryError> {
+        // A test hook: a run killed here must leave no trace of itself.
+        if std::env::var_os("CRM_READY_TEST_DIE_BEFORE_COMMIT").is_some() {
+            std::process::abort();
+        }
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(|e| self.sqlite(e))
+    }
+
+    /// Inserts a run (inside `begin` .. `commit`); returns its id.
+    pub fn insert(&mut self, run: &Snapshot) -> Result<i64, HistoryError> {
         let path = self.path.clone();
         let err = |source| HistoryError::Sqlite {
             path: path.clone(),
             source,
         };
-        let tx = self.write()?;
+        let tx = &self.conn;
         tx.execute(
             "INSERT INTO runs (input, run_at, as_of, tool_version, dictionary_name, dictionary_hash,
                 rows, ready, at_risk, blocked, unknown, not_applicable)
@@ -320,11 +389,6 @@ impl Store {
                     .map_err(err)?;
             }
         }
-        // A test hook: a run killed here must leave no trace of itself.
-        if std::env::var_os("CRM_READY_TEST_DIE_BEFORE_COMMIT").is_some() {
-            std::process::abort();
-        }
-        tx.commit().map_err(err)?;
         Ok(id)
     }
 

@@ -376,8 +376,8 @@ pub fn fix_label(f: &crate::model::FixField) -> String {
 /// `2 improved · 1 regressed · 30 unchanged`, and the regressions.
 pub fn since_tally(c: &crate::model::Comparison) -> String {
     let mut text = format!(
-        "{} improved · {} regressed · {} unchanged",
-        c.improved, c.regressed, c.unchanged
+        "{} improved · {} worse · {} unchanged",
+        c.improved, c.worse, c.unchanged
     );
     if !c.regressions.is_empty() {
         text.push_str(&format!(
@@ -405,12 +405,16 @@ pub fn since_lines(c: &crate::model::Comparison) -> Vec<String> {
             Some(v) if matches!(measure, "count" | "reachable") => thousands(v as u64),
             Some(v) => percent(v),
         };
+        let after = if r.after.is_none() {
+            "not measured (the column left the export)".to_owned()
+        } else {
+            show(r.after)
+        };
         lines.push(format!(
-            "REGRESSED {}: {} [{measure}] {} -> {}",
+            "REGRESSED {}: {} [{measure}] {} -> {after}",
             r.use_case,
             r.field.as_deref().unwrap_or_default(),
-            show(r.before),
-            show(r.after)
+            show(r.before)
         ));
     }
     lines
