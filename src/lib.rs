@@ -749,24 +749,24 @@ pub fn history_command(action: &HistoryAction, out: &mut dyn Write) -> Result<()
                 let use_case_ok = use_case.as_deref().is_none_or(|want| uc == want);
                 scope_ok && field_ok && use_case_ok
             };
+            // One series per input and measure: two exports are never drawn as one trend.
             let mut series: Vec<report::history::Series> = Vec::new();
             for run in &runs {
                 for m in run.measures.iter().filter(|m| wanted(m)) {
-                    let key = (m.subject.clone(), m.measure.clone());
-                    if !series
-                        .iter()
-                        .any(|s| (s.subject.clone(), s.measure.clone()) == key)
-                    {
+                    if !series.iter().any(|s| {
+                        s.input == run.input && s.subject == m.subject && s.measure == m.measure
+                    }) {
                         series.push(report::history::Series {
-                            subject: key.0,
-                            measure: key.1,
+                            input: run.input.clone(),
+                            subject: m.subject.clone(),
+                            measure: m.measure.clone(),
                             points: Vec::new(),
                         });
                     }
                 }
             }
             for s in &mut series {
-                for run in &runs {
+                for run in runs.iter().filter(|r| r.input == s.input) {
                     let value = run
                         .measures
                         .iter()
@@ -780,7 +780,9 @@ pub fn history_command(action: &HistoryAction, out: &mut dyn Write) -> Result<()
                     });
                 }
             }
-            series.sort_by(|a, b| (&a.subject, &a.measure).cmp(&(&b.subject, &b.measure)));
+            series.sort_by(|a, b| {
+                (&a.input, &a.subject, &a.measure).cmp(&(&b.input, &b.subject, &b.measure))
+            });
             report::history::write_series(&series, *format, out)?;
         }
         HistoryAction::Pin { file, run } => {

@@ -207,9 +207,9 @@ fn a_pinned_baseline_is_compared_and_survives_pruning() {
     );
     assert_eq!(csv.code, 0, "{}", csv.stderr);
     let lines: Vec<&str> = csv.stdout.lines().collect();
-    assert_eq!(lines[0], "run_id,run_at,as_of,subject,measure,value");
+    assert_eq!(lines[0], "run_id,run_at,as_of,input,subject,measure,value");
     assert!(
-        lines.contains(&"5,2026-11-28T08:13:23Z,2026-11-28,x: email,valid,0.6"),
+        lines.contains(&"5,2026-11-28T08:13:23Z,2026-11-28,contacts.csv,x: email,valid,0.6"),
         "{}",
         csv.stdout
     );

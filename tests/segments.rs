@@ -145,3 +145,55 @@ fn a_breakdown_by_an_alias_or_a_vendor_label_of_an_identity_field_is_refused() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(!run.stdout.contains("Ana Lima"));
 }
+
+#[test]
+fn created_month_reads_slash_dates_in_the_column_order() {
+    // 25/03/2026 shows the column is day first: 05/03/2026 is 5 March, not 3 May.
+    let csv = "First Name,Email,Job Title,Create Date\nA,a@x.io,,25/03/2026\nB,b@x.io,,05/03/2026\nC,c@x.io,Eng,25/03/2026\nD,d@x.io,,05/03/2026\n";
+    let dir = temp_with(&[("c.csv", csv.as_bytes()), ("d.toml", DICT.as_bytes())]);
+    let (_, report) = audit_json(
+        dir.path(),
+        "c.csv",
+        &[
+            "--dictionary",
+            "d.toml",
+            "--field-map",
+            "hubspot/contacts",
+            "--by",
+            "created_month",
+        ],
+    );
+    let by = &report.requirement("x", "job_title").segments[0];
+    let rows: Vec<(&str, u64, u64)> = by
+        .segments
+        .iter()
+        .map(|s| (s.segment.as_str(), s.rows, s.passing))
+        .collect();
+    assert_eq!(rows, vec![("2026-03", 4, 1)]);
+}
+
+#[test]
+fn the_markdown_report_shows_the_breakdown() {
+    let dir = temp_with(&[
+        ("contacts.csv", contacts().as_bytes()),
+        ("d.toml", DICT.as_bytes()),
+    ]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "contacts.csv",
+            "--dictionary",
+            "d.toml",
+            "--by",
+            "owner",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(
+        run.stdout.contains("by owner: A 8 (records to fix)"),
+        "{}",
+        run.stdout
+    );
+}

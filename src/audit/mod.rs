@@ -440,6 +440,19 @@ pub fn plan(
         &combined,
         dictionary,
     );
+    // `created_month` needs the created date's day/month order, decided by its values: the
+    // column's dates are counted even when the dictionary asks for no date check.
+    for dimension in &segments.dimensions {
+        if let segments::Source::CreatedMonth(c) = dimension.source
+            && columns[c].checks.date.is_none()
+        {
+            columns[c].checks.date = Some(checks::freshness::DateRule {
+                as_of: settings.as_of,
+                history: true,
+                windows: Vec::new(),
+            });
+        }
+    }
     Plan {
         columns,
         combined,

@@ -352,19 +352,17 @@ fn is_pad(c: char) -> bool {
     c.is_whitespace() || c == '\0'
 }
 
-/// The `YYYY-MM` of a date (slash dates month first unless the first part cannot be a
-/// month).
-fn month_of(value: &str) -> Option<String> {
+/// The `YYYY-MM` of a date, slash dates read month first or day first.
+fn month_of(value: &str, day_first: bool) -> Option<String> {
     let days = match date::read(value) {
         DateRead::Fixed(days) => days.ok()?,
         DateRead::Slash {
             month_first,
-            day_first,
-            a,
+            day_first: dmy,
             ..
         } => {
-            if a > 12 {
-                day_first.ok()?
+            if day_first {
+                dmy.ok()?
             } else {
                 month_first.ok()?
             }
@@ -384,10 +382,10 @@ pub fn measure(
     if plan.dimensions.is_empty() {
         return;
     }
-    if counters.len() < plan.dimensions.len() {
-        *counters = plan
-            .dimensions
-            .iter()
+    // Two counters per dimension: `created_month` keys each record under both readings of
+    // a slash date, and the column's order picks one at the end; others use the first only.
+    if counters.len() < 2 * plan.dimensions.len() {
+        *counters = (0..2 * plan.dimensions.len())
             .map(|_| Segments::new(plan.cap))
             .collect();
     }
@@ -486,28 +484,35 @@ pub fn measure(
         };
         passes.push(result);
     }
-    for (dimension, counter) in plan.dimensions.iter().zip(counters.iter_mut()) {
-        let keys: Vec<String> = match dimension.source {
-            Source::Column(c) => values(c)
-                .into_iter()
-                .map(|v| filled(c, v).map_or_else(|| "(blank)".to_owned(), str::to_owned))
-                .collect(),
-            Source::CreatedMonth(c) => values(c)
-                .into_iter()
-                .map(|v| {
-                    filled(c, v)
-                        .and_then(month_of)
-                        .unwrap_or_else(|| "(no date)".to_owned())
-                })
-                .collect(),
+    let mut row_passes = vec![Readings::default(); plan.requirements.len()];
+    for (d, dimension) in plan.dimensions.iter().enumerate() {
+        let readings: &[bool] = match dimension.source {
+            Source::Column(_) => &[false],
+            Source::CreatedMonth(_) => &[false, true],
         };
-        let mut row_passes = vec![Readings::default(); plan.requirements.len()];
-        for (r, key) in keys.iter().enumerate() {
-            for (slot, p) in row_passes.iter_mut().zip(&passes) {
-                *slot = Readings::default();
-                slot.add(p[r]);
+        for &day_first in readings {
+            let keys: Vec<String> = match dimension.source {
+                Source::Column(c) => values(c)
+                    .into_iter()
+                    .map(|v| filled(c, v).map_or_else(|| "(blank)".to_owned(), str::to_owned))
+                    .collect(),
+                Source::CreatedMonth(c) => values(c)
+                    .into_iter()
+                    .map(|v| {
+                        filled(c, v)
+                            .and_then(|v| month_of(v, day_first))
+                            .unwrap_or_else(|| "(no date)".to_owned())
+                    })
+                    .collect(),
+            };
+            let counter = &mut counters[2 * d + usize::from(day_first)];
+            for (r, key) in keys.iter().enumerate() {
+                for (slot, p) in row_passes.iter_mut().zip(&passes) {
+                    *slot = Readings::default();
+                    slot.add(p[r]);
+                }
+                counter.add(key, &row_passes);
             }
-            counter.add(key, &row_passes);
         }
     }
 }
@@ -533,7 +538,19 @@ pub fn results(
     day_first: impl Fn(usize) -> bool,
 ) -> Results {
     let mut results = Results::new();
-    let finished: Vec<_> = counters.iter().map(Segments::finish).collect();
+    // Per dimension, the counter of the reading its dates are read in.
+    let finished: Vec<_> = plan
+        .dimensions
+        .iter()
+        .enumerate()
+        .filter_map(|(d, dimension)| {
+            let reading = match dimension.source {
+                Source::CreatedMonth(c) => usize::from(day_first(c)),
+                Source::Column(_) => 0,
+            };
+            counters.get(2 * d + reading).map(Segments::finish)
+        })
+        .collect();
     for (k, req) in plan.requirements.iter().enumerate() {
         let order = match req.pass {
             Pass::Valid(c) | Pass::Fresh(c, _) => day_first(c),

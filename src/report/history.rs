@@ -11,6 +11,8 @@ use crate::shown::escape_control;
 /// One measure over runs.
 #[derive(Debug, Clone, Serialize)]
 pub struct Series {
+    /// The input the runs are of (`--name`, or the paths as given).
+    pub input: String,
     /// `use_case: field` for a requirement, the column for a field.
     pub subject: String,
     pub measure: String,
@@ -131,15 +133,16 @@ pub fn write_series(
             writeln!(out)
         }
         crate::HistoryFormat::Csv => {
-            writeln!(out, "run_id,run_at,as_of,subject,measure,value")?;
+            writeln!(out, "run_id,run_at,as_of,input,subject,measure,value")?;
             for s in series {
                 for p in &s.points {
                     writeln!(
                         out,
-                        "{},{},{},{},{},{}",
+                        "{},{},{},{},{},{},{}",
                         p.run_id,
                         p.run_at,
                         p.as_of,
+                        csv_field(&s.input),
                         csv_field(&s.subject),
                         s.measure,
                         p.value.map_or(String::new(), |v| format!("{v}"))
@@ -158,7 +161,8 @@ pub fn write_series(
                 let last = values.iter().flatten().last().copied();
                 writeln!(
                     out,
-                    "{} [{}]  {}  {} -> {}",
+                    "{}: {} [{}]  {}  {} -> {}",
+                    escape_control(&s.input),
                     escape_control(&s.subject),
                     s.measure,
                     sparkline(&values),

@@ -217,7 +217,14 @@ fn write_use_cases(
                 .requirements
                 .iter()
                 .filter(|r| !r.met || uc.verdict != Verdict::Blocked)
-                .map(|r| format!("{}: {}", code_span(&super::requirement_label(r)), r.reason))
+                .map(|r| {
+                    let mut line =
+                        format!("{}: {}", code_span(&super::requirement_label(r)), r.reason);
+                    for by in super::segment_lines(r) {
+                        line.push_str(&format!(" ({})", by.trim()));
+                    }
+                    line
+                })
                 .collect(),
         };
         if let (true, Some(file)) = (show_file, &uc.file) {
