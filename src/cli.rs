@@ -197,13 +197,13 @@ pub struct AuditArgs {
     pub by: Vec<String>,
 
     /// Segments shown per requirement with --by; the rest are grouped as "other segments".
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub top: usize,
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u16).range(1..))]
+    pub top: u16,
 
     /// Segments kept per --by field (the rest merged into "other segments"), so memory stays
     /// bounded.
-    #[arg(long, value_name = "N", default_value_t = 1000)]
-    pub max_segments: usize,
+    #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub max_segments: u32,
 
     /// Append this run to a history file (SQLite; made if missing) and compare it with the
     /// previous run of the same input and with the pinned baseline.
@@ -370,8 +370,8 @@ impl AuditArgs {
                 .any(|f| matches!(f, FailOnArg::Regression)),
             history: self.history.clone(),
             by: self.by.clone(),
-            top: self.top,
-            max_segments: self.max_segments,
+            top: usize::from(self.top),
+            max_segments: self.max_segments as usize,
             name: self.name.clone(),
             allow_partial: self.allow_partial,
             as_of: self.as_of.clone(),

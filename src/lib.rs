@@ -616,6 +616,7 @@ fn audit_source(
             re_export: judgement.re_export,
             duplicates,
             reach,
+            by_missing: plan.segments.missing.clone(),
         },
         table,
     ))

@@ -170,6 +170,8 @@ pub struct FileReport {
     pub duplicates: Vec<DuplicateReport>,
     /// Who may be emailed (exports with an email column).
     pub reach: Option<ReachReport>,
+    /// `--by` fields this file has no column for: nothing is broken down by them here.
+    pub by_missing: Vec<String>,
 }
 
 /// Duplicates by one identity key.

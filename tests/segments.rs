@@ -115,6 +115,11 @@ fn a_by_field_the_export_lacks_breaks_nothing_down() {
     let (run, report) = audit(&["--by", "lead_source"]);
     assert_eq!(run.code, 1);
     assert!(report.requirement("x", "job_title").segments.is_empty());
+    assert_eq!(
+        report.files[0].by_missing,
+        vec!["lead_source"],
+        "and the report says so"
+    );
 }
 
 // Found by the hostile run of the segments.

@@ -196,6 +196,18 @@ fn write_file(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     write_input(&file.input, style, out)?;
+    for name in &file.by_missing {
+        write_wrapped(
+            out,
+            "  note: ",
+            8,
+            &format!(
+                "no column for --by {}: nothing is broken down by it in this file",
+                escape_control(name)
+            ),
+            style.width,
+        )?;
+    }
     if several {
         writeln!(out)?;
         write_use_cases(&file.use_cases, false, style, out)?;

@@ -210,6 +210,7 @@ pub struct FileReport {
     pub re_export: Vec<ReExport>,
     pub duplicates: Vec<Duplicates>,
     pub reach: Option<Reach>,
+    pub by_missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
