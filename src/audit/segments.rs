@@ -389,6 +389,37 @@ pub fn measure(
             .map(|_| Segments::new(plan.cap))
             .collect();
     }
+    let passes = record_passes(&plan.requirements, columns, batch, account_bits);
+    let keys = |dimension: &Dimension, day_first: bool| {
+        dimension_keys(dimension, day_first, columns, batch)
+    };
+    let mut row_passes = vec![Readings::default(); plan.requirements.len()];
+    for (d, dimension) in plan.dimensions.iter().enumerate() {
+        let readings: &[bool] = match dimension.source {
+            Source::Column(_) => &[false],
+            Source::CreatedMonth(_) => &[false, true],
+        };
+        for &day_first in readings {
+            let keys: Vec<String> = keys(dimension, day_first);
+            let counter = &mut counters[2 * d + usize::from(day_first)];
+            for (r, key) in keys.iter().enumerate() {
+                for (slot, p) in row_passes.iter_mut().zip(&passes) {
+                    *slot = Readings::default();
+                    slot.add(p[r]);
+                }
+                counter.add(key, &row_passes);
+            }
+        }
+    }
+}
+
+/// Per requirement, per record of the batch: whether it passes, under each date reading.
+pub fn record_passes(
+    requirements: &[SegmentedRequirement],
+    columns: &[ColumnPlan],
+    batch: &DataFrame,
+    account_bits: Option<&[u8]>,
+) -> Vec<Vec<InWindow>> {
     let rows = batch.height();
     let frame = batch.columns();
     let values = |i: usize| {
@@ -404,7 +435,7 @@ pub fn measure(
     }
     let filled = |i: usize, v| filled(columns, i, v);
     // Per requirement, per record: passes under each date reading.
-    let mut passes: Vec<Vec<InWindow>> = Vec::with_capacity(plan.requirements.len());
+    let mut passes: Vec<Vec<InWindow>> = Vec::with_capacity(requirements.len());
     let none = InWindow {
         fixed: false,
         month_first: false,
@@ -415,7 +446,7 @@ pub fn measure(
         month_first: false,
         day_first: false,
     };
-    for req in &plan.requirements {
+    for req in requirements {
         let result: Vec<InWindow> = match &req.pass {
             Pass::Fill { parts, account_bit } => {
                 let mut any = vec![false; rows];
@@ -484,36 +515,41 @@ pub fn measure(
         };
         passes.push(result);
     }
-    let mut row_passes = vec![Readings::default(); plan.requirements.len()];
-    for (d, dimension) in plan.dimensions.iter().enumerate() {
-        let readings: &[bool] = match dimension.source {
-            Source::Column(_) => &[false],
-            Source::CreatedMonth(_) => &[false, true],
-        };
-        for &day_first in readings {
-            let keys: Vec<String> = match dimension.source {
-                Source::Column(c) => values(c)
-                    .into_iter()
-                    .map(|v| filled(c, v).map_or_else(|| "(blank)".to_owned(), str::to_owned))
-                    .collect(),
-                Source::CreatedMonth(c) => values(c)
-                    .into_iter()
-                    .map(|v| {
-                        filled(c, v)
-                            .and_then(|v| month_of(v, day_first))
-                            .unwrap_or_else(|| "(no date)".to_owned())
-                    })
-                    .collect(),
-            };
-            let counter = &mut counters[2 * d + usize::from(day_first)];
-            for (r, key) in keys.iter().enumerate() {
-                for (slot, p) in row_passes.iter_mut().zip(&passes) {
-                    *slot = Readings::default();
-                    slot.add(p[r]);
-                }
-                counter.add(key, &row_passes);
-            }
-        }
+    passes
+}
+
+/// Each record's segment in a dimension (slash dates read day first or not).
+pub fn dimension_keys(
+    dimension: &Dimension,
+    day_first: bool,
+    columns: &[ColumnPlan],
+    batch: &DataFrame,
+) -> Vec<String> {
+    let frame = batch.columns();
+    let values = |i: usize| {
+        frame[i]
+            .str()
+            .expect("input batches hold string columns")
+            .iter()
+            .collect::<Vec<Option<&str>>>()
+    };
+    let filled = |i: usize, v: Option<&'_ str>| {
+        v.filter(|v| columns[i].missing.classify(v) == Cell::Filled)
+            .map(|v| v.trim_matches(is_pad).to_owned())
+    };
+    match dimension.source {
+        Source::Column(c) => values(c)
+            .into_iter()
+            .map(|v| filled(c, v).unwrap_or_else(|| "(blank)".to_owned()))
+            .collect(),
+        Source::CreatedMonth(c) => values(c)
+            .into_iter()
+            .map(|v| {
+                filled(c, v)
+                    .and_then(|v| month_of(&v, day_first))
+                    .unwrap_or_else(|| "(no date)".to_owned())
+            })
+            .collect(),
     }
 }
 
