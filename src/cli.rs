@@ -205,6 +205,13 @@ pub struct AuditArgs {
     #[arg(long, value_name = "N", default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub max_segments: u32,
 
+    /// Write the records that fail a requirement of a blocked or at-risk use case to this CSV
+    /// file, one row each: record id, the --by values (owner by default), the failing fields
+    /// and the use cases they hold back; sorted by segment, then file order; ready to import
+    /// back as a task list. The one output that holds record ids: only when asked.
+    #[arg(long, value_name = "FILE.csv")]
+    pub worklist: Option<PathBuf>,
+
     /// Append this run to a history file (SQLite; made if missing) and compare it with the
     /// previous run of the same input and with the pinned baseline.
     #[arg(long, value_name = "FILE")]
@@ -369,6 +376,7 @@ impl AuditArgs {
                 .iter()
                 .any(|f| matches!(f, FailOnArg::Regression)),
             history: self.history.clone(),
+            worklist: self.worklist.clone(),
             by: self.by.clone(),
             top: usize::from(self.top),
             max_segments: self.max_segments as usize,

@@ -64,6 +64,9 @@ pub struct Settings {
     pub name: Option<String>,
     /// A regression (a verdict or measure worse than at the previous run) fails the run.
     pub fail_on_regression: bool,
+    /// `--worklist`: write the records that fail a requirement of a blocked or at-risk use
+    /// case to this CSV file.
+    pub worklist: Option<PathBuf>,
     /// `--by`: break every requirement that is not met down by these fields.
     pub by: Vec<String>,
     /// Segments shown per requirement; the rest are grouped.
@@ -105,6 +108,9 @@ pub fn run(
         builder.build().context("cannot start worker threads")?
     };
     let (mut report, regression_points) = pool.install(|| build_report(settings, progress))?;
+    if let Some(target) = &settings.worklist {
+        report.worklist = Some(write_worklist(target, &report)?);
+    }
     // The run is written to the history under a lock held until the report is out: a run
     // whose report could not be written is not kept, and concurrent runs compare in order.
     let mut store = match &settings.history {
@@ -218,7 +224,7 @@ fn build_report(
         settings.read.max_uncompressed,
         settings.read.max_depth,
     );
-    if let Some(target) = &settings.output {
+    for target in settings.output.iter().chain(&settings.worklist) {
         output::check_not_input(target, sources.iter().filter_map(Source::disk_path))?;
     }
     if sources.is_empty() {
@@ -407,6 +413,60 @@ fn record_history(
     ))
 }
 
+/// Writes the work list (atomically): a header, then per segment, in segment order, each
+/// file's failing records in file order.
+fn write_worklist(target: &std::path::Path, report: &Report) -> Result<model::WorklistReport> {
+    let parts: Vec<&model::WorklistPart> = report
+        .files
+        .iter()
+        .filter_map(|f| f.worklist.as_ref())
+        .collect();
+    let by = parts
+        .iter()
+        .find(|p| p.note.is_none())
+        .map(|p| p.by.clone())
+        .unwrap_or_else(|| vec!["owner".to_owned()]);
+    let id_label = parts
+        .iter()
+        .find(|p| p.note.is_none())
+        .map_or("record_id".to_owned(), |p| p.id_label.clone());
+    let mut segments: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
+    for part in &parts {
+        for (segment, (rows, _)) in &part.segments {
+            *segments.entry(segment).or_default() += rows;
+        }
+    }
+    output::write_report(target, |w| {
+        let mut header = vec![audit::worklist::csv_field(&id_label)];
+        header.extend(by.iter().map(|b| audit::worklist::csv_field(b)));
+        header.push("failing_fields".to_owned());
+        header.push("use_cases".to_owned());
+        writeln!(w, "{}", header.join(","))?;
+        for segment in segments.keys() {
+            for part in &parts {
+                if let Some((_, lines)) = part.segments.get(*segment) {
+                    w.write_all(lines)?;
+                }
+            }
+        }
+        Ok(())
+    })
+    .with_context(|| format!("cannot write the work list {}", target.display()))?;
+    Ok(model::WorklistReport {
+        file: target.display().to_string(),
+        rows: segments.values().sum(),
+        by,
+        segments: segments
+            .iter()
+            .map(|(s, n)| model::WorklistSegment {
+                segment: s.split('\u{1f}').map(str::to_owned).collect(),
+                rows: *n,
+            })
+            .collect(),
+        notes: parts.iter().filter_map(|p| p.note.clone()).collect(),
+    })
+}
+
 /// The report around the files' audits: the summary across them, and when and by which
 /// rules it was made.
 fn assemble(
@@ -439,6 +499,7 @@ fn assemble(
         skipped,
         errors,
         history: None,
+        worklist: None,
     }
 }
 
@@ -601,6 +662,63 @@ fn audit_source(
         renamed_headers: header.renamed.clone(),
         repaired_cells: summary.repaired_cells,
     };
+    // The work list: a second read, in file order (one worker), once the verdicts are known.
+    let worklist = match &settings.worklist {
+        None => None,
+        Some(_) => {
+            let day_first = |c: usize| {
+                counters
+                    .columns
+                    .get(c)
+                    .and_then(|col| col.checks.dates.order())
+                    .is_some_and(|o| o.day_first)
+            };
+            Some(
+                match audit::worklist::plan(
+                    &plan,
+                    &settings.by,
+                    &judgement.use_cases,
+                    dictionary,
+                    day_first,
+                )
+                .and_then(|work| {
+                    if source.rereadable() {
+                        Ok(work)
+                    } else {
+                        Err("standard input cannot be read twice: no work list".to_owned())
+                    }
+                }) {
+                    Err(note) => model::WorklistPart {
+                        note: Some(format!("{}: {note}", source.name.display())),
+                        ..model::WorklistPart::default()
+                    },
+                    Ok(work) => {
+                        let reopened = input::open(source, &settings.read)?;
+                        let one = rayon::ThreadPoolBuilder::new()
+                            .num_threads(1)
+                            .build()
+                            .map_err(|e| InputError::Io {
+                                path: source.name.clone(),
+                                source: std::io::Error::other(e),
+                            })?;
+                        let (rows, _) = one.install(|| {
+                            reopened.scan(
+                                audit::worklist::WorklistRows::default,
+                                |acc, batch| audit::worklist::measure(&work, &plan, batch, acc),
+                                &|_| {},
+                            )
+                        })?;
+                        model::WorklistPart {
+                            id_label: work.id_label.clone(),
+                            by: work.dimensions.iter().map(|d| d.name.clone()).collect(),
+                            segments: rows.segments,
+                            note: None,
+                        }
+                    }
+                },
+            )
+        }
+    };
     let table = plan.keys.as_ref().map(|_| AccountTable {
         files: Vec::new(),
         ids: counters.keys.iter().cloned().collect(),
@@ -617,6 +735,7 @@ fn audit_source(
             duplicates,
             reach,
             by_missing: plan.segments.missing.clone(),
+            worklist,
         },
         table,
     ))

@@ -36,6 +36,8 @@ pub struct Report {
     pub errors: Vec<FileError>,
     /// With `--history`: this run against the previous one and the pinned baseline.
     pub history: Option<HistoryReport>,
+    /// With `--worklist`: what the work list holds.
+    pub worklist: Option<WorklistReport>,
 }
 
 /// Where this run stands in its history.
@@ -172,6 +174,41 @@ pub struct FileReport {
     pub reach: Option<ReachReport>,
     /// `--by` fields this file has no column for: nothing is broken down by them here.
     pub by_missing: Vec<String>,
+    /// With `--worklist`: this file's failing records, written out by the run (never in
+    /// the report itself: they hold record ids).
+    #[serde(skip)]
+    pub worklist: Option<WorklistPart>,
+}
+
+/// One file's share of the work list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WorklistPart {
+    /// The export's id column (`Record ID`, `Id`).
+    pub id_label: String,
+    /// The segment fields (`--by`, or owner).
+    pub by: Vec<String>,
+    /// Segment (values joined by U+001F) -> (records, CSV lines in file order).
+    pub segments: BTreeMap<String, (u64, Vec<u8>)>,
+    /// Why the file has no work list, when it has none.
+    pub note: Option<String>,
+}
+
+/// What `--worklist` wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorklistReport {
+    pub file: String,
+    pub rows: u64,
+    pub by: Vec<String>,
+    /// Records per segment, by segment.
+    pub segments: Vec<WorklistSegment>,
+    /// Files that have no rows in it, and why.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorklistSegment {
+    pub segment: Vec<String>,
+    pub rows: u64,
 }
 
 /// Duplicates by one identity key.

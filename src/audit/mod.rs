@@ -7,6 +7,7 @@ pub mod measure;
 pub mod segments;
 pub mod summary;
 pub mod verdict;
+pub mod worklist;
 
 use polars::prelude::DataFrame;
 

@@ -415,6 +415,11 @@ impl Source {
     }
 
     /// The file on disk this source is read from (the archive, for an entry), if any.
+    /// Whether the source can be read a second time (standard input cannot).
+    pub fn rereadable(&self) -> bool {
+        !matches!(self.location, Location::Stdin)
+    }
+
     pub fn disk_path(&self) -> Option<&Path> {
         match &self.location {
             Location::File(path)

@@ -147,6 +147,31 @@ pub fn render(report: &Report, style: Style, out: &mut dyn Write) -> io::Result<
     if let Some(history) = &report.history {
         write_since(history, style, out)?;
     }
+    if let Some(worklist) = &report.worklist {
+        let per_segment: Vec<String> = worklist
+            .segments
+            .iter()
+            .map(|s| format!("{} {}", s.segment.join(" / "), thousands(s.rows)))
+            .collect();
+        write_wrapped(
+            out,
+            "",
+            0,
+            &escape_control(&format!(
+                "WORK LIST: {} record{} to fix written to {} (by {}: {})",
+                thousands(worklist.rows),
+                if worklist.rows == 1 { "" } else { "s" },
+                worklist.file,
+                worklist.by.join(", "),
+                per_segment.join(", ")
+            )),
+            style.width,
+        )?;
+        for note in &worklist.notes {
+            write_wrapped(out, "  note: ", 8, &escape_control(note), style.width)?;
+        }
+        writeln!(out)?;
+    }
     write_use_cases(&summary.use_cases, several, style, out)?;
     write_fix_first(&summary.fix_first, several, style, out)?;
     write_re_export(&summary.re_export, several, style, out)?;

@@ -112,6 +112,7 @@ pub struct Json {
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
     pub history: Option<serde_json::Value>,
+    pub worklist: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -172,6 +173,14 @@ pub struct Report {
     pub files: Vec<FileReport>,
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
+    pub worklist: Option<serde_json::Value>,
+}
+
+impl Report {
+    /// The report's `worklist` section.
+    pub fn summary_worklist(&self) -> &serde_json::Value {
+        self.worklist.as_ref().expect("a worklist section")
+    }
 }
 
 impl From<Json> for Report {
@@ -195,6 +204,7 @@ impl From<Json> for Report {
             files: json.files,
             skipped: json.skipped,
             errors: json.errors,
+            worklist: json.worklist,
         }
     }
 }
