@@ -255,6 +255,19 @@ fn build_report(
             finished: false,
         });
     };
+    // A Salesforce export's `User.csv` names the owners its records point to by id.
+    let owners: Option<Arc<std::collections::HashMap<String, String>>> = sources
+        .iter()
+        .filter(|s| {
+            s.file_stem()
+                .is_some_and(|stem| stem.eq_ignore_ascii_case("user"))
+        })
+        .filter_map(|s| read_users(s, settings))
+        .reduce(|mut a, b| {
+            a.extend(b);
+            a
+        })
+        .map(Arc::new);
     let audit = |(index, source): (usize, &Source), accounts: Option<&Arc<AccountTable>>| {
         // A reader that panics on a damaged file (calamine does, on some truncated XLS) must
         // not take the other files down with it: that file gets an error like any other.
@@ -265,6 +278,7 @@ fn build_report(
                 &builtin,
                 forced.for_source(source),
                 accounts,
+                owners.as_ref(),
                 &dictionary,
                 &|p| report_progress(index, p),
             )
@@ -467,6 +481,74 @@ fn write_worklist(target: &std::path::Path, report: &Report) -> Result<model::Wo
     })
 }
 
+/// A Salesforce `User.csv`: user id (15 characters) -> name (`Name`, else first and last
+/// name). `None` when the file cannot be read or has no such columns: owners then stay ids.
+fn read_users(
+    source: &Source,
+    settings: &Settings,
+) -> Option<std::collections::HashMap<String, String>> {
+    let opened = input::open(source, &settings.read).ok()?;
+    let names = &opened.header().names;
+    let find = |label: &str| {
+        names
+            .iter()
+            .position(|n| n.trim().eq_ignore_ascii_case(label))
+    };
+    let id = find("Id").or_else(|| find("User ID"))?;
+    let name = find("Name").or_else(|| find("Full Name"));
+    let (first, last) = (find("FirstName"), find("LastName"));
+    if name.is_none() && first.is_none() && last.is_none() {
+        return None;
+    }
+    #[derive(Default)]
+    struct Pairs(Vec<(String, String)>);
+    impl std::ops::AddAssign for Pairs {
+        fn add_assign(&mut self, other: Self) {
+            self.0.extend(other.0);
+        }
+    }
+    let (pairs, _) = opened
+        .scan(
+            Pairs::default,
+            |acc, batch| {
+                let columns = batch.columns();
+                let text = |i: usize| columns[i].str().ok();
+                let (Some(ids), names, firsts, lasts) = (
+                    text(id),
+                    name.and_then(text),
+                    first.and_then(text),
+                    last.and_then(text),
+                ) else {
+                    return;
+                };
+                for r in 0..ids.len() {
+                    let Some(user) = ids.get(r).map(str::trim).filter(|v| !v.is_empty()) else {
+                        continue;
+                    };
+                    let full = names
+                        .and_then(|n| n.get(r))
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_owned)
+                        .or_else(|| {
+                            let parts: Vec<&str> = [firsts, lasts]
+                                .iter()
+                                .filter_map(|c| c.and_then(|c| c.get(r)).map(str::trim))
+                                .filter(|v| !v.is_empty())
+                                .collect();
+                            (!parts.is_empty()).then(|| parts.join(" "))
+                        });
+                    if let Some(full) = full {
+                        acc.0.push((audit::id15(user).to_owned(), full));
+                    }
+                }
+            },
+            &|_| {},
+        )
+        .ok()?;
+    Some(pairs.0.into_iter().collect())
+}
+
 /// The report around the files' audits: the summary across them, and when and by which
 /// rules it was made.
 fn assemble(
@@ -509,6 +591,7 @@ fn audit_source(
     builtin: &[FieldMap],
     forced: Option<&FieldMap>,
     accounts: Option<&Arc<AccountTable>>,
+    owners: Option<&Arc<std::collections::HashMap<String, String>>>,
     dictionary: &Dictionary,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(FileReport, Option<AccountTable>), InputError> {
@@ -568,6 +651,7 @@ fn audit_source(
             show_values: settings.show_values,
             by: settings.by.clone(),
             max_segments: settings.max_segments,
+            owners: owners.cloned(),
         },
     );
     let (counters, summary) = opened.scan(

@@ -202,3 +202,54 @@ fn the_markdown_report_shows_the_breakdown() {
         run.stdout
     );
 }
+
+#[test]
+fn owner_ids_are_named_from_the_exports_user_csv() {
+    // A Data Export folder: two users, and leads owned by them by id (15 or 18 characters),
+    // one by a user the file does not list.
+    let users = "Id,FirstName,LastName,Name\n0055g00000A0001AAA,Jane,Roe,Jane Roe\n0055g00000A0002AAA,John,Doe,John Doe\n";
+    let leads = "Id,FirstName,LastName,Company,Title,OwnerId\n\
+00Q5g00000B0001AAA,A,B,Co,,0055g00000A0001AAA\n\
+00Q5g00000B0002AAA,A,B,Co,,0055g00000A0001\n\
+00Q5g00000B0003AAA,A,B,Co,CEO,0055g00000A0002AAA\n\
+00Q5g00000B0004AAA,A,B,Co,,0055g00000A0009AAA\n";
+    let dict = "[use_cases.x]\ntitle = \"X\"\n[[use_cases.x.requires]]\nfield = \"job_title\"\nmin_fill = 0.7\n";
+    let dir = temp_with(&[
+        ("export/User.csv", users.as_bytes()),
+        ("export/Lead.csv", leads.as_bytes()),
+        ("d.toml", dict.as_bytes()),
+    ]);
+    let (_, report) = audit_json(
+        dir.path(),
+        "export",
+        &["--dictionary", "d.toml", "--by", "owner"],
+    );
+    let req = report
+        .files
+        .iter()
+        .find(|f| f.input.path.ends_with("Lead.csv"))
+        .unwrap()
+        .use_cases
+        .iter()
+        .find(|u| u.id == "x")
+        .unwrap()
+        .requirements
+        .iter()
+        .find(|r| r.field == "job_title")
+        .unwrap()
+        .clone();
+    let mut rows: Vec<(String, u64, u64)> = req.segments[0]
+        .segments
+        .iter()
+        .map(|s| (s.segment.clone(), s.rows, s.passing))
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        vec![
+            ("0055g00000A0009AAA".to_owned(), 1, 0),
+            ("Jane Roe".to_owned(), 2, 0),
+            ("John Doe".to_owned(), 1, 1),
+        ]
+    );
+}

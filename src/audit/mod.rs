@@ -308,6 +308,8 @@ pub struct CheckSettings {
     /// `--by` fields, and at most how many segments each keeps.
     pub by: Vec<String>,
     pub max_segments: usize,
+    /// Owner names by user id, from a `User.csv` of the same export.
+    pub owners: Option<std::sync::Arc<std::collections::HashMap<String, String>>>,
 }
 
 /// Plans every column of the header: its canonical field and its missing-value rule; and the
@@ -434,13 +436,14 @@ pub fn plan(
             columns[*c].checks.keep_rows = true;
         }
     }
-    let segments = segments::plan(
+    let mut segments = segments::plan(
         &settings.by,
         settings.max_segments,
         &columns,
         &combined,
         dictionary,
     );
+    segments.owners = settings.owners.clone();
     // `created_month` needs the created date's day/month order, decided by its values: the
     // column's dates are counted even when the dictionary asks for no date check.
     for dimension in &segments.dimensions {

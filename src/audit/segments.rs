@@ -239,6 +239,9 @@ pub struct SegmentedRequirement {
 #[derive(Debug, Clone, Default)]
 pub struct SegmentPlan {
     pub dimensions: Vec<Dimension>,
+    /// Salesforce user id (15 characters) -> name, from a `User.csv` beside the export: owner
+    /// segments are named, not numbered.
+    pub owners: Option<std::sync::Arc<HashMap<String, String>>>,
     /// `--by` names the file has no column for.
     pub missing: Vec<String>,
     pub requirements: Vec<SegmentedRequirement>,
@@ -342,6 +345,7 @@ pub fn plan(
     }
     SegmentPlan {
         dimensions,
+        owners: None,
         missing,
         requirements,
         cap,
@@ -391,7 +395,7 @@ pub fn measure(
     }
     let passes = record_passes(&plan.requirements, columns, batch, account_bits);
     let keys = |dimension: &Dimension, day_first: bool| {
-        dimension_keys(dimension, day_first, columns, batch)
+        dimension_keys(dimension, day_first, columns, plan.owners.as_deref(), batch)
     };
     let mut row_passes = vec![Readings::default(); plan.requirements.len()];
     for (d, dimension) in plan.dimensions.iter().enumerate() {
@@ -523,6 +527,7 @@ pub fn dimension_keys(
     dimension: &Dimension,
     day_first: bool,
     columns: &[ColumnPlan],
+    owners: Option<&HashMap<String, String>>,
     batch: &DataFrame,
 ) -> Vec<String> {
     let frame = batch.columns();
@@ -538,10 +543,20 @@ pub fn dimension_keys(
             .map(|v| v.trim_matches(is_pad).to_owned())
     };
     match dimension.source {
-        Source::Column(c) => values(c)
-            .into_iter()
-            .map(|v| filled(c, v).unwrap_or_else(|| "(blank)".to_owned()))
-            .collect(),
+        Source::Column(c) => {
+            // Owner ids named by `User.csv`; an id it does not know is shown as it is.
+            let names = owners.filter(|_| columns[c].canonical.as_deref() == Some("owner"));
+            values(c)
+                .into_iter()
+                .map(|v| match filled(c, v) {
+                    None => "(blank)".to_owned(),
+                    Some(v) => names
+                        .and_then(|n| n.get(super::id15(&v)))
+                        .cloned()
+                        .unwrap_or(v),
+                })
+                .collect()
+        }
         Source::CreatedMonth(c) => values(c)
             .into_iter()
             .map(|v| {

@@ -140,7 +140,15 @@ pub fn measure(work: &WorklistPlan, plan: &Plan, batch: &DataFrame, rows: &mut W
         .dimensions
         .iter()
         .zip(&work.day_first_keys)
-        .map(|(d, day_first)| segments::dimension_keys(d, *day_first, &plan.columns, batch))
+        .map(|(d, day_first)| {
+            segments::dimension_keys(
+                d,
+                *day_first,
+                &plan.columns,
+                plan.segments.owners.as_deref(),
+                batch,
+            )
+        })
         .collect();
     let ids = text(work.id_column);
     let id_plan = &plan.columns[work.id_column];
