@@ -277,8 +277,10 @@ fn build_report(
                 settings,
                 &builtin,
                 forced.for_source(source),
-                accounts,
-                owners.as_ref(),
+                Related {
+                    accounts,
+                    owners: owners.as_ref(),
+                },
                 &dictionary,
                 &|p| report_progress(index, p),
             )
@@ -590,11 +592,11 @@ fn audit_source(
     settings: &Settings,
     builtin: &[FieldMap],
     forced: Option<&FieldMap>,
-    accounts: Option<&Arc<AccountTable>>,
-    owners: Option<&Arc<std::collections::HashMap<String, String>>>,
+    related: Related,
     dictionary: &Dictionary,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(FileReport, Option<AccountTable>), InputError> {
+    let Related { accounts, owners } = related;
     let opened = input::open(source, &settings.read)?;
     let header = opened.header().clone();
     let info = opened.info();
@@ -824,6 +826,13 @@ fn audit_source(
         table,
     ))
 }
+/// What other files of the same export lend a file: the accounts its records point to, and
+/// the names of the users who own them.
+struct Related<'a> {
+    accounts: Option<&'a Arc<AccountTable>>,
+    owners: Option<&'a Arc<std::collections::HashMap<String, String>>>,
+}
+
 /// A file's audit, and the accounts it holds when it is a Salesforce accounts file.
 type Audited = Result<(FileReport, Option<AccountTable>), InputError>;
 
