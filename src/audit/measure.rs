@@ -565,35 +565,17 @@ fn one_value(
     Cell::Filled
 }
 
-/// The `name_company` key of a record: the words of the name and of the company, lower-cased,
-/// punctuation and spacing dropped, as `duplicates::fold` compares them, written into `buffer`
-/// (reused from record to record) and hashed. `None` when either part folds to nothing.
+/// The `name_company` key of a record: the name's and the company's words folded as
+/// consistency folds values (`consistency::normalize_into`), written into `buffer` (reused
+/// from record to record) and hashed. `None` when either part folds to nothing.
 fn folded_key(buffer: &mut String, names: &[&str], company: &str) -> Option<u64> {
-    fn push(buffer: &mut String, texts: &[&str]) -> bool {
-        let start = buffer.len();
-        for text in texts {
-            for word in text
-                .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '&'))
-                .filter(|w| !w.is_empty())
-            {
-                if buffer.len() > start {
-                    buffer.push(' ');
-                }
-                if word.is_ascii() {
-                    let at = buffer.len();
-                    buffer.push_str(word);
-                    buffer[at..].make_ascii_lowercase();
-                } else {
-                    buffer.extend(word.chars().flat_map(char::to_lowercase));
-                }
-            }
-        }
-        buffer.len() > start
-    }
     buffer.clear();
-    let name = push(buffer, names);
+    let mut name = false;
+    for part in names {
+        name |= consistency::normalize_into(buffer, part);
+    }
     buffer.push('\u{1f}');
-    let company = push(buffer, &[company]);
+    let company = consistency::normalize_into(buffer, company);
     (name && company).then(|| key_hash(buffer))
 }
 

@@ -234,16 +234,31 @@ impl BottomK {
 /// A value as consistency compares it: lower case, punctuation removed, whitespace collapsed.
 pub fn normalize(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
+    normalize_into(&mut out, value);
+    out
+}
+
+/// Appends `value` normalised to `out`, a space between words (none after a U+001F field
+/// separator): the one folding that consistency and the `name_company` key share. Returns
+/// whether it added a word.
+pub fn normalize_into(out: &mut String, value: &str) -> bool {
+    let before = out.len();
     for word in value
         .split(|c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '&'))
         .filter(|w| !w.is_empty())
     {
-        if !out.is_empty() {
+        if !out.is_empty() && !out.ends_with(['\u{1f}']) {
             out.push(' ');
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            let at = out.len();
+            out.push_str(word);
+            out[at..].make_ascii_lowercase();
+        } else {
+            out.extend(word.chars().flat_map(char::to_lowercase));
+        }
     }
-    out
+    out.len() > before
 }
 
 /// US states and Canadian provinces by code and name: `CA` and `California` are one state.

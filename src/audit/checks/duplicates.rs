@@ -126,11 +126,6 @@ impl KeyCounter {
     }
 }
 
-/// A name or company as the `name_company` key compares it.
-pub fn fold(text: &str) -> String {
-    super::consistency::normalize(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
