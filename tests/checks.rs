@@ -463,3 +463,24 @@ fn leads_without_conversions() -> String {
     }
     csv
 }
+
+#[test]
+fn values_outside_the_standard_picklist_point_to_allowed() {
+    // Lead Status holds an org's own values: 3 of 3 not in HubSpot's list.
+    let csv = "First Name,Email,Lead Status\nA,a@x.io,Hot\nB,b@x.io,Warm\nC,c@x.io,Hot\n";
+    let dict = "[use_cases.x]\ntitle = \"X\"\n[[use_cases.x.requires]]\nfield = \"lead_status\"\nmin_valid = 0.8\n";
+    let dir = temp_with(&[("c.csv", csv.as_bytes()), ("d.toml", dict.as_bytes())]);
+    let (_, report) = audit_json(
+        dir.path(),
+        "c.csv",
+        &["--dictionary", "d.toml", "--field-map", "hubspot/contacts"],
+    );
+    let req = report.measure("x", "lead_status", "valid");
+    assert_eq!((req.passing, req.records_needed), (0, 3));
+    assert!(
+        req.reason
+            .contains("list them with `allowed` in [fields.lead_status]"),
+        "{}",
+        req.reason
+    );
+}

@@ -417,6 +417,14 @@ fn check(
                 });
                 if o.status != Status::Met {
                     o.reason = format!("{}{worst}", o.reason);
+                    // Values outside the vendor's standard list may be the org's own picklist.
+                    let custom = f.invalid.get("not_allowed").copied().unwrap_or(0);
+                    if custom * 2 > f.invalid.values().sum::<u64>() {
+                        o.reason = format!(
+                            "{}; if these are your CRM's own picklist values, list them with `allowed` in [fields.{name}]",
+                            o.reason
+                        );
+                    }
                 }
                 o
             }
