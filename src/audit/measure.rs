@@ -7,6 +7,7 @@ use super::ColumnPlan;
 use super::checks::consistency::{self, ConsistencyCounter};
 use super::checks::count::{self, CountCounter, Test};
 use super::checks::duplicates::{IdentityKey, KeyCounter, key_hash};
+use super::checks::date::DateRead;
 use super::checks::fill::Cell;
 use super::checks::freshness::{DateCounter, DateRule};
 use super::checks::reach::{Consent, ReachCounter};
@@ -41,7 +42,8 @@ pub struct ColumnChecks {
     pub mojibake: bool,
     /// Validity depends on the value alone and the column has few distinct values: cache it.
     pub cache_validity: bool,
-    /// Keep each record's validity for the batch (the email key reads it).
+    /// Keep each record's validity and date reading for the batch (the email key and the
+    /// `--by` breakdowns read them).
     pub keep_rows: bool,
 }
 
@@ -58,6 +60,10 @@ pub struct CheckCounters {
     pub valid_cache: consistency::HashedMap<Result<(), super::checks::validity::Invalid>>,
     /// With `keep_rows`: the current batch's records, valid or not (not merged).
     pub row_valid: Vec<bool>,
+    /// With `keep_rows` on a date column: each record's date as read (none when not filled).
+    pub row_dates: Vec<Option<DateRead>>,
+    /// The date read by the last `one_value`.
+    last_date: Option<DateRead>,
 }
 
 impl CheckCounters {
@@ -400,7 +406,8 @@ pub fn measure_column(
     // distinct value of the batch is counted, then checked once with its count, as a
     // `value_counts` would. A batch with too many distinct values falls back to one by one.
     let mut rest = values.len();
-    if checks.distinct.is_some() && checks.date.is_none() {
+    // Records kept one by one (for the breakdowns) are measured one by one.
+    if checks.distinct.is_some() && checks.date.is_none() && !checks.keep_rows {
         let limit = values.len() / 8 + 64;
         // Keyed by the value's xxh3 hash (one pass over its bytes); a value that shares a
         // hash with another (never seen in practice) is checked on its own.
@@ -451,15 +458,21 @@ pub fn measure_column(
     let skip = values.len() - rest;
     let keep_rows = checks.keep_rows && skip == 0;
     counters.row_valid.clear();
+    counters.row_dates.clear();
+    let keep_dates = keep_rows && checks.date.is_some();
     for value in values.iter().skip(skip) {
         let Some(value) = value else {
             blank += 1;
             if keep_rows {
                 counters.row_valid.push(false);
             }
+            if keep_dates {
+                counters.row_dates.push(None);
+            }
             continue;
         };
         let before = counters.valid.valid;
+        counters.last_date = None;
         match one_value(plan, value, counters, show_values, 1) {
             Cell::Blank => blank += 1,
             Cell::Placeholder => placeholder += 1,
@@ -468,6 +481,9 @@ pub fn measure_column(
         if keep_rows {
             let valid = counters.valid.valid > before;
             counters.row_valid.push(valid);
+        }
+        if keep_dates {
+            counters.row_dates.push(counters.last_date);
         }
     }
     fill.rows += values.len() as u64;
@@ -530,7 +546,7 @@ fn one_value(
             .check(trimmed, &mut counters.valid, show_values);
     }
     if let Some(rule) = &checks.date {
-        counters.dates.count(rule, trimmed, show_values);
+        counters.last_date = Some(counters.dates.count(rule, trimmed, show_values));
     }
     if let Some(kind) = checks.distinct {
         let raw = xxhash_rust::xxh3::xxh3_64(value.as_bytes());

@@ -444,6 +444,12 @@ pub fn plan(
         dictionary,
     );
     segments.owners = settings.owners.clone();
+    // The breakdown takes each record's validity from the column pass.
+    for req in &segments.requirements {
+        if let segments::Pass::Valid(c) | segments::Pass::Fresh(c, _) = req.pass {
+            columns[c].checks.keep_rows = true;
+        }
+    }
     // `created_month` needs the created date's day/month order, decided by its values: the
     // column's dates are counted even when the dictionary asks for no date check.
     for dimension in &segments.dimensions {
@@ -603,6 +609,7 @@ pub fn measure_all(plan: &Plan, batch: &DataFrame, counters: &mut TableCounters)
         &plan.columns,
         batch,
         account_bits.as_deref(),
+        Some(&counters.columns),
         &mut counters.segments,
     );
     for (k, (combined, counter)) in plan.combined.iter().zip(&mut counters.combined).enumerate() {

@@ -176,11 +176,12 @@ mod tests {
 
 use polars::prelude::DataFrame;
 
-use super::checks::count::InWindow;
+use super::checks::count::{self, InWindow};
 use super::checks::date::{self, DateRead};
 use super::checks::fill::Cell;
 use super::checks::freshness;
 use super::checks::validity::ValidCounter;
+use super::counters::ColumnCounters;
 use super::{ColumnPlan, CombinedPlan};
 use crate::config::{Dictionary, Measure, Target};
 
@@ -381,6 +382,7 @@ pub fn measure(
     columns: &[ColumnPlan],
     batch: &DataFrame,
     account_bits: Option<&[u8]>,
+    known: Option<&[ColumnCounters]>,
     counters: &mut Vec<Segments>,
 ) {
     if plan.dimensions.is_empty() {
@@ -393,7 +395,7 @@ pub fn measure(
             .map(|_| Segments::new(plan.cap))
             .collect();
     }
-    let passes = record_passes(&plan.requirements, columns, batch, account_bits);
+    let passes = record_passes(&plan.requirements, columns, batch, account_bits, known);
     let keys = |dimension: &Dimension, day_first: bool| {
         dimension_keys(dimension, day_first, columns, plan.owners.as_deref(), batch)
     };
@@ -418,11 +420,14 @@ pub fn measure(
 }
 
 /// Per requirement, per record of the batch: whether it passes, under each date reading.
+/// `known`: the column pass's counters for this batch, whose per-record validity (kept for
+/// the columns `plan` marks) is taken rather than checked again.
 pub fn record_passes(
     requirements: &[SegmentedRequirement],
     columns: &[ColumnPlan],
     batch: &DataFrame,
     account_bits: Option<&[u8]>,
+    known: Option<&[ColumnCounters]>,
 ) -> Vec<Vec<InWindow>> {
     let rows = batch.height();
     let frame = batch.columns();
@@ -450,6 +455,13 @@ pub fn record_passes(
         month_first: false,
         day_first: false,
     };
+    // The column pass's date readings, when it kept them for this batch.
+    let kept_dates = |c: usize| {
+        known
+            .and_then(|k| k.get(c))
+            .map(|k| &k.checks.row_dates)
+            .filter(|r| r.len() == rows)
+    };
     for req in requirements {
         let result: Vec<InWindow> = match &req.pass {
             Pass::Fill { parts, account_bit } => {
@@ -468,39 +480,65 @@ pub fn record_passes(
                     .map(|p| if p { yes } else { none })
                     .collect()
             }
+            Pass::Valid(c) if columns[*c].checks.date.is_none() => {
+                let kept = known
+                    .and_then(|k| k.get(*c))
+                    .map(|k| &k.checks.row_valid)
+                    .filter(|r| r.len() == rows);
+                if let Some(kept) = kept {
+                    kept.iter().map(|v| if *v { yes } else { none }).collect()
+                } else {
+                    // Picklists are measured value by value, not record by record: each
+                    // distinct value of the batch is checked once.
+                    let checks = &columns[*c].checks;
+                    let mut memo: HashMap<&str, bool> = HashMap::new();
+                    values(*c)
+                        .into_iter()
+                        .map(|v| match filled(*c, v) {
+                            None => none,
+                            Some(v) => {
+                                let valid = *memo.entry(v).or_insert_with(|| {
+                                    let mut counter = ValidCounter::default();
+                                    checks.validity.check(v, &mut counter, false);
+                                    counter.valid > 0
+                                });
+                                if valid { yes } else { none }
+                            }
+                        })
+                        .collect()
+                }
+            }
             Pass::Valid(c) => {
                 let checks = &columns[*c].checks;
-                values(*c)
-                    .into_iter()
-                    .map(|v| match filled(*c, v) {
-                        None => none,
-                        Some(v) => match &checks.date {
-                            Some(rule) => {
-                                let ok = |days| freshness::age(rule, days).is_ok();
-                                match date::read(v) {
-                                    DateRead::Fixed(days) => InWindow {
-                                        fixed: ok(days),
-                                        ..none
-                                    },
-                                    DateRead::Slash {
-                                        month_first,
-                                        day_first,
-                                        ..
-                                    } => InWindow {
-                                        fixed: false,
-                                        month_first: ok(month_first),
-                                        day_first: ok(day_first),
-                                    },
-                                }
-                            }
-                            None => {
-                                let mut counter = ValidCounter::default();
-                                checks.validity.check(v, &mut counter, false);
-                                if counter.valid > 0 { yes } else { none }
-                            }
+                let valid_date = |read: DateRead| {
+                    let Some(rule) = &checks.date else {
+                        return none;
+                    };
+                    let ok = |days| freshness::age(rule, days).is_ok();
+                    match read {
+                        DateRead::Fixed(days) => InWindow {
+                            fixed: ok(days),
+                            ..none
                         },
-                    })
-                    .collect()
+                        DateRead::Slash {
+                            month_first,
+                            day_first,
+                            ..
+                        } => InWindow {
+                            fixed: false,
+                            month_first: ok(month_first),
+                            day_first: ok(day_first),
+                        },
+                    }
+                };
+                if let Some(kept) = kept_dates(*c) {
+                    kept.iter().map(|r| r.map_or(none, valid_date)).collect()
+                } else {
+                    values(*c)
+                        .into_iter()
+                        .map(|v| filled(*c, v).map_or(none, |v| valid_date(date::read(v))))
+                        .collect()
+                }
             }
             Pass::Fresh(c, window) => {
                 let rule = columns[*c]
@@ -508,13 +546,19 @@ pub fn record_passes(
                     .date
                     .as_ref()
                     .expect("planned on a date column");
-                values(*c)
-                    .into_iter()
-                    .map(|v| match filled(*c, v) {
-                        None => none,
-                        Some(v) => super::checks::count::in_window(rule, v, *window),
-                    })
-                    .collect()
+                if let Some(kept) = kept_dates(*c) {
+                    kept.iter()
+                        .map(|r| r.map_or(none, |r| count::read_in_window(rule, r, *window)))
+                        .collect()
+                } else {
+                    values(*c)
+                        .into_iter()
+                        .map(|v| match filled(*c, v) {
+                            None => none,
+                            Some(v) => count::in_window(rule, v, *window),
+                        })
+                        .collect()
+                }
             }
         };
         passes.push(result);

@@ -135,7 +135,13 @@ pub fn measure(work: &WorklistPlan, plan: &Plan, batch: &DataFrame, rows: &mut W
     let requirements: Vec<SegmentedRequirement> =
         work.requirements.iter().map(|r| r.0.clone()).collect();
     let passes =
-        segments::record_passes(&requirements, &plan.columns, batch, account_bits.as_deref());
+        segments::record_passes(
+        &requirements,
+        &plan.columns,
+        batch,
+        account_bits.as_deref(),
+        None,
+    );
     let keys: Vec<Vec<String>> = work
         .dimensions
         .iter()

@@ -53,9 +53,14 @@ pub struct InWindow {
 
 /// Whether a filled, trimmed date lies within `window` days before `as_of`.
 pub fn in_window(rule: &DateRule, value: &str, window: u32) -> InWindow {
+    read_in_window(rule, date::read(value), window)
+}
+
+/// `in_window` of a value already read.
+pub fn read_in_window(rule: &DateRule, read: DateRead, window: u32) -> InWindow {
     let inside =
         |days| freshness::age(rule, days).is_ok_and(|age| freshness::within(rule, age, window));
-    match date::read(value) {
+    match read {
         DateRead::Fixed(days) => InWindow {
             fixed: inside(days),
             month_first: false,

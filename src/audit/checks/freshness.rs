@@ -151,9 +151,11 @@ fn tally(rule: &DateRule, days: Result<i32, Invalid>, tally: &mut Tally) -> Opti
 
 impl DateCounter {
     /// Counts one filled, trimmed value.
-    pub fn count(&mut self, rule: &DateRule, value: &str, keep_examples: bool) {
+    /// Counts one value; returns how it was read, for a caller that keeps it per record.
+    pub fn count(&mut self, rule: &DateRule, value: &str, keep_examples: bool) -> DateRead {
         self.checked += 1;
-        let failed = match date::read(value) {
+        let read = date::read(value);
+        let failed = match read {
             DateRead::Fixed(days) => tally(rule, days, &mut self.fixed),
             DateRead::Slash {
                 month_first,
@@ -184,6 +186,7 @@ impl DateCounter {
         if let (Some(reason), true) = (failed, keep_examples) {
             self.examples.offer(reason, value);
         }
+        read
     }
 
     pub fn merge(&mut self, other: DateCounter) {
