@@ -85,12 +85,14 @@ pub enum HistoryCommand {
         #[arg(long, value_name = "ID")]
         run: Option<i64>,
     },
-    /// Keep only the last N runs of each input (pinned runs are always kept).
+    /// Keep only the last N runs of each input (pinned runs are always kept). To drop every
+    /// run, delete the file.
     Prune {
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        #[arg(long, value_name = "N")]
-        keep: usize,
+        /// Runs to keep per input: at least 1
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+        keep: u64,
     },
 }
 
@@ -135,7 +137,7 @@ impl HistoryCommand {
             },
             HistoryCommand::Prune { file, keep } => HistoryAction::Prune {
                 file: file.clone(),
-                keep: *keep,
+                keep: *keep as usize,
             },
         }
     }

@@ -448,7 +448,7 @@ fn write_worklist(target: &std::path::Path, report: &Report) -> Result<model::Wo
         .map_or("record_id".to_owned(), |p| p.id_label.clone());
     let mut segments: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for part in &parts {
-        for (segment, (rows, _)) in &part.segments {
+        for (segment, rows) in &part.segments {
             *segments.entry(segment).or_default() += rows;
         }
     }
@@ -460,8 +460,8 @@ fn write_worklist(target: &std::path::Path, report: &Report) -> Result<model::Wo
         writeln!(w, "{}", header.join(","))?;
         for segment in segments.keys() {
             for part in &parts {
-                if let Some((_, lines)) = part.segments.get(*segment) {
-                    w.write_all(lines)?;
+                if let (Some(_), Some(lines)) = (part.segments.get(*segment), &part.lines) {
+                    lines.write_segment(segment, w)?;
                 }
             }
         }
@@ -669,13 +669,22 @@ fn audit_source(
         summary.rows,
     );
     let counts = audit::count_results(&plan, &counters);
-    let segments = audit::segments::results(&plan.segments, &counters.segments, |c| {
-        counters
-            .columns
-            .get(c)
-            .and_then(|col| col.checks.dates.order())
-            .is_some_and(|o| o.day_first)
+    // Per column: whether its slash dates read day first.
+    let day_first: Vec<bool> = counters
+        .columns
+        .iter()
+        .map(|col| col.checks.dates.order().is_some_and(|o| o.day_first))
+        .collect();
+    let day_first = |c: usize| day_first.get(c).copied().unwrap_or(false);
+    let segments = audit::segments::results(&plan.segments, &counters.segments, day_first);
+    let (link_blank, link_unmatched) = (counters.link_blank, counters.link_unmatched);
+    let table = plan.keys.as_ref().map(|_| AccountTable {
+        files: Vec::new(),
+        ids: counters.keys.iter().cloned().collect(),
+        overflow: counters.keys_overflow,
     });
+    // The counters (duplicate keys, sketches) are large: gone before the work list's read.
+    drop(counters);
     let kind = choice.as_ref().map(|c| c.map.kind);
     let judgement = audit::judge(
         &audit::verdict::Measured {
@@ -725,8 +734,8 @@ fn audit_source(
         account_link: plan.link.as_ref().map(|(column, accounts)| AccountLink {
             column: header.names[*column].clone(),
             accounts: accounts.files.join(", "),
-            blank: counters.link_blank,
-            unmatched: counters.link_unmatched,
+            blank: link_blank,
+            unmatched: link_unmatched,
         }),
         map_tied_with: choice
             .as_ref()
@@ -752,13 +761,6 @@ fn audit_source(
     let worklist = match &settings.worklist {
         None => None,
         Some(_) => {
-            let day_first = |c: usize| {
-                counters
-                    .columns
-                    .get(c)
-                    .and_then(|col| col.checks.dates.order())
-                    .is_some_and(|o| o.day_first)
-            };
             Some(
                 match audit::worklist::plan(
                     &plan,
@@ -798,6 +800,7 @@ fn audit_source(
                             id_label: work.id_label.clone(),
                             by: work.dimensions.iter().map(|d| d.name.clone()).collect(),
                             segments: rows.segments,
+                            lines: Some(std::sync::Arc::new(rows.spool)),
                             note: None,
                         }
                     }
@@ -805,11 +808,6 @@ fn audit_source(
             )
         }
     };
-    let table = plan.keys.as_ref().map(|_| AccountTable {
-        files: Vec::new(),
-        ids: counters.keys.iter().cloned().collect(),
-        overflow: counters.keys_overflow,
-    });
     Ok((
         FileReport {
             input,

@@ -181,16 +181,24 @@ pub struct FileReport {
 }
 
 /// One file's share of the work list.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct WorklistPart {
     /// The export's id column (`Record ID`, `Id`).
     pub id_label: String,
     /// The segment fields (`--by`, or owner).
     pub by: Vec<String>,
-    /// Segment (values joined by U+001F) -> (records, CSV lines in file order).
-    pub segments: BTreeMap<String, (u64, Vec<u8>)>,
+    /// Segment (values joined by U+001F) -> records.
+    pub segments: BTreeMap<String, u64>,
+    /// The CSV lines, held until the work list is written.
+    pub lines: Option<std::sync::Arc<dyn SegmentLines>>,
     /// Why the file has no work list, when it has none.
     pub note: Option<String>,
+}
+
+/// Where a file's work-list lines wait to be written: memory, then a temporary file.
+pub trait SegmentLines: Send + Sync + std::fmt::Debug {
+    /// Writes one segment's lines, in file order.
+    fn write_segment(&self, segment: &str, out: &mut dyn std::io::Write) -> std::io::Result<()>;
 }
 
 /// What `--worklist` wrote.
@@ -567,8 +575,11 @@ pub struct SegmentBreakdown {
     pub by: String,
     /// The top segments (`--top`), most records to fix first.
     pub segments: Vec<SegmentRow>,
-    /// The other segments together; null when every segment is listed.
+    /// The other segments together; null when every segment is listed. Its records to fix
+    /// are the sum of each segment's own: one segment's surplus does not cover another's gap.
     pub other: Option<SegmentRow>,
+    /// How many segments `other` holds (besides those merged past `--max-segments`).
+    pub other_segments: usize,
     /// More segments than `--max-segments`: some were merged into `other` as they were read.
     pub capped: bool,
 }

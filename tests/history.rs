@@ -339,6 +339,64 @@ fn a_file_that_is_not_a_history_is_refused_and_left_unchanged() {
     assert_eq!(std::fs::read(&other).unwrap(), before);
 }
 
+/// Found by the hostile run: a history cut short (a copy that stopped half-way) and a
+/// folder given as the history gave SQLite's own words, or were taken for a new file.
+#[test]
+fn a_damaged_history_or_a_folder_is_refused_with_what_to_do() {
+    let dir = temp_with(&[("d.toml", DICT.as_bytes())]);
+    let (first, _) = audit(dir.path(), &contacts(10, 9), &[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let whole = std::fs::read(dir.path().join("h.db")).unwrap();
+    assert!(whole.len() > 8192, "the history spans several pages");
+    // The first 4 KiB page only: its header names pages the file no longer has.
+    let cut = &whole[..4096];
+    std::fs::write(dir.path().join("cut.db"), cut).unwrap();
+    for args in [
+        vec!["history", "list", "cut.db"],
+        vec![
+            "audit",
+            "contacts.csv",
+            "--dictionary",
+            "d.toml",
+            "--history",
+            "cut.db",
+        ],
+    ] {
+        let run = run_in(dir.path(), &args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(
+            run.stderr
+                .contains("cut.db: the history file is damaged (cut short or overwritten); it was left as it is"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(std::fs::read(dir.path().join("cut.db")).unwrap(), cut);
+    }
+    std::fs::create_dir(dir.path().join("folder.db")).unwrap();
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "contacts.csv",
+            "--dictionary",
+            "d.toml",
+            "--history",
+            "folder.db",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("folder.db: not a crm-ready history file (a folder)"),
+        "{}",
+        run.stderr
+    );
+    // Pruning to nothing is refused: deleting the file says it better.
+    let run = run_in(dir.path(), &["history", "prune", "h.db", "--keep", "0"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--keep"), "{}", run.stderr);
+    assert_eq!(std::fs::read(dir.path().join("h.db")).unwrap(), whole);
+}
+
 #[test]
 fn a_history_from_a_newer_version_is_refused_and_left_unchanged() {
     let dir = temp_with(&[("d.toml", DICT.as_bytes())]);

@@ -70,6 +70,45 @@ fn top_groups_the_rest_as_other_segments() {
         (other.segment.as_str(), other.rows, other.passing),
         ("other segments", 15, 14)
     );
+    // B and C meet 70% on their own: nothing to fix in them.
+    assert_eq!((other.records_needed, owner.other_segments), (0, 2));
+}
+
+/// Found by the hostile run: "other segments" pooled its rows, so one segment's surplus hid
+/// another's gap. Owners D (10 records, none titled) and E (20, all titled) grouped behind
+/// `--top 1`: pooled they pass 20 of 30 (ceil(0.7 x 30) = 21, 1 short), but D alone must
+/// fix ceil(0.7 x 10) - 0 = 7 and E none.
+#[test]
+fn other_segments_add_up_each_segments_own_need_not_a_pooled_one() {
+    let mut csv = String::from("First Name,Email,Job Title,Contact owner\n");
+    let owners = [("A", 40, 0), ("D", 10, 0), ("E", 20, 20)];
+    let mut i = 0;
+    for (owner, n, titled) in owners {
+        for k in 0..n {
+            let title = if k < titled { "Engineer" } else { "" };
+            csv.push_str(&format!("F{i},p{i}@acme.com,{title},{owner}\n"));
+            i += 1;
+        }
+    }
+    let dir = temp_with(&[("contacts.csv", csv.as_bytes()), ("d.toml", DICT.as_bytes())]);
+    let args = ["--dictionary", "d.toml", "--by", "owner", "--top", "1"];
+    let (_, report) = audit_json(dir.path(), "contacts.csv", &args);
+    let owner = &report.requirement("x", "job_title").segments[0];
+    // A must fix ceil(0.7 x 40) = 28.
+    assert_eq!(
+        (owner.segments[0].segment.as_str(), owner.segments[0].records_needed),
+        ("A", 28)
+    );
+    let other = owner.other.as_ref().unwrap();
+    assert_eq!((other.rows, other.passing, other.records_needed), (30, 20, 7));
+    assert_eq!(owner.other_segments, 2);
+    // The text report counts what its three lines leave out.
+    let run = run_in(dir.path(), &["audit", "contacts.csv", "--dictionary", "d.toml", "--by", "owner", "--top", "1"]);
+    assert!(
+        run.stdout.contains("by owner: A 28; 7 more in 2 other segments (records to fix)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

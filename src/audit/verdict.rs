@@ -762,15 +762,21 @@ fn with_segments(
         }
         let shown = m.top.min(rows.len());
         let rest = rows.split_off(shown);
-        let mut other = (b.merged.0, b.merged.1);
+        // Segments merged past the cap can only be counted together.
+        let mut other = row("other segments".to_owned(), b.merged.0, b.merged.1);
         for r in &rest {
-            other.0 += r.rows;
-            other.1 += r.passing;
+            other.rows += r.rows;
+            other.passing += r.passing;
+            other.records_needed += r.records_needed;
+        }
+        if other.rows > 0 {
+            other.observed = other.passing as f64 / other.rows as f64;
         }
         report.segments.push(SegmentBreakdown {
             by: b.by.clone(),
             segments: rows,
-            other: (other.0 > 0).then(|| row("other segments".to_owned(), other.0, other.1)),
+            other: (other.rows > 0).then_some(other),
+            other_segments: rest.len(),
             capped: b.capped,
         });
     }

@@ -2,8 +2,11 @@
 //! row each, found in a second read of the file once the verdicts are known. Only with
 //! `--worklist`: it is the one output that holds record ids.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::AddAssign;
+use std::sync::Mutex;
 
 use polars::prelude::DataFrame;
 
@@ -24,20 +27,150 @@ pub struct WorklistPlan {
     pub requirements: Vec<(SegmentedRequirement, String, String, bool)>,
 }
 
+/// Lines held in memory before they go to the temporary file: memory stays bounded however
+/// many records fail.
+const MEMORY_BUDGET: usize = 8 << 20;
+
 /// A file's rows, grouped by segment in file order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default)]
 pub struct WorklistRows {
-    /// Segment (the `--by` values joined by U+001F) -> (rows, CSV lines).
-    pub segments: BTreeMap<String, (u64, Vec<u8>)>,
+    /// Segment (the `--by` values joined by U+001F) -> rows.
+    pub segments: BTreeMap<String, u64>,
+    pub spool: Spool,
 }
 
 impl AddAssign for WorklistRows {
     fn add_assign(&mut self, other: Self) {
-        for (segment, (rows, lines)) in other.segments {
-            let mine = self.segments.entry(segment).or_default();
-            mine.0 += rows;
-            mine.1.extend(lines);
+        for (segment, rows) in &other.segments {
+            *self.segments.entry(segment.clone()).or_default() += rows;
         }
+        self.spool.append(other.spool);
+    }
+}
+
+/// Each segment's CSV lines in the order they were pushed: the newest in memory, the rest
+/// in chunks of an anonymous temporary file (deleted by the system when closed, so record
+/// ids never outlive the run).
+#[derive(Debug, Default)]
+pub struct Spool {
+    pending: HashMap<String, Vec<u8>>,
+    pending_bytes: usize,
+    budget: usize,
+    file: Option<Mutex<File>>,
+    end: u64,
+    /// Per segment, its spilled chunks (offset, length), in order.
+    chunks: HashMap<String, Vec<(u64, usize)>>,
+    /// The first failure to spill, returned when the lines are written.
+    failed: Option<String>,
+}
+
+impl Spool {
+    /// A spool that keeps at most `budget` bytes in memory.
+    pub fn with_budget(budget: usize) -> Self {
+        Spool {
+            budget,
+            ..Spool::default()
+        }
+    }
+
+    fn budget(&self) -> usize {
+        if self.budget == 0 {
+            MEMORY_BUDGET
+        } else {
+            self.budget
+        }
+    }
+
+    pub fn push(&mut self, segment: &str, line: &[u8]) {
+        match self.pending.get_mut(segment) {
+            Some(lines) => lines.extend_from_slice(line),
+            None => {
+                self.pending.insert(segment.to_owned(), line.to_vec());
+            }
+        }
+        self.pending_bytes += line.len();
+        if self.pending_bytes >= self.budget() {
+            self.spill();
+        }
+    }
+
+    /// Moves every pending line to the temporary file.
+    fn spill(&mut self) {
+        if self.failed.is_some() {
+            return;
+        }
+        if let Err(e) = self.try_spill() {
+            self.failed = Some(format!(
+                "cannot write the work list's temporary file (in {}): {e}",
+                std::env::temp_dir().display()
+            ));
+        }
+    }
+
+    fn try_spill(&mut self) -> io::Result<()> {
+        if self.file.is_none() {
+            self.file = Some(Mutex::new(tempfile::tempfile()?));
+        }
+        let file = self.file.as_mut().expect("opened above");
+        let file = file.get_mut().map_err(|_| io::Error::other("poisoned"))?;
+        let mut out = io::BufWriter::new(file);
+        // Segments in a fixed order: the file's layout does not depend on hashing.
+        let mut pending: Vec<(String, Vec<u8>)> = self.pending.drain().collect();
+        pending.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (segment, lines) in pending {
+            out.write_all(&lines)?;
+            self.chunks
+                .entry(segment)
+                .or_default()
+                .push((self.end, lines.len()));
+            self.end += lines.len() as u64;
+        }
+        out.flush()?;
+        self.pending_bytes = 0;
+        Ok(())
+    }
+
+    /// Adds another spool's lines after this one's, segment by segment.
+    fn append(&mut self, other: Spool) {
+        let mut segments: Vec<&String> = other.chunks.keys().chain(other.pending.keys()).collect();
+        segments.sort_unstable();
+        segments.dedup();
+        for segment in segments {
+            let mut lines = Vec::new();
+            if let Err(e) = other.write_segment_to(segment, &mut lines) {
+                self.failed.get_or_insert(e.to_string());
+            }
+            self.push(segment, &lines);
+        }
+        if let Some(failed) = other.failed {
+            self.failed.get_or_insert(failed);
+        }
+    }
+
+    fn write_segment_to(&self, segment: &str, out: &mut dyn Write) -> io::Result<()> {
+        if let Some(failed) = &self.failed {
+            return Err(io::Error::other(failed.clone()));
+        }
+        if let (Some(chunks), Some(file)) = (self.chunks.get(segment), &self.file) {
+            let mut file = file.lock().map_err(|_| io::Error::other("poisoned"))?;
+            let mut buffer = Vec::new();
+            for &(offset, len) in chunks {
+                file.seek(SeekFrom::Start(offset))?;
+                buffer.resize(len, 0);
+                file.read_exact(&mut buffer)?;
+                out.write_all(&buffer)?;
+            }
+        }
+        if let Some(lines) = self.pending.get(segment) {
+            out.write_all(lines)?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::model::SegmentLines for Spool {
+    fn write_segment(&self, segment: &str, out: &mut dyn Write) -> io::Result<()> {
+        self.write_segment_to(segment, out)
     }
 }
 
@@ -186,8 +319,13 @@ pub fn measure(work: &WorklistPlan, plan: &Plan, batch: &DataFrame, rows: &mut W
             .map(str::trim)
             .unwrap_or("");
         let segment: Vec<&str> = keys.iter().map(|k| k[r].as_str()).collect();
-        let entry = rows.segments.entry(segment.join("\u{1f}")).or_default();
-        entry.0 += 1;
+        let segment_key = segment.join("\u{1f}");
+        match rows.segments.get_mut(&segment_key) {
+            Some(n) => *n += 1,
+            None => {
+                rows.segments.insert(segment_key.clone(), 1);
+            }
+        }
         let mut line = csv_field(id);
         for value in &segment {
             line.push(',');
@@ -198,6 +336,53 @@ pub fn measure(work: &WorklistPlan, plan: &Plan, batch: &DataFrame, rows: &mut W
         line.push(',');
         line.push_str(&csv_field(&use_cases.join(";")));
         line.push('\n');
-        entry.1.extend_from_slice(line.as_bytes());
+        rows.spool.push(&segment_key, line.as_bytes());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(spool: &Spool, segment: &str) -> String {
+        let mut out = Vec::new();
+        spool.write_segment_to(segment, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_spool_past_its_budget_keeps_each_segments_lines_in_order() {
+        // 10-byte budget: nearly every push spills to the temporary file.
+        let mut spool = Spool::with_budget(10);
+        let mut expected: BTreeMap<&str, String> = BTreeMap::new();
+        for i in 0..200 {
+            let segment = ["ada", "sam", "(blank)"][i % 3];
+            let line = format!("{i},{segment}\n");
+            spool.push(segment, line.as_bytes());
+            expected.entry(segment).or_default().push_str(&line);
+        }
+        assert!(spool.file.is_some(), "the spool spilled");
+        assert!(spool.pending_bytes < 10);
+        for (segment, want) in &expected {
+            assert_eq!(&lines(&spool, segment), want);
+        }
+        assert_eq!(lines(&spool, "nobody"), "");
+    }
+
+    #[test]
+    fn appended_spools_keep_the_first_ones_lines_first() {
+        let mut first = Spool::with_budget(8);
+        let mut second = Spool::with_budget(8);
+        for i in 0..20 {
+            first.push("ada", format!("a{i}\n").as_bytes());
+            second.push("ada", format!("b{i}\n").as_bytes());
+            second.push("sam", format!("s{i}\n").as_bytes());
+        }
+        first.append(second);
+        let a: String = (0..20).map(|i| format!("a{i}\n")).collect();
+        let b: String = (0..20).map(|i| format!("b{i}\n")).collect();
+        let s: String = (0..20).map(|i| format!("s{i}\n")).collect();
+        assert_eq!(lines(&first, "ada"), a + &b);
+        assert_eq!(lines(&first, "sam"), s);
     }
 }

@@ -39,12 +39,37 @@ pub enum HistoryError {
         crate::shown::path(path)
     )]
     NoRun { path: PathBuf, id: i64 },
-    #[error("{}: {source}", crate::shown::path(path))]
+    #[error("{}", sqlite_message(path, source))]
     Sqlite {
         path: PathBuf,
         #[source]
         source: rusqlite::Error,
     },
+}
+
+/// What an SQLite failure means for the user, and what to do.
+fn sqlite_message(path: &Path, source: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    let shown = crate::shown::path(path);
+    let code = source.sqlite_error_code();
+    match code {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => format!(
+            "{shown}: the history file is damaged (cut short or overwritten); it was left as it is: restore it from a backup, or give another --history file"
+        ),
+        Some(ErrorCode::CannotOpen) => format!(
+            "{shown}: cannot open the history file: check that its folder exists and that you may write there"
+        ),
+        Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied) => format!(
+            "{shown}: the history file cannot be written (read-only file or folder): give a --history file you may write"
+        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => format!(
+            "{shown}: another run kept the history file busy for more than 60 seconds; nothing was written: run again"
+        ),
+        Some(ErrorCode::DiskFull) => {
+            format!("{shown}: the disk is full; the history was left as it was")
+        }
+        _ => format!("{shown}: {source}"),
+    }
 }
 
 /// One run as `history list` shows it.
@@ -127,6 +152,12 @@ impl Store {
             path: path.to_path_buf(),
             source,
         };
+        if path.is_dir() {
+            return Err(HistoryError::NotHistory {
+                path: path.to_path_buf(),
+                detail: "a folder".to_owned(),
+            });
+        }
         match std::fs::File::open(path) {
             Ok(mut file) => {
                 use std::io::Read;

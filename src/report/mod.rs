@@ -425,14 +425,37 @@ pub fn segment_lines(r: &crate::model::RequirementReport) -> Vec<String> {
     r.segments
         .iter()
         .filter_map(|b| {
-            let top: Vec<String> = b
-                .segments
+            let needing: Vec<&crate::model::SegmentRow> =
+                b.segments.iter().filter(|s| s.records_needed > 0).collect();
+            let top: Vec<String> = needing
                 .iter()
-                .filter(|s| s.records_needed > 0)
                 .take(3)
                 .map(|s| format!("{} {}", s.segment, thousands(s.records_needed)))
                 .collect();
-            (!top.is_empty()).then(|| format!("  by {}: {} (records to fix)", b.by, top.join(", ")))
+            // What the lines leave out is still counted: the rest of the top, then `other`.
+            let (mut more, mut segments) = (0u64, 0usize);
+            for s in needing.iter().skip(3) {
+                more += s.records_needed;
+                segments += 1;
+            }
+            if let Some(other) = b.other.as_ref().filter(|o| o.records_needed > 0) {
+                more += other.records_needed;
+                segments += b.other_segments;
+            }
+            let rest = match (more, segments, b.capped) {
+                (0, _, _) => String::new(),
+                (n, s, false) => format!(
+                    "; {} more in {s} other segment{}",
+                    thousands(n),
+                    if s == 1 { "" } else { "s" }
+                ),
+                (n, _, true) => format!(
+                    "; {} more in other segments (past --max-segments, counted together)",
+                    thousands(n)
+                ),
+            };
+            (!top.is_empty())
+                .then(|| format!("  by {}: {}{rest} (records to fix)", b.by, top.join(", ")))
         })
         .collect()
 }

@@ -504,6 +504,7 @@ pub struct Breakdown {
     pub by: String,
     pub segments: Vec<SegmentRow>,
     pub other: Option<SegmentRow>,
+    pub other_segments: usize,
     pub capped: bool,
 }
 
