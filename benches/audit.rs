@@ -5,7 +5,7 @@
 use std::io::BufWriter;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crm_ready::{Format, Settings};
+use crm_ready::{Format, ReportOutput, Settings};
 
 mod generator;
 
@@ -23,7 +23,10 @@ fn audit_100k(c: &mut Criterion) {
         for (name, dictionary) in [("checks", None), ("fill_only", Some(fill_only))] {
             let settings = Settings {
                 paths: vec![path.clone()],
-                format: Format::Json,
+                outputs: vec![ReportOutput {
+                    format: Format::Json,
+                    file: None,
+                }],
                 dictionary,
                 as_of: Some("2026-11-28".to_owned()),
                 ..Settings::default()

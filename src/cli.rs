@@ -1,11 +1,11 @@
 //! Command-line arguments (clap derive) and their translation into library settings.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand, ValueEnum};
 use crm_ready::input::ReadOptions;
-use crm_ready::{FailOn, FieldList, Format, Settings, Style};
+use crm_ready::{FailOn, FieldList, Format, ReportOutput, Settings, Style};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -34,7 +34,7 @@ pub struct Cli {
 pub enum Command {
     /// Audit HubSpot or Salesforce exports against a data dictionary.
     #[command(after_help = EXIT_CODES)]
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Print the built-in data dictionary (TOML), to copy and edit for --dictionary.
     Dictionary,
     /// List the built-in field maps, or print one (TOML) to copy and edit for --field-map.
@@ -161,9 +161,15 @@ pub struct AuditArgs {
     #[arg(long, value_name = "[FILE=]MAP")]
     pub field_map: Vec<String>,
 
-    /// Report format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
-    pub format: FormatArg,
+    /// Report format; several, comma-separated, with --output-dir or one --output
+    /// FORMAT=FILE each (e.g. --format json,markdown,html --output-dir reports).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
+    pub format: Vec<FormatArg>,
+
+    /// Write each --format to DIR/report.EXT (txt, json, md, html, jsonl), each replaced only
+    /// once complete.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
 
     /// Which fields the text and Markdown reports list: those the use cases need and those
     /// with findings (used), every column (all), or none. JSON always has all.
@@ -181,9 +187,10 @@ pub struct AuditArgs {
     #[arg(long)]
     pub show_values: bool,
 
-    /// Write the report to FILE instead of standard output (replaced only once complete).
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the report to FILE instead of standard output (replaced only once complete);
+    /// FORMAT=FILE (json=r.json) writes that format there. Repeatable.
+    #[arg(long, short, value_name = "[FORMAT=]FILE")]
+    pub output: Vec<String>,
 
     /// What makes the exit code 1, comma-separated: blocked (a blocked use case), at-risk
     /// (blocked or at risk), regression (with --history: a verdict or measure worse than at
@@ -268,11 +275,90 @@ pub struct AuditArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Text,
     Json,
     Markdown,
+    Html,
+    /// One JSON object a line: per use case, per requirement and per field.
+    Jsonl,
+}
+
+impl FormatArg {
+    fn format(self) -> Format {
+        match self {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Html => Format::Html,
+            FormatArg::Jsonl => Format::Jsonl,
+        }
+    }
+}
+
+/// Where each format goes: `--output-dir`, `--output FORMAT=FILE`, `--output FILE` (one
+/// format), or standard output (one format).
+fn report_outputs(
+    formats: &[FormatArg],
+    outputs: &[String],
+    dir: Option<&Path>,
+) -> Result<Vec<ReportOutput>, String> {
+    let mut formats: Vec<FormatArg> = formats.to_vec();
+    formats.dedup();
+    let mut named: Vec<ReportOutput> = Vec::new();
+    let mut plain: Vec<PathBuf> = Vec::new();
+    for o in outputs {
+        let parsed = o.split_once('=').and_then(|(f, file)| {
+            FormatArg::from_str(f, true)
+                .ok()
+                .map(|f| (f, PathBuf::from(file)))
+        });
+        match parsed {
+            Some((f, file)) => named.push(ReportOutput {
+                format: f.format(),
+                file: Some(file).filter(|p| p.as_os_str() != "-"),
+            }),
+            None => plain.push(PathBuf::from(o)),
+        }
+    }
+    if !named.is_empty() || dir.is_some() {
+        if !plain.is_empty() {
+            return Err(format!(
+                "--output {} names no format: with several outputs, write --output FORMAT=FILE (json=report.json)",
+                plain[0].display()
+            ));
+        }
+        let mut all = named;
+        if let Some(dir) = dir {
+            for f in &formats {
+                let format = f.format();
+                if !all.iter().any(|o| o.format == format) {
+                    all.push(ReportOutput {
+                        format,
+                        file: Some(dir.join(format!("report.{}", format.extension()))),
+                    });
+                }
+            }
+        }
+        if all.iter().filter(|o| o.file.is_none()).count() > 1 {
+            return Err("only one format can go to standard output (-)".to_owned());
+        }
+        return Ok(all);
+    }
+    if formats.len() > 1 {
+        return Err(format!(
+            "{} formats, one output: give --output-dir DIR, or --output FORMAT=FILE for each",
+            formats.len()
+        ));
+    }
+    if plain.len() > 1 {
+        return Err("one --output FILE per format: give --output FORMAT=FILE for each".to_owned());
+    }
+    Ok(vec![ReportOutput {
+        format: formats.first().copied().unwrap_or(FormatArg::Text).format(),
+        file: plain.pop().filter(|p| p.as_os_str() != "-"),
+    }])
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -342,10 +428,11 @@ fn parse_size(s: &str) -> Result<u64, String> {
 }
 
 impl AuditArgs {
-    pub fn settings(&self) -> Settings {
+    /// The run's settings, or what is wrong with the options.
+    pub fn settings(&self) -> Result<Settings, String> {
         // `-o -` is standard output, as in most tools.
-        let output = self.output.clone().filter(|p| p.as_os_str() != "-");
-        let to_stdout = output.is_none();
+        let outputs = report_outputs(&self.format, &self.output, self.output_dir.as_deref())?;
+        let to_stdout = outputs.iter().any(|o| o.file.is_none());
         let color = match self.color {
             ColorArg::Always => true,
             ColorArg::Never => false,
@@ -355,16 +442,12 @@ impl AuditArgs {
                     && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
-        Settings {
+        Ok(Settings {
             paths: self.paths.clone(),
             dictionary: self.dictionary.clone(),
             field_maps: self.field_map.clone(),
-            format: match self.format {
-                FormatArg::Text => Format::Text,
-                FormatArg::Json => Format::Json,
-                FormatArg::Markdown => Format::Markdown,
-            },
-            output,
+            outputs,
+            output_dir: self.output_dir.clone(),
             fail_on: if self.fail_on.iter().any(|f| matches!(f, FailOnArg::AtRisk)) {
                 FailOn::AtRisk
             } else if self.fail_on.iter().any(|f| matches!(f, FailOnArg::Blocked)) {
@@ -415,7 +498,7 @@ impl AuditArgs {
                 max_depth: self.max_depth,
                 ..ReadOptions::default()
             },
-        }
+        })
     }
 }
 

@@ -30,7 +30,7 @@ use model::{
     AccountLink, DictionaryInfo, FileError, FileReport, InputReport, Report, SCHEMA_VERSION,
     Summary, Verdict, VerdictCounts,
 };
-pub use report::{FieldList, Format, Style};
+pub use report::{FieldList, Format, ReportOutput, Style};
 
 /// Which verdict makes the run fail (exit 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -50,9 +50,11 @@ pub struct Settings {
     /// `--field-map`: a built-in map name (`hubspot/contacts`) or a TOML file, for every
     /// file; or `FILE=MAP` for the files of that name (`Lead.csv=salesforce/lead`).
     pub field_maps: Vec<String>,
-    pub format: Format,
-    /// Write the report here (atomically) instead of to the given writer.
-    pub output: Option<PathBuf>,
+    /// Each report format and where it goes (a file, written atomically, or the writer
+    /// `run` is given); none means text to the writer.
+    pub outputs: Vec<ReportOutput>,
+    /// `--output-dir`: made (with its parents) before the run, if it is not there.
+    pub output_dir: Option<PathBuf>,
     pub fail_on: FailOn,
     /// A use case that cannot be judged (its export lacks a column) does not fail the run.
     pub allow_partial: bool,
@@ -125,15 +127,23 @@ pub fn run(
         finished: true,
         ..Progress::default()
     });
-    match &settings.output {
-        Some(target) => output::write_report(target, |w| {
-            report::render(&report, settings.format, settings.style, w)
-        })?,
-        None => match report::render(&report, settings.format, settings.style, out) {
-            // `| head` stopped reading: the verdict below still stands.
-            Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
-            other => other.context("cannot write the report")?,
-        },
+    let text = [ReportOutput::default()];
+    let outputs = if settings.outputs.is_empty() {
+        &text[..]
+    } else {
+        &settings.outputs[..]
+    };
+    for target in outputs {
+        match &target.file {
+            Some(file) => output::write_report(file, |w| {
+                report::render(&report, target.format, settings.style, w)
+            })?,
+            None => match report::render(&report, target.format, settings.style, out) {
+                // `| head` stopped reading: the verdict below still stands.
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+                other => other.context("cannot write the report")?,
+            },
+        }
     }
     if let Some(store) = &mut store {
         store.commit()?;
@@ -224,7 +234,12 @@ fn build_report(
         settings.read.max_uncompressed,
         settings.read.max_depth,
     );
-    for target in settings.output.iter().chain(&settings.worklist) {
+    if let Some(dir) = &settings.output_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot make the output folder {}", dir.display()))?;
+    }
+    let files = settings.outputs.iter().filter_map(|o| o.file.as_ref());
+    for target in files.chain(&settings.worklist) {
         output::check_not_input(target, sources.iter().filter_map(Source::disk_path))?;
     }
     if sources.is_empty() {
@@ -415,8 +430,40 @@ fn record_history(
         })
     };
     let previous = against(store.previous(&input, None)?)?;
-    let baseline = against(store.pinned(&input)?)?;
+    let pinned = store.pinned(&input)?;
+    let baseline = against(pinned)?;
     let run_id = store.insert(&snapshot)?;
+    // The same transaction sees this run: the trend ends with it.
+    let runs: Vec<history::Snapshot> = store
+        .runs_of(Some(&input), Some(30))?
+        .into_iter()
+        .map(|id| store.load(id))
+        .collect::<Result<_, _>>()?;
+    let trend = snapshot
+        .measures
+        .iter()
+        .filter(|m| m.scope == "requirement")
+        .map(|m| model::TrendSeries {
+            subject: m.subject.clone(),
+            measure: m.measure.clone(),
+            threshold: m.threshold,
+            points: runs
+                .iter()
+                .map(|run| model::TrendPoint {
+                    run_id: run.id.unwrap_or(run_id),
+                    as_of: run.as_of.clone(),
+                    value: run
+                        .measures
+                        .iter()
+                        .find(|x| {
+                            x.scope == m.scope && x.subject == m.subject && x.measure == m.measure
+                        })
+                        .and_then(|x| x.value),
+                    baseline: run.id.is_some() && run.id == pinned,
+                })
+                .collect(),
+        })
+        .collect();
     Ok((
         store,
         model::HistoryReport {
@@ -425,6 +472,7 @@ fn record_history(
             run_id,
             previous,
             baseline,
+            trend,
         },
     ))
 }
@@ -760,53 +808,51 @@ fn audit_source(
     // The work list: a second read, in file order (one worker), once the verdicts are known.
     let worklist = match &settings.worklist {
         None => None,
-        Some(_) => {
-            Some(
-                match audit::worklist::plan(
-                    &plan,
-                    &settings.by,
-                    &judgement.use_cases,
-                    dictionary,
-                    day_first,
-                )
-                .and_then(|work| {
-                    if source.rereadable() {
-                        Ok(work)
-                    } else {
-                        Err("standard input cannot be read twice: no work list".to_owned())
-                    }
-                }) {
-                    Err(note) => model::WorklistPart {
-                        note: Some(format!("{}: {note}", source.name.display())),
-                        ..model::WorklistPart::default()
-                    },
-                    Ok(work) => {
-                        let reopened = input::open(source, &settings.read)?;
-                        let one = rayon::ThreadPoolBuilder::new()
-                            .num_threads(1)
-                            .build()
-                            .map_err(|e| InputError::Io {
-                                path: source.name.clone(),
-                                source: std::io::Error::other(e),
-                            })?;
-                        let (rows, _) = one.install(|| {
-                            reopened.scan(
-                                audit::worklist::WorklistRows::default,
-                                |acc, batch| audit::worklist::measure(&work, &plan, batch, acc),
-                                &|_| {},
-                            )
-                        })?;
-                        model::WorklistPart {
-                            id_label: work.id_label.clone(),
-                            by: work.dimensions.iter().map(|d| d.name.clone()).collect(),
-                            segments: rows.segments,
-                            lines: Some(std::sync::Arc::new(rows.spool)),
-                            note: None,
-                        }
-                    }
-                },
+        Some(_) => Some(
+            match audit::worklist::plan(
+                &plan,
+                &settings.by,
+                &judgement.use_cases,
+                dictionary,
+                day_first,
             )
-        }
+            .and_then(|work| {
+                if source.rereadable() {
+                    Ok(work)
+                } else {
+                    Err("standard input cannot be read twice: no work list".to_owned())
+                }
+            }) {
+                Err(note) => model::WorklistPart {
+                    note: Some(format!("{}: {note}", source.name.display())),
+                    ..model::WorklistPart::default()
+                },
+                Ok(work) => {
+                    let reopened = input::open(source, &settings.read)?;
+                    let one = rayon::ThreadPoolBuilder::new()
+                        .num_threads(1)
+                        .build()
+                        .map_err(|e| InputError::Io {
+                            path: source.name.clone(),
+                            source: std::io::Error::other(e),
+                        })?;
+                    let (rows, _) = one.install(|| {
+                        reopened.scan(
+                            audit::worklist::WorklistRows::default,
+                            |acc, batch| audit::worklist::measure(&work, &plan, batch, acc),
+                            &|_| {},
+                        )
+                    })?;
+                    model::WorklistPart {
+                        id_label: work.id_label.clone(),
+                        by: work.dimensions.iter().map(|d| d.name.clone()).collect(),
+                        segments: rows.segments,
+                        lines: Some(std::sync::Arc::new(rows.spool)),
+                        note: None,
+                    }
+                }
+            },
+        ),
     };
     Ok((
         FileReport {

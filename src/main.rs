@@ -96,7 +96,13 @@ fn print_maps() -> ExitCode {
 const EXIT_INTERRUPTED: i32 = 130;
 
 fn audit(args: &cli::AuditArgs) -> ExitCode {
-    let settings = args.settings();
+    let settings = match args.settings() {
+        Ok(settings) => settings,
+        Err(message) => {
+            let _ = writeln!(io::stderr(), "error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
     // An interrupted run leaves no half-written temporary report behind.
     let _ = ctrlc::set_handler(|| {
         crm_ready::output::remove_temp_files();

@@ -53,6 +53,30 @@ pub struct HistoryReport {
     pub previous: Option<Comparison>,
     /// Against the pinned baseline (`crm-ready history pin`); null when none is pinned.
     pub baseline: Option<Comparison>,
+    /// Per requirement, its measure over the input's last runs (at most 30, this one
+    /// last), for trend charts.
+    pub trend: Vec<TrendSeries>,
+}
+
+/// One requirement's measure run after run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendSeries {
+    /// `use_case: field` (with its condition), as the history names it.
+    pub subject: String,
+    pub measure: String,
+    /// This run's threshold.
+    pub threshold: Option<f64>,
+    pub points: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    pub run_id: i64,
+    pub as_of: String,
+    /// Null when that run could not measure it.
+    pub value: Option<f64>,
+    /// The pinned baseline run.
+    pub baseline: bool,
 }
 
 /// How this run differs from an earlier one.

@@ -386,7 +386,8 @@ fn a_damaged_history_or_a_folder_is_refused_with_what_to_do() {
     );
     assert_eq!(run.code, 2);
     assert!(
-        run.stderr.contains("folder.db: not a crm-ready history file (a folder)"),
+        run.stderr
+            .contains("folder.db: not a crm-ready history file (a folder)"),
         "{}",
         run.stderr
     );

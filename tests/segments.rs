@@ -90,22 +90,44 @@ fn other_segments_add_up_each_segments_own_need_not_a_pooled_one() {
             i += 1;
         }
     }
-    let dir = temp_with(&[("contacts.csv", csv.as_bytes()), ("d.toml", DICT.as_bytes())]);
+    let dir = temp_with(&[
+        ("contacts.csv", csv.as_bytes()),
+        ("d.toml", DICT.as_bytes()),
+    ]);
     let args = ["--dictionary", "d.toml", "--by", "owner", "--top", "1"];
     let (_, report) = audit_json(dir.path(), "contacts.csv", &args);
     let owner = &report.requirement("x", "job_title").segments[0];
     // A must fix ceil(0.7 x 40) = 28.
     assert_eq!(
-        (owner.segments[0].segment.as_str(), owner.segments[0].records_needed),
+        (
+            owner.segments[0].segment.as_str(),
+            owner.segments[0].records_needed
+        ),
         ("A", 28)
     );
     let other = owner.other.as_ref().unwrap();
-    assert_eq!((other.rows, other.passing, other.records_needed), (30, 20, 7));
+    assert_eq!(
+        (other.rows, other.passing, other.records_needed),
+        (30, 20, 7)
+    );
     assert_eq!(owner.other_segments, 2);
     // The text report counts what its three lines leave out.
-    let run = run_in(dir.path(), &["audit", "contacts.csv", "--dictionary", "d.toml", "--by", "owner", "--top", "1"]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "contacts.csv",
+            "--dictionary",
+            "d.toml",
+            "--by",
+            "owner",
+            "--top",
+            "1",
+        ],
+    );
     assert!(
-        run.stdout.contains("by owner: A 28; 7 more in 2 other segments (records to fix)"),
+        run.stdout
+            .contains("by owner: A 28; 7 more in 2 other segments (records to fix)"),
         "{}",
         run.stdout
     );

@@ -267,8 +267,7 @@ pub fn measure(work: &WorklistPlan, plan: &Plan, batch: &DataFrame, rows: &mut W
     });
     let requirements: Vec<SegmentedRequirement> =
         work.requirements.iter().map(|r| r.0.clone()).collect();
-    let passes =
-        segments::record_passes(
+    let passes = segments::record_passes(
         &requirements,
         &plan.columns,
         batch,

@@ -2,7 +2,9 @@
 //! the bytes go or whether a terminal is attached.
 
 pub mod history;
+mod html;
 mod json;
+mod jsonl;
 mod markdown;
 mod text;
 
@@ -24,6 +26,28 @@ pub enum Format {
     Text,
     Json,
     Markdown,
+    Html,
+    Jsonl,
+}
+
+impl Format {
+    /// The file name extension `--output-dir` gives it.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Text => "txt",
+            Format::Json => "json",
+            Format::Markdown => "md",
+            Format::Html => "html",
+            Format::Jsonl => "jsonl",
+        }
+    }
+}
+
+/// One report of a run: its format, and the file it goes to (`None`: the run's writer).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportOutput {
+    pub format: Format,
+    pub file: Option<std::path::PathBuf>,
 }
 
 /// Which fields the human reports list.
@@ -46,6 +70,8 @@ pub fn render(
         Format::Text => text::render(report, style, out),
         Format::Json => json::render(report, out),
         Format::Markdown => markdown::render(report, style.fields, out),
+        Format::Html => html::render(report, style.fields, out),
+        Format::Jsonl => jsonl::render(report, out),
     }
 }
 
