@@ -43,6 +43,12 @@ pub enum Command {
         #[arg(value_name = "NAME")]
         name: Option<String>,
     },
+    /// Print the JSON Schema (draft 2020-12) of a JSON output: the report (default), `history
+    /// list` or `history show`. The same files are in the repository's schema/ folder.
+    Schema {
+        #[arg(value_enum, default_value_t = SchemaArg::Report)]
+        of: SchemaArg,
+    },
     /// Read a history file written by `audit --history`: list runs, show trends, pin a
     /// baseline, prune old runs.
     #[command(subcommand)]
@@ -359,6 +365,23 @@ fn report_outputs(
         format: formats.first().copied().unwrap_or(FormatArg::Text).format(),
         file: plain.pop().filter(|p| p.as_os_str() != "-"),
     }])
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaArg {
+    Report,
+    HistoryList,
+    HistoryShow,
+}
+
+impl SchemaArg {
+    pub fn schema(self) -> crm_ready::report::Schema {
+        match self {
+            SchemaArg::Report => crm_ready::report::Schema::Report,
+            SchemaArg::HistoryList => crm_ready::report::Schema::HistoryList,
+            SchemaArg::HistoryShow => crm_ready::report::Schema::HistoryShow,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

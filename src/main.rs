@@ -42,6 +42,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Audit(args) => audit(&args),
         Command::Dictionary => print_text(crm_ready::config::builtin_dictionary_text()),
+        Command::Schema { of } => print_text(&of.schema().text()),
         Command::History(command) => history(&command),
         Command::Maps { name: None } => print_maps(),
         Command::Maps { name: Some(name) } => match crm_ready::config::builtin_map_text(&name) {

@@ -15,7 +15,7 @@ pub const SCHEMA_VERSION: u32 = 3;
 
 /// The whole report: one shape whether one file was audited or many. Every key is always
 /// present (an empty list or null, never missing).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub schema_version: u32,
     pub tool_version: String,
@@ -41,7 +41,7 @@ pub struct Report {
 }
 
 /// Where this run stands in its history.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct HistoryReport {
     /// The history file.
     pub file: String,
@@ -59,7 +59,7 @@ pub struct HistoryReport {
 }
 
 /// One requirement's measure run after run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TrendSeries {
     /// `use_case: field` (with its condition), as the history names it.
     pub subject: String,
@@ -69,7 +69,7 @@ pub struct TrendSeries {
     pub points: Vec<TrendPoint>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct TrendPoint {
     pub run_id: i64,
     pub as_of: String,
@@ -80,7 +80,7 @@ pub struct TrendPoint {
 }
 
 /// How this run differs from an earlier one.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Comparison {
     pub run_id: i64,
     pub run_at: String,
@@ -97,7 +97,7 @@ pub struct Comparison {
     pub regressions: Vec<Regression>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     pub use_case: String,
     pub field: String,
@@ -109,7 +109,7 @@ pub struct Change {
     pub direction: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct VerdictChange {
     pub use_case: String,
     pub before: String,
@@ -118,7 +118,7 @@ pub struct VerdictChange {
 
 /// A verdict that got worse (`kind: verdict`), or a measure that fell by more than
 /// `regression_points` (`kind: measure`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Regression {
     pub kind: &'static str,
     pub use_case: String,
@@ -131,7 +131,7 @@ pub struct Regression {
 }
 
 /// Which data dictionary the verdicts come from.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DictionaryInfo {
     /// `built-in`, or the path given with `--dictionary`.
     pub name: String,
@@ -140,7 +140,7 @@ pub struct DictionaryInfo {
 }
 
 /// The verdicts across every file audited.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub files: usize,
     /// Data records measured in all files (trailers and blank lines excluded).
@@ -154,7 +154,7 @@ pub struct Summary {
 }
 
 /// How many use cases came out each way.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct VerdictCounts {
     pub ready: usize,
     pub at_risk: usize,
@@ -180,7 +180,7 @@ impl VerdictCounts {
 }
 
 /// The audit of one file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FileReport {
     pub input: InputReport,
     pub rows: u64,
@@ -226,7 +226,7 @@ pub trait SegmentLines: Send + Sync + std::fmt::Debug {
 }
 
 /// What `--worklist` wrote.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WorklistReport {
     pub file: String,
     pub rows: u64,
@@ -237,14 +237,14 @@ pub struct WorklistReport {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct WorklistSegment {
     pub segment: Vec<String>,
     pub rows: u64,
 }
 
 /// Duplicates by one identity key.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DuplicateReport {
     pub key: &'static str,
     /// The columns the key is built from.
@@ -261,7 +261,7 @@ pub struct DuplicateReport {
 }
 
 /// Email reach once suppression is applied.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ReachReport {
     /// The consent columns found; empty means consent is unknown.
     pub consent_columns: Vec<String>,
@@ -275,14 +275,14 @@ pub struct ReachReport {
     pub bounced: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FileError {
     pub path: String,
     pub message: String,
 }
 
 /// What was read and how: the evidence that the counts come from the right data.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct InputReport {
     pub path: String,
     /// Bytes read (decompressed, for a file inside an archive or gzip).
@@ -341,7 +341,7 @@ pub struct InputReport {
     pub repaired_cells: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FieldReport {
     /// The column name as in the export (made unique where the header repeats a name).
     pub column: String,
@@ -425,7 +425,7 @@ impl FieldReport {
 }
 
 /// Valid dates by age on the `as_of` day, in days.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AgeBands {
     #[serde(rename = "<=30")]
     pub d30: u64,
@@ -442,13 +442,13 @@ pub struct AgeBands {
     pub unparseable: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FreshCount {
     pub within_days: u32,
     pub fresh: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DateOrderReport {
     /// `month_first` or `day_first`.
     pub order: &'static str,
@@ -461,14 +461,14 @@ pub struct DateOrderReport {
     pub ambiguous: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Example {
     pub reason: String,
     pub value: String,
 }
 
 /// How a file's records reach their accounts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AccountLink {
     /// The column holding the account id (`AccountId`).
     pub column: String,
@@ -481,13 +481,13 @@ pub struct AccountLink {
 }
 
 /// One column of a combined field, and what it carries.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PartFill {
     pub column: String,
     pub filled: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Ready,
@@ -524,7 +524,7 @@ impl Verdict {
 }
 
 /// How one requirement came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Met,
@@ -536,7 +536,7 @@ pub enum Status {
 }
 
 /// How far a use case is from ready: what to fill, and what to export again.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ToReady {
     /// Fields to fill, by canonical name (or column), in dictionary order.
     pub fill: Vec<String>,
@@ -547,7 +547,7 @@ pub struct ToReady {
     pub re_export: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UseCaseReport {
     pub id: String,
     pub title: String,
@@ -561,7 +561,7 @@ pub struct UseCaseReport {
     pub to_ready: ToReady,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RequirementReport {
     /// The canonical field, the raw column name for `column` requirements, `records` for a
     /// count, or the identity key of a duplicates requirement.
@@ -594,7 +594,7 @@ pub struct RequirementReport {
 }
 
 /// A requirement broken down by one `--by` field.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SegmentBreakdown {
     pub by: String,
     /// The top segments (`--top`), most records to fix first.
@@ -608,7 +608,7 @@ pub struct SegmentBreakdown {
     pub capped: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SegmentRow {
     pub segment: String,
     pub rows: u64,
@@ -622,7 +622,7 @@ pub struct SegmentRow {
 
 /// A field some requirement needs that the export does not have: the fix is to export again
 /// with that column, not to fill records.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ReExport {
     pub field: String,
     /// The column to add, as the vendor's export labels it (`Contact owner`).
@@ -635,7 +635,7 @@ pub struct ReExport {
 
 /// One action of the fix-first list: fill one field, or several that unblock a use case only
 /// together.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FixFirst {
     /// `industry`, or `industry + employee_count` for a group.
     pub field: String,
@@ -653,7 +653,7 @@ pub struct FixFirst {
 }
 
 /// One field of a fix-first action.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FixField {
     pub field: String,
     pub column: String,

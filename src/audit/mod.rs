@@ -20,7 +20,7 @@ use counters::FillCounter;
 use counters::TableCounters;
 
 /// How a field map came to be chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChosenBy {
     /// `--field-map`.

@@ -73,7 +73,7 @@ fn sqlite_message(path: &Path, source: &rusqlite::Error) -> String {
 }
 
 /// One run as `history list` shows it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct RunInfo {
     pub id: i64,
     pub input: String,

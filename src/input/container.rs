@@ -55,7 +55,7 @@ pub struct Source {
 }
 
 /// A file passed over, and why: listed in the report, never dropped in silence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,

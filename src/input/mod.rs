@@ -77,7 +77,7 @@ pub struct Progress {
 
 /// A row whose number of cells differs from the header's. Missing cells count as blank,
 /// extra cells are left out of the measures.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 pub struct RaggedRow {
     /// 1-based physical line where the row starts.
     pub line: u64,
@@ -86,7 +86,7 @@ pub struct RaggedRow {
 }
 
 /// Lines left out of the data, grouped by reason.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RemovedLines {
     pub reason: RemovedReason,
     pub count: u64,

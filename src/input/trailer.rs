@@ -12,7 +12,7 @@
 use serde::Serialize;
 
 /// Why a line was left out of the data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RemovedReason {
     /// "Grand Totals (N records)", "Confidential Information - Do Not Distribute", the copyright

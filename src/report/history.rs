@@ -9,7 +9,7 @@ use crate::history::RunInfo;
 use crate::shown::escape_control;
 
 /// One measure over runs.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Series {
     /// The input the runs are of (`--name`, or the paths as given).
     pub input: String,
@@ -19,7 +19,7 @@ pub struct Series {
     pub points: Vec<Point>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Point {
     pub run_id: i64,
     pub run_at: String,

@@ -485,3 +485,44 @@ pub fn segment_lines(r: &crate::model::RequirementReport) -> Vec<String> {
         })
         .collect()
 }
+
+/// The JSON outputs whose shape is published as a JSON Schema (draft 2020-12) in `schema/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// `audit --format json`.
+    Report,
+    /// `history list --format json`.
+    HistoryList,
+    /// `history show --format json`.
+    HistoryShow,
+}
+
+impl Schema {
+    pub const ALL: [Schema; 3] = [Schema::Report, Schema::HistoryList, Schema::HistoryShow];
+
+    /// The file it is published as, in `schema/`.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Schema::Report => "report.schema.json",
+            Schema::HistoryList => "history-list.schema.json",
+            Schema::HistoryShow => "history-show.schema.json",
+        }
+    }
+
+    /// The schema, generated from the types that are serialised: it cannot drift from them.
+    pub fn generate(self) -> serde_json::Value {
+        let schema = match self {
+            Schema::Report => schemars::schema_for!(crate::model::Report),
+            Schema::HistoryList => schemars::schema_for!(Vec<crate::history::RunInfo>),
+            Schema::HistoryShow => schemars::schema_for!(Vec<history::Series>),
+        };
+        serde_json::to_value(schema).expect("a schema is JSON")
+    }
+
+    /// The schema as published: pretty, with a final newline.
+    pub fn text(self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.generate()).expect("a schema is JSON");
+        text.push('\n');
+        text
+    }
+}
