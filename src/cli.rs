@@ -35,6 +35,10 @@ pub enum Command {
     /// Audit HubSpot or Salesforce exports against a data dictionary.
     #[command(after_help = EXIT_CODES)]
     Audit(Box<AuditArgs>),
+    /// Audit as `audit` does and write the one-page evidence brief for the AI failure
+    /// diagnostic (Markdown): `audit --format evidence`.
+    #[command(after_help = EXIT_CODES)]
+    Evidence(Box<AuditArgs>),
     /// Print the built-in data dictionary (TOML), to copy and edit for --dictionary.
     Dictionary,
     /// List the built-in field maps, or print one (TOML) to copy and edit for --field-map.
@@ -172,6 +176,11 @@ pub struct AuditArgs {
     #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
     pub format: Vec<FormatArg>,
 
+    /// The AI failure diagnostic's checklist questions to answer (TOML, the shape of
+    /// field-maps/checklist.toml), instead of the built-in list.
+    #[arg(long, value_name = "FILE")]
+    pub checklist: Option<PathBuf>,
+
     /// Write each --format to DIR/report.EXT (txt, json, md, html, jsonl), each replaced only
     /// once complete.
     #[arg(long, value_name = "DIR")]
@@ -289,6 +298,8 @@ pub enum FormatArg {
     Html,
     /// One JSON object a line: per use case, per requirement and per field.
     Jsonl,
+    /// The one-page brief for the AI failure diagnostic (Markdown).
+    Evidence,
 }
 
 impl FormatArg {
@@ -299,6 +310,7 @@ impl FormatArg {
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Html => Format::Html,
             FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Evidence => Format::Evidence,
         }
     }
 }
@@ -471,6 +483,7 @@ impl AuditArgs {
             field_maps: self.field_map.clone(),
             outputs,
             output_dir: self.output_dir.clone(),
+            checklist: self.checklist.clone(),
             fail_on: if self.fail_on.iter().any(|f| matches!(f, FailOnArg::AtRisk)) {
                 FailOn::AtRisk
             } else if self.fail_on.iter().any(|f| matches!(f, FailOnArg::Blocked)) {

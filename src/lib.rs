@@ -55,6 +55,9 @@ pub struct Settings {
     pub outputs: Vec<ReportOutput>,
     /// `--output-dir`: made (with its parents) before the run, if it is not there.
     pub output_dir: Option<PathBuf>,
+    /// `--checklist`: the diagnostic's checklist questions to answer, instead of the
+    /// built-in `field-maps/checklist.toml`.
+    pub checklist: Option<PathBuf>,
     pub fail_on: FailOn,
     /// A use case that cannot be judged (its export lacks a column) does not fail the run.
     pub allow_partial: bool,
@@ -123,6 +126,21 @@ pub fn run(
         }
         None => None,
     };
+    let checklist = match &settings.checklist {
+        None => audit::diagnostic::builtin_checklist(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the checklist {}", path.display()))?;
+            audit::diagnostic::read_checklist(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: not a checklist: {} (see field-maps/checklist.toml for the shape)",
+                    path.display(),
+                    e.message()
+                )
+            })?
+        }
+    };
+    report.diagnostic = audit::diagnostic::diagnose(&report, &checklist);
     progress(Progress {
         finished: true,
         ..Progress::default()
@@ -632,6 +650,7 @@ fn assemble(
         errors,
         history: None,
         worklist: None,
+        diagnostic: model::Diagnostic::default(),
     }
 }
 

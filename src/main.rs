@@ -41,6 +41,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Audit(args) => audit(&args),
+        Command::Evidence(mut args) => {
+            args.format = vec![cli::FormatArg::Evidence];
+            audit(&args)
+        }
         Command::Dictionary => print_text(crm_ready::config::builtin_dictionary_text()),
         Command::Schema { of } => print_text(&of.schema().text()),
         Command::History(command) => history(&command),

@@ -38,6 +38,60 @@ pub struct Report {
     pub history: Option<HistoryReport>,
     /// With `--worklist`: what the work list holds.
     pub worklist: Option<WorklistReport>,
+    /// The findings as evidence for the AI failure diagnostic.
+    pub diagnostic: Diagnostic,
+}
+
+/// Evidence for the AI failure diagnostic: each finding tagged with the failure category it
+/// is evidence for, and the checklist questions the data answers.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Diagnostic {
+    /// Most severe first.
+    pub findings: Vec<Finding>,
+    pub checklist: Vec<ChecklistAnswer>,
+    /// Categories CRM data cannot speak to, and why.
+    pub not_answerable: Vec<NotAnswerable>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Finding {
+    /// `data_quality`, `workflow_alignment`, `measurement_gaps` or `goal_misalignment`.
+    pub category: &'static str,
+    /// `high` (blocks a use case), `medium` (puts one at risk, or leaves fixes unprovable),
+    /// `low`.
+    pub severity: &'static str,
+    /// The use case's id, when the finding is about one.
+    pub use_case: Option<String>,
+    pub field: Option<String>,
+    pub measure: Option<String>,
+    /// A share (0..1) or a number of records, as the requirement's `observed`.
+    pub observed: Option<f64>,
+    pub threshold: Option<f64>,
+    /// Records to fix, when it is a number of records.
+    pub records: u64,
+    /// What the data shows, with the numbers.
+    pub evidence: String,
+    /// What to do.
+    pub fix: String,
+    /// How the next run will show the fix worked.
+    pub proof: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct ChecklistAnswer {
+    /// The question, word for word.
+    pub question: String,
+    pub category: String,
+    /// `yes`, `partly` or `no`.
+    pub answer: &'static str,
+    /// The numbers behind the answer.
+    pub evidence: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct NotAnswerable {
+    pub category: String,
+    pub why: String,
 }
 
 /// Where this run stands in its history.

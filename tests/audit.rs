@@ -144,20 +144,28 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
             .iter()
             .all(|f| f.fields.iter().all(|x| !x.action.is_empty()))
     );
-    let lead_scoring = report
+    // Lead scoring also needs an intent signal (page views, form fills, email engagement...)
+    // that the example does not export: no fill alone makes it ready, so the job_title action
+    // is needed by it but does not unblock it, and the use case asks for a re-export.
+    let job = report
         .fix_first
         .iter()
-        .find(|f| f.unblocks.contains(&"lead_scoring".to_owned()))
-        .expect("an action unblocks lead scoring");
-    let parts: Vec<(&str, &str, u64)> = lead_scoring
+        .find(|f| f.fields.iter().any(|x| x.field == "job_title"))
+        .expect("an action fills job_title");
+    // job_title: 14 needed (70% of 20), 13 filled.
+    let parts: Vec<(&str, &str, u64)> = job
         .fields
         .iter()
         .map(|f| (f.field.as_str(), f.measure.as_str(), f.records_needed))
         .collect();
-    // job_title: 14 needed, 13 filled; 980 more records.
-    assert_eq!(
-        parts,
-        vec![("job_title", "fill", 1), ("records", "count", 980)]
+    assert_eq!(parts, vec![("job_title", "fill", 1)]);
+    assert_eq!(job.affects, vec!["lead_scoring".to_owned()]);
+    assert!(job.unblocks.is_empty());
+    let re_export = &report.use_case("lead_scoring").to_ready.re_export;
+    assert_eq!(re_export.len(), 1);
+    assert!(
+        re_export[0].starts_with("Number of Pageviews or Number of Sessions"),
+        "{re_export:?}"
     );
 }
 

@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod counters;
+pub mod diagnostic;
 pub mod fix_first;
 pub mod measure;
 pub mod segments;

@@ -87,11 +87,23 @@ pub fn re_export_label(target: &Target, map: Option<&FieldMap>) -> String {
         Target::Column(name) => name.clone(),
         Target::Records => "records".to_owned(),
         Target::Key(key) => key.clone(),
-        Target::AnyOf { fields, .. } => fields
-            .iter()
-            .map(|f| label(f))
-            .collect::<Vec<_>>()
-            .join(" or "),
+        Target::AnyOf { fields, .. } => {
+            // The vendor's own columns only, when it has some: HubSpot has no `rating`.
+            let known: Vec<String> = fields
+                .iter()
+                .filter_map(|f| map.and_then(|m| m.vendor_label(f)).map(str::to_owned))
+                .collect();
+            let labels: Vec<String> = if known.is_empty() {
+                fields.iter().map(|f| label(f)).collect()
+            } else {
+                known
+            };
+            if labels.len() > 2 {
+                format!("one of {}", labels.join(", "))
+            } else {
+                labels.join(" or ")
+            }
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Output formats. Each renders the same `Report` to a `&mut dyn Write`; none decides where
 //! the bytes go or whether a terminal is attached.
 
+mod evidence;
 pub mod history;
 mod html;
 mod json;
@@ -28,6 +29,8 @@ pub enum Format {
     Markdown,
     Html,
     Jsonl,
+    /// The one-page brief for the AI failure diagnostic (Markdown).
+    Evidence,
 }
 
 impl Format {
@@ -39,6 +42,7 @@ impl Format {
             Format::Markdown => "md",
             Format::Html => "html",
             Format::Jsonl => "jsonl",
+            Format::Evidence => "evidence.md",
         }
     }
 }
@@ -72,6 +76,7 @@ pub fn render(
         Format::Markdown => markdown::render(report, style.fields, out),
         Format::Html => html::render(report, style.fields, out),
         Format::Jsonl => jsonl::render(report, out),
+        Format::Evidence => evidence::render(report, out),
     }
 }
 

@@ -113,6 +113,7 @@ pub struct Json {
     pub errors: Vec<FileError>,
     pub history: Option<serde_json::Value>,
     pub worklist: Option<serde_json::Value>,
+    pub diagnostic: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -174,6 +175,7 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     pub errors: Vec<FileError>,
     pub worklist: Option<serde_json::Value>,
+    pub diagnostic: serde_json::Value,
 }
 
 impl Report {
@@ -205,6 +207,7 @@ impl From<Json> for Report {
             skipped: json.skipped,
             errors: json.errors,
             worklist: json.worklist,
+            diagnostic: json.diagnostic,
         }
     }
 }
