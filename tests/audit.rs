@@ -164,7 +164,7 @@ fn hubspot_contacts_fixture_verdicts_and_fix_first() {
     let re_export = &report.use_case("lead_scoring").to_ready.re_export;
     assert_eq!(re_export.len(), 1);
     assert!(
-        re_export[0].starts_with("Number of Pageviews or Number of Sessions"),
+        re_export[0].starts_with("one of Number of Pageviews, Number of Sessions, "),
         "{re_export:?}"
     );
 }
