@@ -462,13 +462,30 @@ pub fn record_passes(
             .map(|k| &k.checks.row_dates)
             .filter(|r| r.len() == rows)
     };
+    // Several use cases ask the same of a column (job_title filled): each column's filled
+    // records, and each distinct requirement, are worked out once per batch.
+    let mut filled_bits: HashMap<usize, Vec<bool>> = HashMap::new();
+    let mut done: Vec<(String, usize)> = Vec::new();
     for req in requirements {
+        let key = format!("{:?}", req.pass);
+        if let Some((_, k)) = done.iter().find(|(d, _)| *d == key) {
+            let same = passes[*k].clone();
+            passes.push(same);
+            continue;
+        }
+        done.push((key, passes.len()));
         let result: Vec<InWindow> = match &req.pass {
             Pass::Fill { parts, account_bit } => {
                 let mut any = vec![false; rows];
                 for &c in parts {
-                    for (slot, v) in any.iter_mut().zip(values(c)) {
-                        *slot |= filled(c, v).is_some();
+                    let bits = filled_bits.entry(c).or_insert_with(|| {
+                        values(c)
+                            .into_iter()
+                            .map(|v| filled(c, v).is_some())
+                            .collect()
+                    });
+                    for (slot, bit) in any.iter_mut().zip(bits.iter()) {
+                        *slot |= *bit;
                     }
                 }
                 if let (Some(bit), Some(bits)) = (account_bit, account_bits) {
