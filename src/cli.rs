@@ -35,8 +35,11 @@ pub enum Command {
     /// Audit HubSpot or Salesforce exports against a data dictionary.
     #[command(after_help = EXIT_CODES)]
     Audit(Box<AuditArgs>),
-    /// Audit as `audit` does and write the one-page evidence brief for the AI failure
-    /// diagnostic (Markdown): `audit --format evidence`.
+    /// Audit, then write the one-page evidence brief for the AI failure diagnostic.
+    ///
+    /// The same as `audit --format evidence`: Markdown, per finding the symptom, the
+    /// diagnostic category, the root cause in the data, the fix and how the next run shows
+    /// it worked; then the checklist answers and the baseline.
     #[command(after_help = EXIT_CODES)]
     Evidence(Box<AuditArgs>),
     /// Print the built-in data dictionary (TOML), to copy and edit for --dictionary.
@@ -47,8 +50,11 @@ pub enum Command {
         #[arg(value_name = "NAME")]
         name: Option<String>,
     },
-    /// Print the JSON Schema (draft 2020-12) of a JSON output: the report (default), `history
-    /// list` or `history show`. The same files are in the repository's schema/ folder.
+    /// Print the JSON Schema of the JSON report or of the history's JSON.
+    ///
+    /// Draft 2020-12, generated from the types that are serialised: the report (default),
+    /// `history list` or `history show`. The same files are in the repository's schema/
+    /// folder.
     Schema {
         #[arg(value_enum, default_value_t = SchemaArg::Report)]
         of: SchemaArg,
@@ -181,8 +187,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub checklist: Option<PathBuf>,
 
-    /// Write each --format to DIR/report.EXT (txt, json, md, html, jsonl), each replaced only
-    /// once complete.
+    /// Write each --format to DIR/report.EXT (txt, json, md, html, jsonl, evidence.md), each
+    /// replaced only once complete; the folder is made if need be.
     #[arg(long, value_name = "DIR")]
     pub output_dir: Option<PathBuf>,
 
