@@ -179,7 +179,7 @@ pub struct AuditArgs {
 
     /// Report format; several, comma-separated, with --output-dir or one --output
     /// FORMAT=FILE each (e.g. --format json,markdown,html --output-dir reports).
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "text")]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "FORMAT")]
     pub format: Vec<FormatArg>,
 
     /// The AI failure diagnostic's checklist questions to answer (TOML, the shape of
@@ -324,26 +324,57 @@ impl FormatArg {
 /// Where each format goes: `--output-dir`, `--output FORMAT=FILE`, `--output FILE` (one
 /// format), or standard output (one format).
 fn report_outputs(
-    formats: &[FormatArg],
+    formats_given: &[FormatArg],
     outputs: &[String],
     dir: Option<&Path>,
 ) -> Result<Vec<ReportOutput>, String> {
-    let mut formats: Vec<FormatArg> = formats.to_vec();
-    formats.dedup();
+    let explicit = !formats_given.is_empty();
+    let mut formats: Vec<FormatArg> = Vec::new();
+    for f in formats_given {
+        if !formats.contains(f) {
+            formats.push(*f);
+        }
+    }
+    if formats.is_empty() {
+        formats.push(FormatArg::Text);
+    }
+    let names = "text, json, markdown, html, jsonl, evidence";
     let mut named: Vec<ReportOutput> = Vec::new();
     let mut plain: Vec<PathBuf> = Vec::new();
     for o in outputs {
-        let parsed = o.split_once('=').and_then(|(f, file)| {
-            FormatArg::from_str(f, true)
-                .ok()
-                .map(|f| (f, PathBuf::from(file)))
+        // FORMAT=FILE when what stands before `=` could be a format name (no folder, no dot).
+        let spec = o
+            .split_once('=')
+            .filter(|(f, _)| !f.is_empty() && !f.contains(['/', '\\', '.']));
+        let Some((f, file)) = spec else {
+            plain.push(PathBuf::from(o));
+            continue;
+        };
+        let format = FormatArg::from_str(f, true)
+            .map_err(|_| format!("--output {o}: {f:?} is not a format; the formats are {names}"))?
+            .format();
+        if file.is_empty() {
+            return Err(format!(
+                "--output {o}: give a file after the =, or - for standard output"
+            ));
+        }
+        if named.iter().any(|n| n.format == format) {
+            return Err(format!("--output gives {f} twice: one file per format"));
+        }
+        named.push(ReportOutput {
+            format,
+            file: Some(PathBuf::from(file)).filter(|p| p.as_os_str() != "-"),
         });
-        match parsed {
-            Some((f, file)) => named.push(ReportOutput {
-                format: f.format(),
-                file: Some(file).filter(|p| p.as_os_str() != "-"),
-            }),
-            None => plain.push(PathBuf::from(o)),
+    }
+    if !named.is_empty() && dir.is_none() && explicit {
+        if let Some(f) = formats
+            .iter()
+            .find(|f| !named.iter().any(|n| n.format == f.format()))
+        {
+            let name = f.format().name();
+            return Err(format!(
+                "--format {name} has no place to go: add --output {name}=FILE, or --output-dir DIR"
+            ));
         }
     }
     if !named.is_empty() || dir.is_some() {

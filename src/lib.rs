@@ -133,9 +133,8 @@ pub fn run(
                 .with_context(|| format!("cannot read the checklist {}", path.display()))?;
             audit::diagnostic::read_checklist(&text).map_err(|e| {
                 anyhow::anyhow!(
-                    "{}: not a checklist: {} (see field-maps/checklist.toml for the shape)",
-                    path.display(),
-                    e.message()
+                    "{}: not a checklist: {e} (see field-maps/checklist.toml for the shape)",
+                    path.display()
                 )
             })?
         }
@@ -256,6 +255,26 @@ fn build_report(
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot make the output folder {}", dir.display()))?;
     }
+    // Every destination checked before anything is read or written: a run that cannot
+    // write all its outputs writes none.
+    let mut destinations: Vec<(&std::path::Path, String)> = settings
+        .outputs
+        .iter()
+        .filter_map(|o| {
+            o.file
+                .as_deref()
+                .map(|f| (f, format!("the {} report", o.format.name())))
+        })
+        .collect();
+    if let Some(w) = &settings.worklist {
+        destinations.push((w, "the work list".to_owned()));
+    }
+    let history: Vec<(&std::path::Path, String)> = settings
+        .history
+        .iter()
+        .map(|h| (h.as_path(), "the history".to_owned()))
+        .collect();
+    output::check_outputs(&destinations, &history)?;
     let files = settings.outputs.iter().filter_map(|o| o.file.as_ref());
     for target in files.chain(&settings.worklist) {
         output::check_not_input(target, sources.iter().filter_map(Source::disk_path))?;

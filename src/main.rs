@@ -42,6 +42,14 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Audit(args) => audit(&args),
         Command::Evidence(mut args) => {
+            // The brief is its one output: other formats are audit's.
+            if !args.format.is_empty() || args.output.iter().any(|o| o.contains('=')) {
+                let _ = writeln!(
+                    io::stderr(),
+                    "error: evidence writes the brief only; for other formats use crm-ready audit --format ... (--format evidence adds the brief to them)"
+                );
+                return ExitCode::from(EXIT_ERROR);
+            }
             args.format = vec![cli::FormatArg::Evidence];
             audit(&args)
         }

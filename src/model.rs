@@ -82,7 +82,8 @@ pub struct ChecklistAnswer {
     /// The question, word for word.
     pub question: String,
     pub category: String,
-    /// `yes`, `partly` or `no`.
+    /// `yes`, `partly` or `no`; `unknown` when this export holds nothing to answer it with
+    /// (the evidence says what is missing).
     pub answer: &'static str,
     /// The numbers behind the answer.
     pub evidence: Vec<String>,

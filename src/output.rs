@@ -23,6 +23,21 @@ pub enum OutputError {
     IsInput { target: PathBuf, input: PathBuf },
     #[error("--output needs a file name, not {}", crate::shown::path(.0))]
     NoFileName(PathBuf),
+    #[error(
+        "{} is given twice: as {first} and as {second}; each output needs a file of its own",
+        crate::shown::path(path)
+    )]
+    Collision {
+        path: PathBuf,
+        first: String,
+        second: String,
+    },
+    #[error("cannot write {what} to {}: {why}", crate::shown::path(path))]
+    Unwritable {
+        path: PathBuf,
+        what: String,
+        why: String,
+    },
     #[error("cannot write the report to {}: {source}", crate::shown::path(path))]
     Io {
         path: PathBuf,
@@ -60,6 +75,70 @@ pub fn check_not_input<'a>(
             return Err(OutputError::IsInput {
                 target: target.to_path_buf(),
                 input: input.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A path as it will be written: absolute, its folder resolved through links when it exists,
+/// so `a.json`, `./a.json` and `dir/../a.json` are one.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => fs::canonicalize(parent)
+            .map(|p| p.join(name))
+            .unwrap_or(absolute),
+        _ => absolute,
+    }
+}
+
+/// Checks every file a run will write before it writes any: no two outputs on one path
+/// (reports, the work list, the history), and each in a folder that exists, where no folder
+/// stands. `outputs` are (path, what it is: "the json report", "the work list"...);
+/// `shared` are files only checked against them (the history, which has errors of its own).
+pub fn check_outputs(
+    outputs: &[(&Path, String)],
+    shared: &[(&Path, String)],
+) -> Result<(), OutputError> {
+    let mut seen: Vec<(PathBuf, &str)> = Vec::new();
+    for (path, what) in shared {
+        let key = resolved(path);
+        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == key) {
+            return Err(OutputError::Collision {
+                path: path.to_path_buf(),
+                first: (*first).to_owned(),
+                second: what.clone(),
+            });
+        }
+        seen.push((key, what));
+    }
+    for (path, what) in outputs {
+        let key = resolved(path);
+        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == key) {
+            return Err(OutputError::Collision {
+                path: path.to_path_buf(),
+                first: (*first).to_owned(),
+                second: what.clone(),
+            });
+        }
+        seen.push((key, what));
+        if path.is_dir() {
+            return Err(OutputError::Unwritable {
+                path: path.to_path_buf(),
+                what: what.clone(),
+                why: "it is a folder".to_owned(),
+            });
+        }
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        if !parent.is_dir() {
+            return Err(OutputError::Unwritable {
+                path: path.to_path_buf(),
+                what: what.clone(),
+                why: format!("no folder {}", crate::shown::path(parent)),
             });
         }
     }

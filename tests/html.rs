@@ -68,7 +68,7 @@ fn values_from_the_export_and_the_dictionary_are_escaped_in_html() {
     assert!(html.contains("default-src 'none'"));
     // Sam owns the odd rows: 2 titled of 5 (rows 1, 3), so 40%, and needs ceil(3.5) - 2 = 2.
     assert!(
-        html.contains("<tr><td>Sam</td><td class=\"num\">5</td><td class=\"num\">40%</td><td class=\"num\">2</td></tr>"),
+        html.contains("<tr><td><bdi>Sam</bdi></td><td class=\"num\">5</td><td class=\"num\">40%</td><td class=\"num\">2</td></tr>"),
         "{html}"
     );
     assert!(html.contains("<li class=\"card blocked\">"), "{html}");
@@ -290,4 +290,109 @@ fn several_formats_without_a_place_for_each_are_refused() {
         assert_eq!(run.code, 2, "{args:?}");
         assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
     }
+}
+
+/// Found by the hostile run: outputs that share a path overwrote each other (the text report
+/// over the history database, the HTML over the JSON), an unknown FORMAT= became a file
+/// name, and a run that failed on its second output left the first one written.
+#[test]
+fn outputs_that_collide_or_cannot_be_written_are_refused_before_anything_is_written() {
+    let dir = temp_with(&[
+        ("contacts.csv", contacts().as_bytes()),
+        ("d.toml", DICT.as_bytes()),
+    ]);
+    let base = ["audit", "contacts.csv", "--dictionary", "d.toml"];
+    let history = run_in(
+        dir.path(),
+        &[&base[..], &["--history", "h.db", "-q"]].concat(),
+    );
+    assert_eq!(history.code, 1, "{}", history.stderr);
+    let db = std::fs::read(dir.path().join("h.db")).unwrap();
+    for (args, says) in [
+        (
+            vec!["--history", "h.db", "-o", "h.db"],
+            "h.db is given twice: as the history and as the text report",
+        ),
+        (
+            vec!["--history", "./h.db", "--worklist", "h.db"],
+            "is given twice: as the history and as the work list",
+        ),
+        (
+            vec!["--worklist", "out.txt", "-o", "out.txt"],
+            "out.txt is given twice",
+        ),
+        (
+            vec!["--output", "json=a.json", "--output", "html=a.json"],
+            "a.json is given twice: as the json report and as the html report",
+        ),
+        (vec!["--output", "yaml=a.json"], "\"yaml\" is not a format"),
+        (vec!["--output", "json="], "give a file after the ="),
+        (
+            vec!["--format", "json,html", "--output", "json=a.json"],
+            "--format html has no place to go",
+        ),
+        (
+            vec!["--output", "json=a.json", "--output", "html=nowhere/x.html"],
+            "no folder nowhere",
+        ),
+    ] {
+        let run = run_in(dir.path(), &[&base[..], &args[..]].concat());
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(says), "{args:?}: {}", run.stderr);
+        assert!(!dir.path().join("a.json").exists(), "{args:?} wrote a.json");
+        assert!(
+            !dir.path().join("out.txt").exists(),
+            "{args:?} wrote out.txt"
+        );
+        assert!(!dir.path().join("yaml=a.json").exists());
+        assert_eq!(
+            std::fs::read(dir.path().join("h.db")).unwrap(),
+            db,
+            "{args:?}"
+        );
+    }
+    // `evidence` writes the brief and nothing else.
+    let run = run_in(
+        dir.path(),
+        &[
+            "evidence",
+            "contacts.csv",
+            "--dictionary",
+            "d.toml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("evidence writes the brief only"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Found by the hostile run: JSON Lines gave skipped files no line and use cases no file.
+#[test]
+fn json_lines_name_each_use_cases_file_and_each_skipped_file() {
+    let dir = temp_with(&[
+        ("in/contacts.csv", contacts().as_bytes()),
+        ("in/notes.txt", b"not an export"),
+        ("d.toml", DICT.as_bytes()),
+    ]);
+    let run = run_in(
+        dir.path(),
+        &["audit", "in", "--dictionary", "d.toml", "--format", "jsonl"],
+    );
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let use_case = lines.iter().find(|l| l["kind"] == "use_case").unwrap();
+    assert_eq!(use_case["file"], use_case["input"]);
+    let skipped: Vec<&serde_json::Value> =
+        lines.iter().filter(|l| l["kind"] == "skipped").collect();
+    assert_eq!(skipped.len(), 1, "{}", run.stdout);
+    assert!(skipped[0]["input"].as_str().unwrap().ends_with("notes.txt"));
+    assert_eq!(skipped[0]["content_hash"], serde_json::Value::Null);
 }

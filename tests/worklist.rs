@@ -97,3 +97,31 @@ fn the_work_list_follows_by_and_refuses_to_overwrite_an_input() {
         csv
     );
 }
+
+/// Found by the hostile run: an owner named like a formula (`=HYPERLINK(...)`) was written
+/// as it is, so opening the work list in a spreadsheet ran it.
+#[test]
+fn a_segment_value_that_looks_like_a_formula_is_written_as_text() {
+    let csv = "Record ID,First Name,Job Title,Contact owner\n1,Ann,,=HYPERLINK(\"http://x\")\n2,Bob,,@SUM(A1)\n3,Cy,Engineer,Sam\n";
+    let dict = "[use_cases.x]\ntitle = \"X\"\n[[use_cases.x.requires]]\nfield = \"job_title\"\nmin_fill = 0.9\n";
+    let dir = temp_with(&[("c.csv", csv.as_bytes()), ("d.toml", dict.as_bytes())]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "c.csv",
+            "--dictionary",
+            "d.toml",
+            "--worklist",
+            "w.csv",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let list = std::fs::read_to_string(dir.path().join("w.csv")).unwrap();
+    // Segments in order: "'=HYPERLINK..." (quoted, it holds quotes) and "'@SUM(A1)".
+    assert!(
+        list.contains("1,\"'=HYPERLINK(\"\"http://x\"\")\",job_title,x\n"),
+        "{list}"
+    );
+    assert!(list.contains("2,'@SUM(A1),job_title,x\n"), "{list}");
+}

@@ -79,9 +79,39 @@ pub fn builtin_checklist() -> Checklist {
     toml::from_str(BUILTIN_CHECKLIST).expect("the built-in checklist is valid")
 }
 
-/// Reads a checklist file (the same shape as `field-maps/checklist.toml`).
-pub fn read_checklist(text: &str) -> Result<Checklist, toml::de::Error> {
-    toml::from_str(text)
+/// The categories a checklist question can be answered in from CRM data.
+const ANSWERABLE: &[&str] = &[
+    "data_quality",
+    "workflow_alignment",
+    "measurement_gaps",
+    "goal_misalignment",
+];
+
+/// Reads a checklist file (the same shape as `field-maps/checklist.toml`), or says what is
+/// wrong with it.
+pub fn read_checklist(text: &str) -> Result<Checklist, String> {
+    let checklist: Checklist = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    if checklist.question.is_empty() {
+        return Err("it has no [[question]]".to_owned());
+    }
+    for (i, q) in checklist.question.iter().enumerate() {
+        if q.text.trim().is_empty() {
+            return Err(format!("question {} has no text", i + 1));
+        }
+        if !ANSWERABLE.contains(&q.category.as_str()) {
+            return Err(format!(
+                "question {} ({:?}): category {:?} is not one CRM data answers; the categories are {} (prompt strategy is not answerable from CRM data)",
+                i + 1,
+                q.text,
+                q.category,
+                ANSWERABLE.join(", ")
+            ));
+        }
+        if checklist.question[..i].iter().any(|p| p.text == q.text) {
+            return Err(format!("question {:?} is given twice", q.text));
+        }
+    }
+    Ok(checklist)
 }
 
 fn severity_rank(s: &str) -> u8 {
@@ -108,11 +138,29 @@ fn value(r: &RequirementReport, v: f64) -> String {
     }
 }
 
+/// The observed share and the threshold, with as many decimals as it takes for a share
+/// below (or above) its threshold not to print as equal to it: 89.99% is not "90%".
+fn two_shares(observed: f64, threshold: f64) -> (String, String) {
+    for decimals in 0..4 {
+        let a = format!("{:.*}%", decimals, observed * 100.0);
+        let b = format!("{:.*}%", decimals, threshold * 100.0);
+        if a != b || observed == threshold {
+            return (a, b);
+        }
+    }
+    (
+        format!("{:.4}%", observed * 100.0),
+        format!("{:.4}%", threshold * 100.0),
+    )
+}
+
 /// "industry is 41% populated on 12,000 contacts; 60% needed by AI email personalization".
 fn gap_words(uc: &UseCaseReport, r: &RequirementReport, rows: u64) -> String {
-    let observed = r
-        .observed
-        .map_or("not measured".to_owned(), |v| value(r, v));
+    let (observed, threshold) = match (r.observed, r.measure) {
+        (None, _) => ("not measured".to_owned(), value(r, r.threshold)),
+        (Some(v), "count" | "reachable") => (value(r, v), value(r, r.threshold)),
+        (Some(v), _) => two_shares(v, r.threshold),
+    };
     let what = match r.measure {
         "fill" => "populated",
         "valid" => "valid",
@@ -134,34 +182,25 @@ fn gap_words(uc: &UseCaseReport, r: &RequirementReport, rows: u64) -> String {
         "at least"
     };
     if r.status == Status::AtRisk {
+        // Met, but not by enough: the reason says why (a thin margin, unknown consent).
         return format!(
-            "{}{condition} is {observed} {what}{}: it meets the {} {} needs by too little to rely on",
-            r.field,
-            if matches!(r.measure, "count" | "reachable") {
-                String::new()
-            } else {
-                format!(" on {} records", thousands(rows))
-            },
-            value(r, r.threshold),
-            uc.title
+            "{} [{}]{condition}: {}; at risk in {}",
+            r.field, r.measure, r.reason, uc.title
         );
     }
     match r.measure {
         "count" => format!(
-            "{observed} records{condition}; {limit} {} needed by {}",
-            value(r, r.threshold),
+            "{observed} records{condition}; {limit} {threshold} needed by {}",
             uc.title
         ),
         "reachable" => format!(
-            "{observed} {what} email addresses; {limit} {} needed by {}",
-            value(r, r.threshold),
+            "{observed} {what} email addresses; {limit} {threshold} needed by {}",
             uc.title
         ),
         _ => format!(
-            "{}{condition} is {observed} {what} on {} records; {limit} {} needed by {}",
+            "{}{condition} is {observed} {what} on {} records; {limit} {threshold} needed by {}",
             r.field,
             thousands(rows),
-            value(r, r.threshold),
             uc.title
         ),
     }
@@ -170,6 +209,11 @@ fn gap_words(uc: &UseCaseReport, r: &RequirementReport, rows: u64) -> String {
 /// The diagnostic of a report.
 pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
     let mut findings = Vec::new();
+    // One workflow finding per field, measure and segment, naming every use case it holds
+    // back: (key, use case titles), and the findings in the same order.
+    type Key = (String, &'static str, String, String, String);
+    let mut workflow: Vec<(Key, Vec<String>)> = Vec::new();
+    let mut workflow_findings: Vec<Finding> = Vec::new();
     let several = report.files.len() > 1;
     for file in &report.files {
         let in_file = |text: String| {
@@ -184,9 +228,13 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                 continue;
             }
             // Goal misalignment: the export has none of the use case's fields.
-            if !uc.requirements.is_empty()
-                && uc.requirements.iter().all(|r| r.status == Status::Unknown)
-            {
+            // Field requirements only: a record count is measured on any export.
+            let on_fields: Vec<&RequirementReport> = uc
+                .requirements
+                .iter()
+                .filter(|r| r.measure != "count")
+                .collect();
+            if !on_fields.is_empty() && on_fields.iter().all(|r| r.status == Status::Unknown) {
                 findings.push(Finding {
                     category: "goal_misalignment",
                     severity: "high",
@@ -196,7 +244,7 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                     observed: None,
                     threshold: None,
                     records: 0,
-                    evidence: in_file(if uc.requirements.len() == 1 {
+                    evidence: in_file(if on_fields.len() == 1 {
                         format!(
                             "{}: the one field it requires is not in the export ({})",
                             uc.title,
@@ -206,7 +254,7 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                         format!(
                             "{}: none of its {} required fields is in the export ({})",
                             uc.title,
-                            uc.requirements.len(),
+                            on_fields.len(),
                             uc.to_ready.re_export.join(", ")
                         )
                     }),
@@ -279,7 +327,19 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                     };
                     let top_failing = top.rows - top.passing;
                     if failing >= 5 && listed >= 2 && top_failing * 2 > failing {
-                        findings.push(Finding {
+                        let key = (
+                            r.field.clone(),
+                            r.measure,
+                            b.by.clone(),
+                            top.segment.clone(),
+                            file.input.path.clone(),
+                        );
+                        if let Some((_, titles)) = workflow.iter_mut().find(|(k, _)| *k == key) {
+                            titles.push(uc.title.clone());
+                            continue;
+                        }
+                        workflow.push((key.clone(), vec![uc.title.clone()]));
+                        workflow_findings.push(Finding {
                             category: "workflow_alignment",
                             severity: if blocked { "high" } else { "medium" },
                             use_case: Some(uc.id.clone()),
@@ -287,7 +347,8 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                             measure: Some(r.measure.to_owned()),
                             observed: Some(top_failing as f64 / failing as f64),
                             threshold: None,
-                            records: top.records_needed,
+                            // The segment's share of this requirement's own need.
+                            records: top.records_needed.min(r.records_needed),
                             evidence: in_file(format!(
                                 "{} of the {} records that fail {} [{}] have {} = {:?}",
                                 share(top_failing as f64 / failing as f64),
@@ -338,6 +399,10 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                 proof: "the next run reports reach with the suppression applied".to_owned(),
             });
         }
+    }
+    for ((_, titles), mut finding) in workflow.into_iter().zip(workflow_findings) {
+        finding.evidence = format!("{} (holds back {})", finding.evidence, titles.join(", "));
+        findings.push(finding);
     }
     match &report.history {
         None => findings.push(Finding {
@@ -449,25 +514,58 @@ fn answer(q: &Question, report: &Report, findings: &[Finding]) -> ChecklistAnswe
             (answer, evidence)
         }
         Rule::Duplicates | Rule::Freshness => {
-            let measures: &[&str] = if q.answer_by == Rule::Duplicates {
-                &["duplicates"]
+            let (measures, what): (&[&str], &str) = if q.answer_by == Rule::Duplicates {
+                (&["duplicates"], "duplicate")
             } else {
-                &["fresh"]
+                (&["fresh"], "freshness")
             };
-            let evidence = gaps(measures);
+            let mut evidence = gaps(measures);
             let total = measured(measures);
             let answer = match (evidence.len(), total) {
+                (_, 0) => "unknown",
                 (0, _) => "yes",
                 (n, t) if n >= t => "no",
                 _ => "partly",
             };
+            match answer {
+                "unknown" => evidence.push(format!(
+                    "no {what} requirement could be measured on this export"
+                )),
+                "yes" => evidence.push(format!(
+                    "{total} {what} requirement{} measured, all met",
+                    if total == 1 { "" } else { "s" }
+                )),
+                _ => {}
+            }
             (answer, evidence)
         }
         Rule::Ownership => {
-            let evidence: Vec<String> = of("workflow_alignment")
+            let mut evidence: Vec<String> = of("workflow_alignment")
                 .map(|f| f.evidence.clone())
                 .collect();
-            (if evidence.is_empty() { "yes" } else { "no" }, evidence)
+            let broken_down = report
+                .files
+                .iter()
+                .flat_map(|f| &f.use_cases)
+                .flat_map(|u| &u.requirements)
+                .filter(|r| !r.segments.is_empty())
+                .count();
+            let answer = if !evidence.is_empty() {
+                "no"
+            } else if broken_down == 0 {
+                evidence.push(
+                    "no gap was broken down by segment: run with --by owner (or --by lead_source)"
+                        .to_owned(),
+                );
+                "unknown"
+            } else {
+                evidence.push(format!(
+                    "{broken_down} gap{} broken down by segment; none is concentrated in one",
+                    if broken_down == 1 { "" } else { "s" }
+                ));
+                "yes"
+            };
+            (answer, evidence)
         }
         Rule::Baseline => match &report.history {
             None => ("no", vec!["runs are not kept (no --history)".to_owned()]),
@@ -481,17 +579,51 @@ fn answer(q: &Question, report: &Report, findings: &[Finding]) -> ChecklistAnswe
             ),
         },
         Rule::Consent => {
-            let evidence: Vec<String> = of("measurement_gaps")
+            let mut evidence: Vec<String> = of("measurement_gaps")
                 .filter(|f| f.field.as_deref() == Some("email_opt_out"))
                 .map(|f| f.evidence.clone())
                 .collect();
-            (if evidence.is_empty() { "yes" } else { "no" }, evidence)
+            let with_consent: Vec<String> = report
+                .files
+                .iter()
+                .filter_map(|f| f.reach.as_ref())
+                .filter(|r| !r.consent_columns.is_empty())
+                .map(|r| format!("consent from {}", r.consent_columns.join(", ")))
+                .collect();
+            let answer = if !evidence.is_empty() {
+                "no"
+            } else if with_consent.is_empty() {
+                evidence.push("no email reach was measured on this export".to_owned());
+                "unknown"
+            } else {
+                evidence.extend(with_consent);
+                "yes"
+            };
+            (answer, evidence)
         }
         Rule::FeedsUseCases => {
-            let evidence: Vec<String> = of("goal_misalignment")
+            let mut evidence: Vec<String> = of("goal_misalignment")
                 .map(|f| f.evidence.clone())
                 .collect();
-            (if evidence.is_empty() { "yes" } else { "no" }, evidence)
+            let judged = report
+                .summary
+                .use_cases
+                .iter()
+                .filter(|u| u.verdict != Verdict::NotApplicable)
+                .count();
+            let answer = if !evidence.is_empty() {
+                "no"
+            } else if judged == 0 {
+                evidence.push("no use case of the dictionary applies to these records".to_owned());
+                "unknown"
+            } else {
+                evidence.push(format!(
+                    "each of the {judged} use case{} that apply has fields in the export",
+                    if judged == 1 { "" } else { "s" }
+                ));
+                "yes"
+            };
+            (answer, evidence)
         }
     };
     ChecklistAnswer {

@@ -669,10 +669,18 @@ pub fn results(
             Pass::Fill { .. } => false,
         };
         let passing = |c: &SegmentCounter| c.passing.get(k).map_or(0, |r| r.settle(order));
+        let measured: Vec<usize> = match &req.pass {
+            Pass::Fill { parts, .. } => parts.clone(),
+            Pass::Valid(c) | Pass::Fresh(c, _) => vec![*c],
+        };
         let breakdowns = plan
             .dimensions
             .iter()
             .zip(&finished)
+            // A field broken down by itself says only that its blanks are blank.
+            .filter(|(dimension, _)| match dimension.source {
+                Source::Column(c) | Source::CreatedMonth(c) => !measured.contains(&c),
+            })
             .map(|(dimension, (kept, other, capped))| Breakdown {
                 by: dimension.name.clone(),
                 segments: kept

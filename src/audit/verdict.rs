@@ -883,13 +883,19 @@ pub fn evaluate_use_case(
             dictionary.at_risk_margin,
             map,
         );
+        // A column two requirements need is exported once.
+        let mut re_export = |label: String| {
+            if !to_ready.re_export.contains(&label) {
+                to_ready.re_export.push(label);
+            }
+        };
         match report.status {
-            Status::Unknown => to_ready.re_export.push(re_export_label(&req.target, map)),
-            Status::Failed if report.observed.is_none() => to_ready.re_export.extend(
-                gate_labels(req, measured.fields, map)
-                    .into_iter()
-                    .map(|(_, label)| label),
-            ),
+            Status::Unknown => re_export(re_export_label(&req.target, map)),
+            Status::Failed if report.observed.is_none() => {
+                for (_, label) in gate_labels(req, measured.fields, map) {
+                    re_export(label);
+                }
+            }
             // Records added for one count serve the others (a converted lead is also a lead):
             // the counts need the most any of them needs, not the sum.
             _ if records > 0 && report.measure == "count" => {

@@ -247,6 +247,17 @@ pub fn csv_field(text: &str) -> String {
     }
 }
 
+/// A CRM value (an owner's name) as a CSV field that a spreadsheet shows as text: one that
+/// starts like a formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading `'`, so
+/// opening the work list never runs it.
+pub fn csv_text(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        csv_field(&format!("'{text}"))
+    } else {
+        csv_field(text)
+    }
+}
+
 /// Adds one batch's failing records.
 pub fn measure(work: &WorklistPlan, plan: &Plan, batch: &DataFrame, rows: &mut WorklistRows) {
     if work.requirements.is_empty() {
@@ -328,7 +339,7 @@ pub fn measure(work: &WorklistPlan, plan: &Plan, batch: &DataFrame, rows: &mut W
         let mut line = csv_field(id);
         for value in &segment {
             line.push(',');
-            line.push_str(&csv_field(value));
+            line.push_str(&csv_text(value));
         }
         line.push(',');
         line.push_str(&csv_field(&fields.join(";")));

@@ -11,10 +11,9 @@ use crate::shown::thousands;
 /// The rows of the brief's table: the most severe first, at most this many.
 const MAX_FINDINGS: usize = 12;
 
+/// Text from an export or a dictionary, as the Markdown report shows it: no markup.
 fn cell(text: &str) -> String {
-    crate::shown::escape_control(text)
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    super::markdown::cell(text)
 }
 
 fn category(c: &str) -> &'static str {
@@ -33,6 +32,9 @@ fn symptom(f: &Finding) -> &'static str {
     if f.category == "data_quality" && f.observed.is_none() {
         return "the model cannot use a field it needs";
     }
+    if f.category == "measurement_gaps" && f.field.as_deref() == Some("email_opt_out") {
+        return "emails reach people who opted out, or bounce";
+    }
     match (f.category, f.measure.as_deref()) {
         ("data_quality", Some("fill" | "valid")) => {
             "generic output: the model fills the blanks with guesses"
@@ -43,7 +45,7 @@ fn symptom(f: &Finding) -> &'static str {
             "a feature that never varies: the model learns nothing from it"
         }
         ("data_quality", Some("count")) => "too few examples: the model does not learn a pattern",
-        ("data_quality", Some("reachable")) => "sends bounce or reach people who opted out",
+        ("data_quality", Some("reachable")) => "too few people the AI may email",
         ("data_quality", _) => "the model cannot use a field it needs",
         ("workflow_alignment", _) => "the same gaps come back after every clean-up",
         ("measurement_gaps", _) => "no one can say whether the AI project improved anything",
@@ -56,6 +58,14 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let d = &report.diagnostic;
     writeln!(out, "# AI failure diagnostic: evidence from the CRM")?;
     writeln!(out)?;
+    if report.files.is_empty() {
+        writeln!(
+            out,
+            "No file could be audited: there is no evidence from the data."
+        )?;
+        writeln!(out)?;
+        return write_not_audited(report, out);
+    }
     let files: Vec<String> = report
         .files
         .iter()
@@ -128,7 +138,7 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             writeln!(out)?;
             writeln!(
                 out,
-                "{} more finding{} in the JSON report's `diagnostic` section.",
+                "{} more finding{} in the JSON report's `diagnostic` section (`--format json`).",
                 d.findings.len() - MAX_FINDINGS,
                 if d.findings.len() - MAX_FINDINGS == 1 {
                     ""
@@ -145,7 +155,8 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let answer = match a.answer {
             "yes" => "Yes",
             "partly" => "Partly",
-            _ => "No",
+            "no" => "No",
+            _ => "Cannot tell from this export",
         };
         writeln!(out, "- \u{201c}{}\u{201d} **{answer}**", cell(&a.question))?;
         for e in &a.evidence {
@@ -191,6 +202,23 @@ pub fn render(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 )?,
             }
         }
+    }
+    if !report.errors.is_empty() || !report.skipped.is_empty() {
+        writeln!(out)?;
+        write_not_audited(report, out)?;
+    }
+    Ok(())
+}
+
+/// Files the evidence does not cover, so no one reads the brief as the whole export's.
+fn write_not_audited(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "## Not audited")?;
+    writeln!(out)?;
+    for e in &report.errors {
+        writeln!(out, "- error: {}", cell(&e.message))?;
+    }
+    for s in &report.skipped {
+        writeln!(out, "- {}: skipped, {}", cell(&s.path), cell(&s.reason))?;
     }
     Ok(())
 }

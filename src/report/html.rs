@@ -79,6 +79,8 @@ struct FileView {
     fields_total: usize,
     duplicates: Vec<[String; 4]>,
     segments: Vec<SegmentView>,
+    /// With `--show-values`: per column, its examples and most common value.
+    values: Vec<(String, Vec<String>)>,
 }
 
 struct FieldRow {
@@ -179,10 +181,11 @@ fn page(report: &Report, fields: FieldList) -> Page {
                         super::since_tally(p)
                     ),
                 },
+                // The tally is in the line above: the list is what moved.
                 lines: h
                     .previous
                     .as_ref()
-                    .map(super::since_lines)
+                    .map(|p| super::since_lines(p).into_iter().skip(1).collect())
                     .unwrap_or_default(),
                 baseline: h.baseline.as_ref().map(|b| {
                     format!(
@@ -416,6 +419,7 @@ fn file_view(file: &FileReport, list: FieldList) -> FileView {
         fields_total: file.fields.len(),
         duplicates,
         segments,
+        values: super::shown_values(&file.fields),
     }
 }
 

@@ -12,7 +12,7 @@ use super::{
 };
 
 /// Text for a table cell or list item: control characters escaped, pipes escaped.
-fn cell(text: &str) -> String {
+pub(super) fn cell(text: &str) -> String {
     plain(&escape_control(text)).replace('|', "\\|")
 }
 

@@ -34,6 +34,18 @@ pub enum Format {
 }
 
 impl Format {
+    /// As `--format` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Jsonl => "jsonl",
+            Format::Evidence => "evidence",
+        }
+    }
+
     /// The file name extension `--output-dir` gives it.
     pub fn extension(self) -> &'static str {
         match self {
@@ -464,23 +476,17 @@ pub fn segment_lines(r: &crate::model::RequirementReport) -> Vec<String> {
                 .map(|s| format!("{} {}", s.segment, thousands(s.records_needed)))
                 .collect();
             // What the lines leave out is still counted: the rest of the top, then `other`.
-            let (mut more, mut segments) = (0u64, 0usize);
+            let mut more = 0u64;
             for s in needing.iter().skip(3) {
                 more += s.records_needed;
-                segments += 1;
             }
             if let Some(other) = b.other.as_ref().filter(|o| o.records_needed > 0) {
                 more += other.records_needed;
-                segments += b.other_segments;
             }
-            let rest = match (more, segments, b.capped) {
-                (0, _, _) => String::new(),
-                (n, s, false) => format!(
-                    "; {} more in {s} other segment{}",
-                    thousands(n),
-                    if s == 1 { "" } else { "s" }
-                ),
-                (n, _, true) => format!(
+            let rest = match (more, b.capped) {
+                (0, _) => String::new(),
+                (n, false) => format!("; {} more in the other segments", thousands(n)),
+                (n, true) => format!(
                     "; {} more in other segments (past --max-segments, counted together)",
                     thousands(n)
                 ),
