@@ -366,16 +366,17 @@ fn report_outputs(
             file: Some(PathBuf::from(file)).filter(|p| p.as_os_str() != "-"),
         });
     }
-    if !named.is_empty() && dir.is_none() && explicit {
-        if let Some(f) = formats
+    if !named.is_empty()
+        && dir.is_none()
+        && explicit
+        && let Some(f) = formats
             .iter()
             .find(|f| !named.iter().any(|n| n.format == f.format()))
-        {
-            let name = f.format().name();
-            return Err(format!(
-                "--format {name} has no place to go: add --output {name}=FILE, or --output-dir DIR"
-            ));
-        }
+    {
+        let name = f.format().name();
+        return Err(format!(
+            "--format {name} has no place to go: add --output {name}=FILE, or --output-dir DIR"
+        ));
     }
     if !named.is_empty() || dir.is_some() {
         if !plain.is_empty() {
