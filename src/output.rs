@@ -97,32 +97,28 @@ fn resolved(path: &Path) -> PathBuf {
 /// (reports, the work list, the history), and each in a folder that exists, where no folder
 /// stands. `outputs` are (path, what it is: "the json report", "the work list"...);
 /// `shared` are files only checked against them (the history, which has errors of its own).
-pub fn check_outputs(
-    outputs: &[(&Path, String)],
-    shared: &[(&Path, String)],
+pub fn check_outputs<'a>(
+    outputs: &'a [(&Path, String)],
+    shared: &'a [(&Path, String)],
 ) -> Result<(), OutputError> {
     let mut seen: Vec<(PathBuf, &str)> = Vec::new();
-    for (path, what) in shared {
+    let mut claim = |path: &Path, what: &'a str| -> Result<(), OutputError> {
         let key = resolved(path);
         if let Some((_, first)) = seen.iter().find(|(p, _)| *p == key) {
             return Err(OutputError::Collision {
                 path: path.to_path_buf(),
                 first: (*first).to_owned(),
-                second: what.clone(),
+                second: what.to_owned(),
             });
         }
         seen.push((key, what));
+        Ok(())
+    };
+    for (path, what) in shared {
+        claim(path, what)?;
     }
     for (path, what) in outputs {
-        let key = resolved(path);
-        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == key) {
-            return Err(OutputError::Collision {
-                path: path.to_path_buf(),
-                first: (*first).to_owned(),
-                second: what.clone(),
-            });
-        }
-        seen.push((key, what));
+        claim(path, what)?;
         if path.is_dir() {
             return Err(OutputError::Unwritable {
                 path: path.to_path_buf(),
