@@ -157,13 +157,17 @@ fn page(report: &Report, fields: FieldList) -> Page {
     let re_exports = summary
         .re_export
         .iter()
-        .map(|r| {
-            format!(
+        .map(|r| match r.label.strip_prefix("one of ") {
+            Some(any) => format!(
+                "export again with one of these columns: {any}; for {}",
+                r.use_cases.join(", ")
+            ),
+            None => format!(
                 "export again with the column \u{201c}{}\u{201d} ({}), for {}",
                 r.label,
                 r.field,
                 r.use_cases.join(", ")
-            )
+            ),
         })
         .collect();
     let (since, trends) = match &report.history {
@@ -271,10 +275,20 @@ fn card(uc: &UseCaseReport, several: bool) -> Card {
         ));
     }
     if !to_ready.re_export.is_empty() {
-        unblock.push(format!(
-            "export again with {}",
-            to_ready.re_export.join(", ")
-        ));
+        let columns = to_ready.re_export.join(", ");
+        // A card is read at a glance: a long list of columns is in the fix-first section.
+        unblock.push(if columns.chars().count() > 60 {
+            format!(
+                "export again with {} (see Fix first)",
+                if to_ready.re_export.len() == 1 {
+                    "a column the export lacks".to_owned()
+                } else {
+                    format!("{} columns the export lacks", to_ready.re_export.len())
+                }
+            )
+        } else {
+            format!("export again with {columns}")
+        });
     }
     Card {
         title: uc.title.clone(),
