@@ -437,3 +437,48 @@ fn the_evidence_brief_lists_what_it_could_not_audit() {
     );
     assert!(run.stdout.contains("broken.xlsx"), "{}", run.stdout);
 }
+
+/// Found by the hostile run: a dominant-share requirement on a text column the export has
+/// said "export again with" that column, and the diagnostic called it a goal misalignment.
+#[test]
+fn a_column_that_is_there_but_not_counted_is_no_export_gap() {
+    let csv = "First Name,Email,Notes X\nA,a@x.com,same\nB,b@x.com,same\nC,c@x.com,other\n";
+    let dict = "[use_cases.x]\ntitle = \"X\"\n[[use_cases.x.requires]]\ncolumn = \"Notes X\"\nmax_dominant_share = 0.5\n";
+    let dir = temp_with(&[("c.csv", csv.as_bytes()), ("d.toml", dict.as_bytes())]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "c.csv",
+            "--dictionary",
+            "d.toml",
+            "--format",
+            "json",
+        ],
+    );
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let uc = &json["files"][0]["use_cases"][0];
+    assert_eq!(uc["verdict"], "unknown");
+    assert_eq!(uc["to_ready"]["re_export"], serde_json::json!([]));
+    assert_eq!(uc["requirements"][0]["column"], "Notes X");
+    assert!(
+        uc["note"]
+            .as_str()
+            .unwrap()
+            .contains("give it type = \"picklist\""),
+        "{uc}"
+    );
+    let findings = json["diagnostic"]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .all(|f| f["category"] != "goal_misalignment"),
+        "{findings:?}"
+    );
+    assert!(
+        findings[0]["evidence"]
+            .as_str()
+            .unwrap()
+            .starts_with("Notes X cannot be measured")
+    );
+}

@@ -234,7 +234,11 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                 .iter()
                 .filter(|r| r.measure != "count")
                 .collect();
-            if !on_fields.is_empty() && on_fields.iter().all(|r| r.status == Status::Unknown) {
+            if !on_fields.is_empty()
+                && on_fields
+                    .iter()
+                    .all(|r| r.status == Status::Unknown && r.column.is_none())
+            {
                 findings.push(Finding {
                     category: "goal_misalignment",
                     severity: "high",
@@ -275,7 +279,9 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                         observed: None,
                         threshold: Some(r.threshold),
                         records: 0,
-                        evidence: in_file(if r.field.contains(" or ") {
+                        evidence: in_file(if r.column.is_some() {
+                            format!("{} cannot be measured: {}", r.field, r.reason)
+                        } else if r.field.contains(" or ") {
                             format!(
                                 "none of {} is in the export; {} needs one of them",
                                 r.field.replace(" or ", ", "),
@@ -284,7 +290,13 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
                         } else {
                             format!("{} is not in the export; {} needs it", r.field, uc.title)
                         }),
-                        fix: "export again with the column (see re_export), or fill it in the CRM first".to_owned(),
+                        fix: if r.column.is_some() {
+                            "change the dictionary as the reason says; the column is in the export"
+                                .to_owned()
+                        } else {
+                            "export again with the column (see re_export), or fill it in the CRM first"
+                                .to_owned()
+                        },
                         proof: "the next run measures it instead of reporting it unknown".to_owned(),
                     });
                     continue;

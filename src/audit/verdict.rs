@@ -499,10 +499,14 @@ fn check(
             }
         },
         (Measure::Dominant { max }, Some(f)) => match f.dominant_count {
-            None => Outcome::absent(format!(
-                "{name}'s values are not counted (type {}): give it type = \"picklist\"",
-                f.field_type.map_or("text", FieldType::as_str)
-            )),
+            // The column is there: unknown until the dictionary types it, not an export gap.
+            None => Outcome {
+                column: Some(f.column.clone()),
+                ..Outcome::absent(format!(
+                    "{name}'s values are not counted (type {}): give it type = \"picklist\"",
+                    f.field_type.map_or("text", FieldType::as_str)
+                ))
+            },
             Some(top) => share_at_most(
                 top,
                 rows,
@@ -890,7 +894,11 @@ pub fn evaluate_use_case(
             }
         };
         match report.status {
-            Status::Unknown => re_export(re_export_label(&req.target, map)),
+            // Unknown with its column there (a text column asked for a dominant share): the
+            // reason says what to change; exporting again would not help.
+            Status::Unknown if report.column.is_none() => {
+                re_export(re_export_label(&req.target, map))
+            }
             Status::Failed if report.observed.is_none() => {
                 for (_, label) in gate_labels(req, measured.fields, map) {
                     re_export(label);
@@ -931,10 +939,20 @@ pub fn evaluate_use_case(
         Verdict::Ready
     };
     let note = (verdict == Verdict::Unknown).then(|| {
-        format!(
-            "cannot judge: the export lacks {}",
-            to_ready.re_export.join(", ")
-        )
+        let mut why = Vec::new();
+        if !to_ready.re_export.is_empty() {
+            why.push(format!(
+                "the export lacks {}",
+                to_ready.re_export.join(", ")
+            ));
+        }
+        for r in requirements
+            .iter()
+            .filter(|r| r.status == Status::Unknown && r.column.is_some())
+        {
+            why.push(format!("{}: {}", r.field, r.reason));
+        }
+        format!("cannot judge: {}", why.join("; "))
     });
     UseCaseReport {
         id: use_case.id.clone(),
