@@ -59,6 +59,13 @@ pub enum Command {
         #[arg(value_enum, default_value_t = SchemaArg::Report)]
         of: SchemaArg,
     },
+    /// Print one SQL query that measures a warehouse table in a single scan (in progress:
+    /// fill).
+    ///
+    /// Blanks and placeholders of every column, by the file audit's rules, for DuckDB, Spark,
+    /// Snowflake, BigQuery or Postgres. Validity, freshness, duplicates and reading the
+    /// result back (`audit --from-sql-result`) are not there yet; the query's header says so.
+    Sql(SqlArgs),
     /// Read a history file written by `audit --history`: list runs, show trends, pin a
     /// baseline, prune old runs.
     #[command(subcommand)]
@@ -415,6 +422,70 @@ fn report_outputs(
         format: formats.first().copied().unwrap_or(FormatArg::Text).format(),
         file: plain.pop().filter(|p| p.as_os_str() != "-"),
     }])
+}
+
+#[derive(Debug, Parser)]
+pub struct SqlArgs {
+    /// The engine the query is for.
+    #[arg(long, value_enum)]
+    pub dialect: DialectArg,
+    /// The table, dotted parts allowed (analytics.crm.contact).
+    #[arg(long, value_name = "NAME")]
+    pub table: String,
+    /// The table's columns, as the engine lists them: comma-separated, or a file with one
+    /// name per line.
+    #[arg(long, value_name = "LIST|FILE")]
+    pub columns: String,
+    /// Use this field map instead of detecting one from the columns.
+    #[arg(long, value_name = "NAME|FILE")]
+    pub field_map: Option<String>,
+    /// Data dictionary (default: the built-in one); its per-field placeholders count.
+    #[arg(long, value_name = "FILE")]
+    pub dictionary: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DialectArg {
+    Duckdb,
+    Spark,
+    Snowflake,
+    Bigquery,
+    Postgres,
+}
+
+impl SqlArgs {
+    /// The settings, reading `--columns` from a file when it names one.
+    pub fn settings(&self) -> Result<crm_ready::SqlSettings, String> {
+        let path = Path::new(&self.columns);
+        let columns: Vec<String> = if path.is_file() {
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read the columns file {}: {e}", path.display()))?
+                .lines()
+                .map(|l| l.trim().to_owned())
+                .filter(|l| !l.is_empty())
+                .collect()
+        } else {
+            self.columns
+                .split(',')
+                .map(|c| c.trim().to_owned())
+                .filter(|c| !c.is_empty())
+                .collect()
+        };
+        use crm_ready::sql::Dialect;
+        Ok(crm_ready::SqlSettings {
+            dialect: match self.dialect {
+                DialectArg::Duckdb => Dialect::DuckDb,
+                DialectArg::Spark => Dialect::Spark,
+                DialectArg::Snowflake => Dialect::Snowflake,
+                DialectArg::Bigquery => Dialect::BigQuery,
+                DialectArg::Postgres => Dialect::Postgres,
+            },
+            table: self.table.clone(),
+            columns,
+            field_map: self.field_map.clone(),
+            dictionary: self.dictionary.clone(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod shown;
+pub mod sql;
 pub mod when;
 
 use std::io::Write;
@@ -1102,5 +1103,58 @@ pub fn history_command(action: &HistoryAction, out: &mut dyn Write) -> Result<()
             )?;
         }
     }
+    Ok(())
+}
+
+/// What `crm-ready sql` writes a query for.
+#[derive(Debug, Clone)]
+pub struct SqlSettings {
+    pub dialect: sql::Dialect,
+    /// The table, dotted parts allowed (`analytics.crm.contact`).
+    pub table: String,
+    /// The table's columns, as the engine lists them.
+    pub columns: Vec<String>,
+    /// `--field-map`: a built-in map or a TOML file; detected from the columns otherwise.
+    pub field_map: Option<String>,
+    pub dictionary: Option<PathBuf>,
+}
+
+/// Writes the one-scan query that measures a warehouse table as the file audit measures an
+/// export (fill, for now: see `sql`).
+pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
+    if settings.columns.is_empty() {
+        bail!("--columns names no column: give the table's columns, comma-separated or in a file");
+    }
+    let builtin = config::builtin_field_maps().context("a built-in field map is invalid")?;
+    let forced = settings
+        .field_map
+        .as_deref()
+        .map(|name| {
+            config::load_field_map(name)
+                .with_context(|| format!("cannot load the field map given with --field-map {name}"))
+        })
+        .transpose()?;
+    let known = config::known_fields(builtin.iter().chain(forced.as_ref()));
+    let dictionary = config::load_dictionary(settings.dictionary.as_deref(), &known)
+        .context("cannot load the data dictionary")?;
+    let header = input::Header {
+        names: settings.columns.clone(),
+        renamed: Vec::new(),
+        segments: vec![0; settings.columns.len()],
+    };
+    let map = forced
+        .as_ref()
+        .or_else(|| audit::detect_map(&header, &builtin, None, &[]).map(|c| c.map));
+    // Fill does not depend on the day: any as-of serves.
+    let plans = audit::plan_columns(&header, map, &dictionary, 0);
+    let columns: Vec<sql::ColumnToMeasure> = plans
+        .iter()
+        .map(|p| sql::ColumnToMeasure {
+            name: p.name.clone(),
+            placeholders: p.missing.tokens(),
+        })
+        .collect();
+    let query = sql::fill_query(&settings.table, &columns, settings.dialect);
+    out.write_all(query.render(settings.dialect).as_bytes())?;
     Ok(())
 }

@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         Command::Dictionary => print_text(crm_ready::config::builtin_dictionary_text()),
         Command::Schema { of } => print_text(&of.schema().text()),
         Command::History(command) => history(&command),
+        Command::Sql(args) => sql(&args),
         Command::Maps { name: None } => print_maps(),
         Command::Maps { name: Some(name) } => match crm_ready::config::builtin_map_text(&name) {
             Some(text) => print_text(text),
@@ -197,6 +198,32 @@ fn history(command: &cli::HistoryCommand) -> ExitCode {
     let mut out = io::BufWriter::new(stdout.lock());
     let result = crm_ready::history_command(&command.action(), &mut out)
         .and_then(|()| out.flush().map_err(Into::into));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let mut stderr = io::stderr().lock();
+            let _ = writeln!(stderr, "error: {err}");
+            for cause in err.chain().skip(1) {
+                let _ = writeln!(stderr, "  caused by: {cause}");
+            }
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn sql(args: &cli::SqlArgs) -> ExitCode {
+    let settings = match args.settings() {
+        Ok(s) => s,
+        Err(message) => {
+            let _ = writeln!(io::stderr(), "error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result =
+        crm_ready::sql_command(&settings, &mut out).and_then(|()| out.flush().map_err(Into::into));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -96,6 +96,19 @@ impl MissingRule {
         rule
     }
 
+    /// The placeholders this rule counts as empty, lower case, sorted (for the SQL audit).
+    pub fn tokens(&self) -> Vec<String> {
+        let mut tokens: Vec<String> = self
+            .ascii_by_len
+            .iter()
+            .flatten()
+            .map(|t| String::from_utf8_lossy(t).into_owned())
+            .chain(self.unicode.iter().cloned())
+            .collect();
+        tokens.sort();
+        tokens
+    }
+
     /// What `value` is. Works on bytes: no allocation, no lower-casing, most values decided
     /// by their length or first byte.
     pub fn classify(&self, value: &str) -> Cell {
