@@ -194,36 +194,25 @@ fn audit(args: &cli::AuditArgs) -> ExitCode {
 }
 
 fn history(command: &cli::HistoryCommand) -> ExitCode {
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let result = crm_ready::history_command(&command.action(), &mut out)
-        .and_then(|()| out.flush().map_err(Into::into));
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
-        Err(err) => {
-            let mut stderr = io::stderr().lock();
-            let _ = writeln!(stderr, "error: {err}");
-            for cause in err.chain().skip(1) {
-                let _ = writeln!(stderr, "  caused by: {cause}");
-            }
+    to_stdout(|out| crm_ready::history_command(&command.action(), out))
+}
+
+fn sql(args: &cli::SqlArgs) -> ExitCode {
+    match args.settings() {
+        Ok(settings) => to_stdout(|out| crm_ready::sql_command(&settings, out)),
+        Err(message) => {
+            let _ = writeln!(io::stderr(), "error: {message}");
             ExitCode::from(EXIT_ERROR)
         }
     }
 }
 
-fn sql(args: &cli::SqlArgs) -> ExitCode {
-    let settings = match args.settings() {
-        Ok(s) => s,
-        Err(message) => {
-            let _ = writeln!(io::stderr(), "error: {message}");
-            return ExitCode::from(EXIT_ERROR);
-        }
-    };
+/// Runs a command that writes to standard output: its error and causes on standard error
+/// with exit 2; a reader that stopped early (`| head`) is no error.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> ExitCode {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
-    let result =
-        crm_ready::sql_command(&settings, &mut out).and_then(|()| out.flush().map_err(Into::into));
+    let result = write(&mut out).and_then(|()| out.flush().map_err(Into::into));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

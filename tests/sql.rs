@@ -89,16 +89,11 @@ fn a_column_list_that_names_nothing_is_refused() {
 /// package is not installed; CI installs it (`pip install duckdb`).
 #[test]
 fn duckdb_counts_what_the_file_audit_counts() {
-    let has_duckdb = std::process::Command::new("python3")
-        .args(["-c", "import duckdb"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !has_duckdb {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED duckdb_counts_what_the_file_audit_counts: the duckdb Python package is not installed (pip install duckdb)"
-        );
+    if !needs(
+        "duckdb_counts_what_the_file_audit_counts",
+        &["python3", "-c", "import duckdb"],
+        "the duckdb Python package is not installed (pip install duckdb)",
+    ) {
         return;
     }
     let dir = temp_with(&[]);

@@ -627,3 +627,19 @@ pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     gz.write_all(bytes).unwrap();
     gz.finish().unwrap()
 }
+
+/// Whether an outside program a test needs is here: `command` succeeds. When it is not, says
+/// `SKIPPED test: why` straight to the terminal, past the harness's capture, so a skip is
+/// seen; CI installs every such program first.
+#[allow(dead_code)]
+pub fn needs(test: &str, command: &[&str], why: &str) -> bool {
+    let here = std::process::Command::new(command[0])
+        .args(&command[1..])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !here {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+    }
+    here
+}
