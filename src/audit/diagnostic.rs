@@ -469,6 +469,20 @@ pub fn diagnose(report: &Report, checklist: &Checklist) -> Diagnostic {
     }
 }
 
+/// The answer of a rule that finds gaps: `no` with the gaps; `unknown` with why, when the
+/// export holds nothing to judge by; else `yes` with what supports it.
+fn settle(
+    gaps: Vec<String>,
+    nothing_to_judge: Option<String>,
+    support: Vec<String>,
+) -> (&'static str, Vec<String>) {
+    match nothing_to_judge {
+        _ if !gaps.is_empty() => ("no", gaps),
+        Some(why) => ("unknown", vec![why]),
+        None => ("yes", support),
+    }
+}
+
 fn answer(q: &Question, report: &Report, findings: &[Finding]) -> ChecklistAnswer {
     fn of<'a>(findings: &'a [Finding], category: &'a str) -> impl Iterator<Item = &'a Finding> {
         findings.iter().filter(move |f| f.category == category)
@@ -552,7 +566,7 @@ fn answer(q: &Question, report: &Report, findings: &[Finding]) -> ChecklistAnswe
             (answer, evidence)
         }
         Rule::Ownership => {
-            let mut evidence: Vec<String> = of("workflow_alignment")
+            let evidence: Vec<String> = of("workflow_alignment")
                 .map(|f| f.evidence.clone())
                 .collect();
             let broken_down = report
@@ -562,22 +576,17 @@ fn answer(q: &Question, report: &Report, findings: &[Finding]) -> ChecklistAnswe
                 .flat_map(|u| &u.requirements)
                 .filter(|r| !r.segments.is_empty())
                 .count();
-            let answer = if !evidence.is_empty() {
-                "no"
-            } else if broken_down == 0 {
-                evidence.push(
+            settle(
+                evidence,
+                (broken_down == 0).then(|| {
                     "no gap was broken down by segment: run with --by owner (or --by lead_source)"
-                        .to_owned(),
-                );
-                "unknown"
-            } else {
-                evidence.push(format!(
+                        .to_owned()
+                }),
+                vec![format!(
                     "{broken_down} gap{} broken down by segment; none is concentrated in one",
                     if broken_down == 1 { "" } else { "s" }
-                ));
-                "yes"
-            };
-            (answer, evidence)
+                )],
+            )
         }
         Rule::Baseline => match &report.history {
             None => ("no", vec!["runs are not kept (no --history)".to_owned()]),
@@ -591,7 +600,7 @@ fn answer(q: &Question, report: &Report, findings: &[Finding]) -> ChecklistAnswe
             ),
         },
         Rule::Consent => {
-            let mut evidence: Vec<String> = of("measurement_gaps")
+            let evidence: Vec<String> = of("measurement_gaps")
                 .filter(|f| f.field.as_deref() == Some("email_opt_out"))
                 .map(|f| f.evidence.clone())
                 .collect();
@@ -602,19 +611,16 @@ fn answer(q: &Question, report: &Report, findings: &[Finding]) -> ChecklistAnswe
                 .filter(|r| !r.consent_columns.is_empty())
                 .map(|r| format!("consent from {}", r.consent_columns.join(", ")))
                 .collect();
-            let answer = if !evidence.is_empty() {
-                "no"
-            } else if with_consent.is_empty() {
-                evidence.push("no email reach was measured on this export".to_owned());
-                "unknown"
-            } else {
-                evidence.extend(with_consent);
-                "yes"
-            };
-            (answer, evidence)
+            settle(
+                evidence,
+                with_consent
+                    .is_empty()
+                    .then(|| "no email reach was measured on this export".to_owned()),
+                with_consent,
+            )
         }
         Rule::FeedsUseCases => {
-            let mut evidence: Vec<String> = of("goal_misalignment")
+            let evidence: Vec<String> = of("goal_misalignment")
                 .map(|f| f.evidence.clone())
                 .collect();
             let judged = report
@@ -623,19 +629,15 @@ fn answer(q: &Question, report: &Report, findings: &[Finding]) -> ChecklistAnswe
                 .iter()
                 .filter(|u| u.verdict != Verdict::NotApplicable)
                 .count();
-            let answer = if !evidence.is_empty() {
-                "no"
-            } else if judged == 0 {
-                evidence.push("no use case of the dictionary applies to these records".to_owned());
-                "unknown"
-            } else {
-                evidence.push(format!(
+            settle(
+                evidence,
+                (judged == 0)
+                    .then(|| "no use case of the dictionary applies to these records".to_owned()),
+                vec![format!(
                     "each of the {judged} use case{} that apply has fields in the export",
                     if judged == 1 { "" } else { "s" }
-                ));
-                "yes"
-            };
-            (answer, evidence)
+                )],
+            )
         }
     };
     ChecklistAnswer {

@@ -376,6 +376,21 @@ fn month_of(value: &str, day_first: bool) -> Option<String> {
     Some(date::iso(days)[..7].to_owned())
 }
 
+/// A batch's column `i`, cell by cell.
+fn column_values(batch: &DataFrame, i: usize) -> Vec<Option<&str>> {
+    batch.columns()[i]
+        .str()
+        .expect("input batches hold string columns")
+        .iter()
+        .collect()
+}
+
+/// A cell that is filled (by its column's missing rule), trimmed; none otherwise.
+fn filled_value<'a>(columns: &[ColumnPlan], i: usize, v: Option<&'a str>) -> Option<&'a str> {
+    v.filter(|v| columns[i].missing.classify(v) == Cell::Filled)
+        .map(|v| v.trim_matches(is_pad))
+}
+
 /// Adds one batch to the segment counters.
 pub fn measure(
     plan: &SegmentPlan,
@@ -430,19 +445,8 @@ pub fn record_passes(
     known: Option<&[ColumnCounters]>,
 ) -> Vec<Vec<InWindow>> {
     let rows = batch.height();
-    let frame = batch.columns();
-    let values = |i: usize| {
-        frame[i]
-            .str()
-            .expect("input batches hold string columns")
-            .iter()
-            .collect::<Vec<Option<&str>>>()
-    };
-    fn filled<'a>(columns: &[ColumnPlan], i: usize, v: Option<&'a str>) -> Option<&'a str> {
-        v.filter(|v| columns[i].missing.classify(v) == Cell::Filled)
-            .map(|v| v.trim_matches(is_pad))
-    }
-    let filled = |i: usize, v| filled(columns, i, v);
+    let values = |i: usize| column_values(batch, i);
+    let filled = |i: usize, v| filled_value(columns, i, v);
     // Per requirement, per record: passes under each date reading.
     let mut passes: Vec<Vec<InWindow>> = Vec::with_capacity(requirements.len());
     let none = InWindow {
@@ -591,18 +595,8 @@ pub fn dimension_keys(
     owners: Option<&HashMap<String, String>>,
     batch: &DataFrame,
 ) -> Vec<String> {
-    let frame = batch.columns();
-    let values = |i: usize| {
-        frame[i]
-            .str()
-            .expect("input batches hold string columns")
-            .iter()
-            .collect::<Vec<Option<&str>>>()
-    };
-    let filled = |i: usize, v: Option<&'_ str>| {
-        v.filter(|v| columns[i].missing.classify(v) == Cell::Filled)
-            .map(|v| v.trim_matches(is_pad).to_owned())
-    };
+    let values = |i: usize| column_values(batch, i);
+    let filled = |i: usize, v| filled_value(columns, i, v).map(str::to_owned);
     match dimension.source {
         Source::Column(c) => {
             // Owner ids named by `User.csv`; an id it does not know is shown as it is.
