@@ -125,6 +125,41 @@ print(json.dumps(dict(zip(names, cur.fetchone()))))
         String::from_utf8_lossy(&out.stderr)
     );
     let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The example's counts by construction (fixtures/README.md): (column, blank, placeholder).
+    let by_hand: [(&str, u64, u64); 17] = [
+        ("Record ID", 0, 0),
+        ("First Name", 1, 0),
+        ("Last Name", 0, 0),
+        ("Email", 0, 1),
+        ("Phone Number", 5, 3),
+        ("Company Name", 2, 1),
+        ("Job Title", 5, 2),
+        ("Industry", 3, 5),
+        ("Lifecycle Stage", 0, 0),
+        ("Lead Status", 5, 0),
+        ("Number of Employees", 10, 0),
+        ("Country/Region", 3, 0),
+        ("Create Date", 0, 0),
+        ("Last Activity Date", 6, 0),
+        ("Contact owner", 0, 0),
+        ("Original Source", 2, 0),
+        ("Favorite Color", 13, 0),
+    ];
+    assert_eq!(result["rows"], 20);
+    for (n, (column, blank, placeholder)) in by_hand.iter().enumerate() {
+        assert_eq!(columns[n], *column);
+        assert_eq!(
+            result[format!("blank_{}", n + 1)],
+            *blank,
+            "blank of {column}"
+        );
+        assert_eq!(
+            result[format!("placeholder_{}", n + 1)],
+            *placeholder,
+            "placeholders of {column}"
+        );
+    }
+    // And the file audit agrees with the warehouse, column by column.
     let audit = run_in(dir.path(), &["audit", "contacts.csv", "--format", "json"]);
     let json: Value = serde_json::from_str(&audit.stdout).unwrap();
     let fields = json["files"][0]["fields"].as_array().unwrap();
