@@ -65,9 +65,12 @@ const BAR_WIDTH: usize = 20;
 /// Width of the verdict column: "NOT APPLICABLE".
 const VERDICT_WIDTH: usize = 14;
 
-fn bar(rate: f64) -> String {
-    let full = ((rate * BAR_WIDTH as f64).round() as usize).min(BAR_WIDTH);
-    format!("{}{}", "█".repeat(full), "░".repeat(BAR_WIDTH - full))
+/// The narrowest a bar gets before the table is let wrap.
+const MIN_BAR_WIDTH: usize = 6;
+
+fn bar(rate: f64, width: usize) -> String {
+    let full = ((rate * width as f64).round() as usize).min(width);
+    format!("{}{}", "█".repeat(full), "░".repeat(width - full))
 }
 
 /// Pads to `width` characters (not bytes).
@@ -549,12 +552,19 @@ fn write_fields(
         number_width("BLANK", |f| f.blank),
         number_width("PLACEHOLDER", |f| f.placeholder),
     );
+    // The bar gives way first, so the numbers fit the terminal (the findings may wrap).
+    let numbers = 2 + column_width + 2 + canonical_width + 2 + 2 + 5 + 2 + 5;
+    let numbers = numbers + 2 + filled_w + 2 + blank_w + 2 + placeholder_w;
+    let bar_width = style
+        .width
+        .saturating_sub(numbers)
+        .clamp(MIN_BAR_WIDTH, BAR_WIDTH);
     writeln!(
         out,
         "  {}  {}  {}  {:>5}  {:>5}  {:>filled_w$}  {:>blank_w$}  {:>placeholder_w$}  FINDINGS",
         pad("COLUMN", column_width),
         pad("CANONICAL", canonical_width),
-        pad("FILL", BAR_WIDTH),
+        pad("FILL", bar_width),
         "RATE",
         "VALID",
         "FILLED",
@@ -572,7 +582,7 @@ fn write_fields(
             "  {}  {}  {}  {:>5}  {:>5}  {:>filled_w$}  {:>blank_w$}  {:>placeholder_w$}  {}",
             pad(&column, column_width),
             pad(f.canonical.as_deref().unwrap_or("-"), canonical_width),
-            bar(f.fill_rate),
+            bar(f.fill_rate, bar_width),
             percent(f.fill_rate),
             f.valid_rate.map_or("-".to_owned(), percent),
             thousands(f.filled),
