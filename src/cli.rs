@@ -59,12 +59,13 @@ pub enum Command {
         #[arg(value_enum, default_value_t = SchemaArg::Report)]
         of: SchemaArg,
     },
-    /// Print one SQL query that measures a warehouse table in a single scan (in progress:
-    /// fill).
+    /// Print one SQL query that audits a warehouse table where it lives, in a single scan.
     ///
-    /// Blanks and placeholders of every column, by the file audit's rules, for DuckDB, Spark,
-    /// Snowflake, BigQuery or Postgres. Validity, freshness, duplicates and reading the
-    /// result back (`audit --from-sql-result`) are not there yet; the query's header says so.
+    /// Fill, validity, freshness, record counts in a window, duplicates and reach, by the
+    /// file audit's rules, for DuckDB, Spark, Snowflake, BigQuery or Postgres. Run it in the
+    /// engine, save its one-row result as CSV or JSON, then judge it with
+    /// `crm-ready audit --from-sql-result RESULT`. The query's header says what it does not
+    /// measure and where a dialect reads values otherwise.
     Sql(SqlArgs),
     /// Read a history file written by `audit --history`: list runs, show trends, pin a
     /// baseline, prune old runs.
@@ -171,8 +172,14 @@ pub struct AuditArgs {
     /// Exports to audit: CSV/TSV (any common encoding and delimiter, or .csv.gz), spreadsheets
     /// (.xlsx, .xlsm, .xls, .xlsb, .ods), folders of them, or ZIP archives such as the
     /// Salesforce weekly Data Export. `-` reads a CSV from standard input.
-    #[arg(value_name = "PATH", required = true)]
+    #[arg(value_name = "PATH", required_unless_present = "from_sql_result")]
     pub paths: Vec<PathBuf>,
+
+    /// Judge the one-row result of the query `crm-ready sql` wrote (CSV, TSV or JSON, as
+    /// the engine's CLI saves it) instead of exports: same report, verdicts, history and
+    /// exit code.
+    #[arg(long, value_name = "FILE", conflicts_with = "paths")]
+    pub from_sql_result: Option<PathBuf>,
 
     /// Data dictionary (TOML) of use cases and thresholds [default: the built-in one, as in field-maps/dictionary.toml].
     #[arg(long, value_name = "FILE")]
@@ -439,9 +446,13 @@ pub struct SqlArgs {
     /// Use this field map instead of detecting one from the columns.
     #[arg(long, value_name = "NAME|FILE")]
     pub field_map: Option<String>,
-    /// Data dictionary (default: the built-in one); its per-field placeholders count.
+    /// Data dictionary (default: the built-in one); give the same one to
+    /// `audit --from-sql-result`.
     #[arg(long, value_name = "FILE")]
     pub dictionary: Option<PathBuf>,
+    /// The day dates are judged as of (YYYY-MM-DD) [default: today], written into the query.
+    #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
+    pub as_of: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -484,6 +495,7 @@ impl SqlArgs {
             columns,
             field_map: self.field_map.clone(),
             dictionary: self.dictionary.clone(),
+            as_of: self.as_of.clone(),
         })
     }
 }
@@ -587,6 +599,7 @@ impl AuditArgs {
             }
         };
         Ok(Settings {
+            from_sql_result: self.from_sql_result.clone(),
             paths: self.paths.clone(),
             dictionary: self.dictionary.clone(),
             field_maps: self.field_map.clone(),

@@ -88,6 +88,9 @@ pub struct Settings {
     /// Worker threads; all cores when `None`.
     pub threads: Option<usize>,
     pub read: ReadOptions,
+    /// `--from-sql-result`: judge the one-row result of the query `crm-ready sql` wrote,
+    /// instead of reading exports.
+    pub from_sql_result: Option<PathBuf>,
 }
 
 /// How the audit came out, for the exit code.
@@ -240,6 +243,21 @@ fn build_report(
             "--fail-on regression needs --history FILE: a regression is measured against the previous run"
         );
     }
+    if let Some(result) = &settings.from_sql_result {
+        if !settings.paths.is_empty() {
+            bail!(
+                "--from-sql-result reads the result of a query instead of exports: give one or the other"
+            );
+        }
+        if !settings.by.is_empty() || settings.worklist.is_some() {
+            bail!(
+                "--by and --worklist read the records themselves: not with --from-sql-result, which holds counts only"
+            );
+        }
+        check_destinations(settings, std::iter::once(result.as_path()))?;
+        let report = sql_report(settings, result, &builtin, &dictionary)?;
+        return Ok((report, dictionary.regression_points));
+    }
     if settings.paths.is_empty() {
         bail!("no export to audit: give a file, a folder or a ZIP archive");
     }
@@ -252,34 +270,7 @@ fn build_report(
         settings.read.max_uncompressed,
         settings.read.max_depth,
     );
-    if let Some(dir) = &settings.output_dir {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot make the output folder {}", dir.display()))?;
-    }
-    // Every destination checked before anything is read or written: a run that cannot
-    // write all its outputs writes none.
-    let mut destinations: Vec<(&std::path::Path, String)> = settings
-        .outputs
-        .iter()
-        .filter_map(|o| {
-            o.file
-                .as_deref()
-                .map(|f| (f, format!("the {} report", o.format.name())))
-        })
-        .collect();
-    if let Some(w) = &settings.worklist {
-        destinations.push((w, "the work list".to_owned()));
-    }
-    let history: Vec<(&std::path::Path, String)> = settings
-        .history
-        .iter()
-        .map(|h| (h.as_path(), "the history".to_owned()))
-        .collect();
-    output::check_outputs(&destinations, &history)?;
-    let files = settings.outputs.iter().filter_map(|o| o.file.as_ref());
-    for target in files.chain(&settings.worklist) {
-        output::check_not_input(target, sources.iter().filter_map(Source::disk_path))?;
-    }
+    check_destinations(settings, sources.iter().filter_map(Source::disk_path))?;
     if sources.is_empty() {
         // Nothing to audit: the first reason is the run's error.
         match unreadable.into_iter().next() {
@@ -446,7 +437,13 @@ fn record_history(
     report: &Report,
     regression_points: f64,
 ) -> Result<(history::Store, model::HistoryReport)> {
-    let input = settings.name.clone().unwrap_or_else(|| {
+    // A warehouse table is known by its name, whatever file its result was saved in.
+    let table = report
+        .files
+        .first()
+        .and_then(|f| f.input.sql.as_ref())
+        .map(|sql| sql.table.clone());
+    let input = settings.name.clone().or(table).unwrap_or_else(|| {
         settings
             .paths
             .iter()
@@ -637,6 +634,41 @@ fn read_users(
     Some(pairs.0.into_iter().collect())
 }
 
+/// Every destination checked before anything is read or written: a run that cannot write
+/// all its outputs writes none.
+fn check_destinations<'a>(
+    settings: &Settings,
+    inputs: impl Iterator<Item = &'a std::path::Path> + Clone,
+) -> Result<()> {
+    if let Some(dir) = &settings.output_dir {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot make the output folder {}", dir.display()))?;
+    }
+    let mut destinations: Vec<(&std::path::Path, String)> = settings
+        .outputs
+        .iter()
+        .filter_map(|o| {
+            o.file
+                .as_deref()
+                .map(|f| (f, format!("the {} report", o.format.name())))
+        })
+        .collect();
+    if let Some(w) = &settings.worklist {
+        destinations.push((w, "the work list".to_owned()));
+    }
+    let history: Vec<(&std::path::Path, String)> = settings
+        .history
+        .iter()
+        .map(|h| (h.as_path(), "the history".to_owned()))
+        .collect();
+    output::check_outputs(&destinations, &history)?;
+    let files = settings.outputs.iter().filter_map(|o| o.file.as_ref());
+    for target in files.chain(&settings.worklist) {
+        output::check_not_input(target, inputs.clone())?;
+    }
+    Ok(())
+}
+
 /// The report around the files' audits: the summary across them, and when and by which
 /// rules it was made.
 fn assemble(
@@ -720,15 +752,7 @@ fn audit_source(
                 .find(|m| m.vendor == c.map.vendor && m.kind == config::ObjectKind::Account)
         })?
     });
-    let as_of = settings
-        .as_of
-        .as_deref()
-        .and_then(|d| {
-            let (y, rest) = d.split_once('-')?;
-            let (m, d) = rest.split_once('-')?;
-            audit::checks::date::days(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
-        })
-        .unwrap_or_else(|| when::now_seconds().div_euclid(86_400) as i32);
+    let as_of = as_of_days(settings.as_of.as_deref());
     let plan = audit::plan(
         &header,
         choice.as_ref().map(|c| c.map),
@@ -843,6 +867,7 @@ fn audit_source(
         stray_trailing_byte: summary.stray_byte.map(|b| format!("0x{b:02X}")),
         renamed_headers: header.renamed.clone(),
         repaired_cells: summary.repaired_cells,
+        sql: None,
     };
     // The work list: a second read, in file order (one worker), once the verdicts are known.
     let worklist = match &settings.worklist {
@@ -1117,13 +1142,88 @@ pub struct SqlSettings {
     /// `--field-map`: a built-in map or a TOML file; detected from the columns otherwise.
     pub field_map: Option<String>,
     pub dictionary: Option<PathBuf>,
+    /// The day to judge the data as of (`YYYY-MM-DD`, validated); today when `None`.
+    pub as_of: Option<String>,
+}
+
+/// `YYYY-MM-DD` (validated by the caller) in days since 1970-01-01; today when `None`.
+fn as_of_days(as_of: Option<&str>) -> i32 {
+    as_of
+        .and_then(|d| {
+            let (y, rest) = d.split_once('-')?;
+            let (m, d) = rest.split_once('-')?;
+            audit::checks::date::days(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+        })
+        .unwrap_or_else(|| when::now_seconds().div_euclid(86_400) as i32)
+}
+
+/// The file audit's plan of a table's columns, and the query that measures them.
+fn sql_query(
+    columns: &[String],
+    map: Option<&FieldMap>,
+    dictionary: &Dictionary,
+    table: &str,
+    as_of: i32,
+    dialect: sql::Dialect,
+) -> (audit::Plan, sql::audit::AuditQuery, String) {
+    let header = input::Header {
+        names: columns.to_vec(),
+        renamed: Vec::new(),
+        segments: vec![0; columns.len()],
+    };
+    let plan = audit::plan(
+        &header,
+        map,
+        None,
+        None,
+        dictionary,
+        audit::CheckSettings {
+            as_of,
+            show_values: false,
+            by: Vec::new(),
+            max_segments: 1,
+            owners: None,
+        },
+    );
+    let fingerprint = serde_json::to_string(&sql::result::Fingerprint {
+        crm_ready_sql: sql::result::VERSION,
+        dialect: dialect.name().to_owned(),
+        table: table.to_owned(),
+        as_of: audit::checks::date::iso(as_of),
+        map: map.map(|m| m.name.clone()),
+        dictionary: dictionary.hash.clone(),
+        columns: columns.to_vec(),
+    })
+    .expect("a fingerprint serialises");
+    let query = sql::audit::build(&plan, dictionary, table, as_of, dialect, &fingerprint);
+    (plan, query, fingerprint)
+}
+
+/// The built-in maps with the dictionary's aliases, and the one a name or file gives.
+fn sql_map(
+    name: Option<&str>,
+    dictionary: &Dictionary,
+    builtin: &[FieldMap],
+) -> Result<Option<FieldMap>> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    if let Some(map) = builtin.iter().find(|m| m.name == name) {
+        return Ok(Some(map.clone()));
+    }
+    let map = config::load_field_map(name)
+        .with_context(|| format!("cannot load the field map {name}"))?;
+    Ok(Some(map.with_aliases(&dictionary.aliases)))
 }
 
 /// Writes the one-scan query that measures a warehouse table as the file audit measures an
-/// export (fill, for now: see `sql`).
+/// export.
 pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
     if settings.columns.is_empty() {
         bail!("--columns names no column: give the table's columns, comma-separated or in a file");
+    }
+    if settings.table.trim().is_empty() {
+        bail!("--table names no table");
     }
     let builtin = config::builtin_field_maps().context("a built-in field map is invalid")?;
     let forced = settings
@@ -1137,24 +1237,212 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
     let known = config::known_fields(builtin.iter().chain(forced.as_ref()));
     let dictionary = config::load_dictionary(settings.dictionary.as_deref(), &known)
         .context("cannot load the data dictionary")?;
+    let builtin: Vec<FieldMap> = builtin
+        .into_iter()
+        .map(|m| m.with_aliases(&dictionary.aliases))
+        .collect();
     let header = input::Header {
         names: settings.columns.clone(),
         renamed: Vec::new(),
         segments: vec![0; settings.columns.len()],
     };
-    let map = forced
-        .as_ref()
-        .or_else(|| audit::detect_map(&header, &builtin, None, &[]).map(|c| c.map));
-    // Fill does not depend on the day: any as-of serves.
-    let plans = audit::plan_columns(&header, map, &dictionary, 0);
-    let columns: Vec<sql::ColumnToMeasure> = plans
-        .iter()
-        .map(|p| sql::ColumnToMeasure {
-            name: p.name.clone(),
-            placeholders: p.missing.tokens(),
-        })
-        .collect();
-    let query = sql::fill_query(&settings.table, &columns, settings.dialect);
-    out.write_all(query.render(settings.dialect).as_bytes())?;
+    let map = match forced {
+        Some(map) => Some(map.with_aliases(&dictionary.aliases)),
+        None => audit::detect_map(&header, &builtin, settings.table.rsplit('.').next(), &[])
+            .map(|c| c.map.clone()),
+    };
+    let (_, query, _) = sql_query(
+        &settings.columns,
+        map.as_ref(),
+        &dictionary,
+        &settings.table,
+        as_of_days(settings.as_of.as_deref()),
+        settings.dialect,
+    );
+    out.write_all(query.query.render(settings.dialect).as_bytes())?;
     Ok(())
+}
+
+/// The report of a warehouse table from the result of its query: the same counters a file
+/// audit's scan leaves, judged by the same code.
+fn sql_report(
+    settings: &Settings,
+    result: &std::path::Path,
+    builtin: &[FieldMap],
+    dictionary: &Dictionary,
+) -> Result<Report> {
+    let row = sql::result::ResultRow::read(result)?;
+    let fingerprint = row.fingerprint()?;
+    let shown = shown::path(result);
+    let Some(dialect) = sql::Dialect::from_name(&fingerprint.dialect) else {
+        bail!(
+            "{shown}: the query was written for an unknown dialect {:?}",
+            fingerprint.dialect
+        );
+    };
+    if fingerprint.dictionary != dictionary.hash {
+        bail!(
+            "{shown}: the query was written for another data dictionary ({}; this run's is {} {}): give the same --dictionary as to crm-ready sql, or write the query again",
+            fingerprint.dictionary,
+            dictionary.name,
+            dictionary.hash
+        );
+    }
+    if let Some(given) = &settings.as_of
+        && *given != fingerprint.as_of
+    {
+        bail!(
+            "{shown}: the query judged dates as of {}, not {given}: write the query again with --as-of {given}, or leave --as-of out",
+            fingerprint.as_of
+        );
+    }
+    if let Some(given) = settings.field_maps.first()
+        && Some(given) != fingerprint.map.as_ref()
+    {
+        bail!(
+            "{shown}: the query was written with the field map {}, not {given}: write it again with --field-map {given}, or leave --field-map out",
+            fingerprint.map.as_deref().unwrap_or("(none)")
+        );
+    }
+    let map = sql_map(fingerprint.map.as_deref(), dictionary, builtin)?;
+    let as_of = as_of_days(Some(&fingerprint.as_of));
+    let (plan, query, written) = sql_query(
+        &fingerprint.columns,
+        map.as_ref(),
+        dictionary,
+        &fingerprint.table,
+        as_of,
+        dialect,
+    );
+    if written != row.text("crm_ready")? {
+        bail!(
+            "{shown}: the result comes from a query this version of crm-ready would write otherwise (another version, or a map file that changed): write the query again with crm-ready sql and run it"
+        );
+    }
+    let measured = sql::result::measured(&plan, &query, &row)?;
+    let counters = &measured.counters;
+    let mut fields = audit::field_reports(&plan, counters);
+    for (field, dominant) in fields.iter_mut().zip(&measured.dominant) {
+        // Distinct values and variants are not counted in SQL: null, not zero.
+        field.distinct = None;
+        field.variants = None;
+        field.distinct_over_limit = false;
+        field.dominant_value = None;
+        field.dominant_count = *dominant;
+        field.dominant_share = dominant.map(|n| {
+            if measured.rows == 0 {
+                0.0
+            } else {
+                n as f64 / measured.rows as f64
+            }
+        });
+    }
+    let counts = audit::count_results(&plan, counters);
+    let kind = map.as_ref().map(|m| m.kind);
+    let judgement = audit::judge(
+        &audit::verdict::Measured {
+            fields: &fields,
+            rows: measured.rows,
+            duplicates: &measured.duplicates,
+            reach: measured.reach.as_ref(),
+            counts: &counts,
+            kind,
+            segments: &Default::default(),
+            top: settings.top,
+        },
+        map.as_ref(),
+        dictionary,
+    );
+    if judgement
+        .use_cases
+        .iter()
+        .all(|u| u.verdict == Verdict::NotApplicable)
+    {
+        bail!(
+            "{shown}: nothing can be judged on {}: no field map fits its {} columns, or no use case of the dictionary is built on its records (give --field-map to crm-ready sql)",
+            fingerprint.table,
+            fingerprint.columns.len()
+        );
+    }
+    let matched = map.as_ref().map_or(0, |m| {
+        fingerprint
+            .columns
+            .iter()
+            .filter(|c| m.canonical_for(c).is_some())
+            .count()
+    });
+    let input = InputReport {
+        path: fingerprint.table.clone(),
+        size: row.bytes.len() as u64,
+        content_hash: format!("xxh3:{:016x}", xxhash_rust::xxh3::xxh3_64(&row.bytes)),
+        format: "sql",
+        vendor: map.as_ref().map(|m| m.vendor.clone()),
+        object: map.as_ref().map(|m| m.object.clone()),
+        kind,
+        map: map.as_ref().map(|m| m.name.clone()),
+        map_score: if fingerprint.columns.is_empty() {
+            0.0
+        } else {
+            matched as f64 / fingerprint.columns.len() as f64
+        },
+        map_columns_matched: matched,
+        map_forced: false,
+        map_chosen_by: map.as_ref().map(|_| ChosenBy::Header),
+        account_link: None,
+        map_better_fit: None,
+        map_tied_with: Vec::new(),
+        encoding: None,
+        delimiter: None,
+        line_ending: None,
+        sheet: None,
+        header_line: 0,
+        columns: fingerprint.columns.len(),
+        rows: measured.rows,
+        ragged_rows: 0,
+        ragged_examples: Vec::new(),
+        removed: Vec::new(),
+        suspected_summary_rows: Vec::new(),
+        footer_records: None,
+        stray_trailing_byte: None,
+        renamed_headers: Vec::new(),
+        repaired_cells: 0,
+        sql: Some(model::SqlInput {
+            dialect: dialect.name().to_owned(),
+            table: fingerprint.table.clone(),
+            result: result.display().to_string(),
+            deleted_rows: measured.deleted.as_ref().map(|(n, _)| *n),
+            deleted_columns: measured
+                .deleted
+                .as_ref()
+                .map(|(_, c)| c.split(", ").map(str::to_owned).collect())
+                .unwrap_or_default(),
+            not_measured: sql::audit::NOT_MEASURED
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+            approximations: sql::audit::approximations(dialect),
+        }),
+    };
+    let file = FileReport {
+        input,
+        rows: measured.rows,
+        fields,
+        use_cases: judgement.use_cases,
+        fix_first: judgement.fix_first,
+        re_export: judgement.re_export,
+        duplicates: measured.duplicates,
+        reach: measured.reach,
+        by_missing: Vec::new(),
+        worklist: None,
+    };
+    Ok(assemble(
+        vec![file],
+        Vec::new(),
+        Vec::new(),
+        dictionary,
+        &Settings {
+            as_of: Some(fingerprint.as_of.clone()),
+            ..settings.clone()
+        },
+    ))
 }

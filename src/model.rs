@@ -394,6 +394,25 @@ pub struct InputReport {
     pub stray_trailing_byte: Option<String>,
     pub renamed_headers: Vec<Renamed>,
     pub repaired_cells: u64,
+    /// A warehouse table audited in SQL (`audit --from-sql-result`); null for a file.
+    pub sql: Option<SqlInput>,
+}
+
+/// A table measured by the query `crm-ready sql` wrote, read back from its result.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct SqlInput {
+    /// `duckdb`, `spark`, `snowflake`, `bigquery` or `postgres`.
+    pub dialect: String,
+    pub table: String,
+    /// The result file read.
+    pub result: String,
+    /// Rows marked deleted by the replication (`_fivetran_deleted`), left out of every count.
+    pub deleted_rows: Option<u64>,
+    pub deleted_columns: Vec<String>,
+    /// What the SQL audit does not measure (those parts of the report are empty).
+    pub not_measured: Vec<String>,
+    /// Where the dialect reads values otherwise than the file audit.
+    pub approximations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]

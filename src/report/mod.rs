@@ -207,6 +207,29 @@ fn input_notes(input: &InputReport) -> Vec<String> {
             }
         ));
     }
+    if let Some(sql) = &input.sql {
+        notes.push(format!(
+            "measured in {} by one SQL scan of {}, read back from {}",
+            sql.dialect, sql.table, sql.result
+        ));
+        if let Some(n) = sql.deleted_rows {
+            notes.push(format!(
+                "left out {} row{} marked deleted ({})",
+                thousands(n),
+                if n == 1 { "" } else { "s" },
+                sql.deleted_columns.join(", ")
+            ));
+        }
+        notes.push(format!(
+            "not measured in SQL: {}",
+            sql.not_measured.join("; ")
+        ));
+        notes.push(format!(
+            "read otherwise in {}: {}",
+            sql.dialect,
+            sql.approximations.join("; ")
+        ));
+    }
     if input.line_ending == Some("CR") {
         notes.push("records end with a lone CR (old Mac): read as line breaks".to_owned());
     }

@@ -15,10 +15,12 @@
 
 use super::validity::Invalid;
 
+/// The spellings of yes and of no, compared without ASCII case.
+pub const TRUE: &[&str] = &["true", "yes", "1", "checked", "y"];
+pub const FALSE: &[&str] = &["false", "no", "0", "unchecked", "n"];
+
 /// The value as a boolean, or why it is none.
 pub fn check(value: &str) -> Result<bool, Invalid> {
-    const TRUE: &[&str] = &["true", "yes", "1", "checked", "y"];
-    const FALSE: &[&str] = &["false", "no", "0", "unchecked", "n"];
     if TRUE.iter().any(|t| t.eq_ignore_ascii_case(value)) {
         Ok(true)
     } else if FALSE.iter().any(|f| f.eq_ignore_ascii_case(value)) {

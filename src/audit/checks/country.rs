@@ -33,9 +33,12 @@ const EXTRA: &[(&str, &str)] = &[
 ];
 
 /// A Latin letter without its accent (`é` -> `e`): ISO names are written in ASCII.
+pub const UNACCENT_FROM: &str = "àáâãäåāăąçćčďđèéêëēėęěìíîïīįıñńňòóôõöøōőœŕřśšşťţùúûüūůűųýÿžźż";
+pub const UNACCENT_TO: &str = "aaaaaaaaacccddeeeeeeeeiiiiiiinnnooooooooorrsssttuuuuuuuuyyzzz";
+
 fn unaccent(c: char) -> char {
-    const FROM: &str = "àáâãäåāăąçćčďđèéêëēėęěìíîïīįıñńňòóôõöøōőœŕřśšşťţùúûüūůűųýÿžźż";
-    const TO: &str = "aaaaaaaaacccddeeeeeeeeiiiiiiinnnooooooooorrsssttuuuuuuuuyyzzz";
+    const FROM: &str = UNACCENT_FROM;
+    const TO: &str = UNACCENT_TO;
     FROM.chars()
         .position(|f| f == c)
         .and_then(|i| TO.chars().nth(i))
@@ -51,6 +54,31 @@ fn key_of(text: &str) -> String {
         .map(unaccent)
         .filter(|c| c.is_alphanumeric())
         .collect()
+}
+
+/// Every lookup key `check` knows a country by, with a leading `the` taken off (`check`
+/// tries a key with and without it): the SQL audit writes them out as a literal list. Built
+/// from the ISO table's codes, names and aliases, each kept only if `find` knows it.
+pub fn keys_without_the() -> std::collections::BTreeSet<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    let mut add = |text: &str| {
+        let key = key_of(text);
+        if !key.is_empty() && !key.bytes().all(|b| b.is_ascii_digit()) && find(&key).is_some() {
+            keys.insert(key.strip_prefix("the").unwrap_or(&key).to_owned());
+        }
+    };
+    for (key, _) in EXTRA {
+        add(key);
+    }
+    for country in Country::get_countries() {
+        add(country.alpha2);
+        add(country.alpha3);
+        add(country.long_name);
+        for alias in celes::LookupTable::iter(&country.aliases) {
+            add(alias);
+        }
+    }
+    keys
 }
 
 fn find(key: &str) -> Option<&'static str> {

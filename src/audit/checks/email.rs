@@ -27,7 +27,7 @@ pub struct EmailInfo {
 
 /// Mailbox providers whose addresses name a person, not a company. An entry ending in `.`
 /// matches every top-level domain (`yahoo.co.uk`, `gmx.de`).
-const PERSONAL_DOMAINS: &[&str] = &[
+pub const PERSONAL_DOMAINS: &[&str] = &[
     "gmail.com",
     "googlemail.com",
     "yahoo.",
@@ -49,7 +49,7 @@ const PERSONAL_DOMAINS: &[&str] = &[
 ];
 
 /// Local parts that stand for a function, not a person.
-const ROLE_ACCOUNTS: &[&str] = &[
+pub const ROLE_ACCOUNTS: &[&str] = &[
     "info",
     "sales",
     "admin",

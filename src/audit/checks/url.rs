@@ -37,7 +37,7 @@ pub fn check(value: &str) -> Result<String, Invalid> {
 }
 
 /// Hosts that serve many companies' pages: a website there names no company's domain.
-const PLATFORMS: &[&str] = &[
+pub const PLATFORMS: &[&str] = &[
     "linkedin.com",
     "facebook.com",
     "twitter.com",

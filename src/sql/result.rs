@@ -1,0 +1,393 @@
+//! The query's one-row result, as an engine's CLI writes it (CSV, TSV or JSON), read back
+//! into the file audit's counters: the same report code then judges it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::audit::{AuditQuery, ReadingNames};
+use crate::audit::Plan;
+use crate::audit::checks::count::{CountCounter, Readings};
+use crate::audit::checks::duplicates::IdentityKey;
+use crate::audit::checks::freshness::Tally;
+use crate::audit::checks::reach::Consent;
+use crate::audit::checks::validity::Invalid;
+use crate::audit::counters::{FillCounter, TableCounters};
+use crate::model::{DuplicateReport, ReachReport};
+
+/// What the query was written for: the first column of its result, so the result is read
+/// back with the same columns, map, dictionary and day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fingerprint {
+    pub crm_ready_sql: u32,
+    pub dialect: String,
+    pub table: String,
+    pub as_of: String,
+    pub map: Option<String>,
+    pub dictionary: String,
+    pub columns: Vec<String>,
+}
+
+/// The version of the result's shape; a result of another is refused.
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ResultError {
+    #[error("cannot read the SQL result {}: {source}", crate::shown::path(path))]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}: {message}", crate::shown::path(path))]
+    Shape { path: PathBuf, message: String },
+    #[error(
+        "{}: no column {column:?}; it is not the result of the query `crm-ready sql` wrote for these columns (run that query again and save all its output columns)",
+        crate::shown::path(path)
+    )]
+    Missing { path: PathBuf, column: String },
+    #[error(
+        "{}: column {column:?} holds {value:?}, expected a count (a whole number of 0 or more)",
+        crate::shown::path(path)
+    )]
+    NotACount {
+        path: PathBuf,
+        column: String,
+        value: String,
+    },
+}
+
+/// The result's one row: output column (lower case) -> its text.
+pub struct ResultRow {
+    pub path: PathBuf,
+    pub values: BTreeMap<String, String>,
+    pub bytes: Vec<u8>,
+}
+
+impl ResultRow {
+    pub fn read(path: &Path) -> Result<ResultRow, ResultError> {
+        let bytes = std::fs::read(path).map_err(|source| ResultError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let shape = |message: String| ResultError::Shape {
+            path: path.to_owned(),
+            message,
+        };
+        let text = std::str::from_utf8(&bytes).map_err(|e| {
+            shape(format!(
+                "not UTF-8 text ({e}); save the result as CSV or JSON"
+            ))
+        })?;
+        let text = text.trim_start_matches('\u{feff}');
+        let trimmed = text.trim_start();
+        let values = if trimmed.starts_with('[') || trimmed.starts_with('{') {
+            json_row(trimmed).map_err(shape)?
+        } else {
+            csv_row(text).map_err(shape)?
+        };
+        Ok(ResultRow {
+            path: path.to_owned(),
+            values,
+            bytes,
+        })
+    }
+
+    pub fn text(&self, column: &str) -> Result<&str, ResultError> {
+        self.values
+            .get(column)
+            .map(String::as_str)
+            .ok_or_else(|| ResultError::Missing {
+                path: self.path.clone(),
+                column: column.to_owned(),
+            })
+    }
+
+    pub fn count(&self, column: &str) -> Result<u64, ResultError> {
+        let text = self.text(column)?.trim();
+        // Some engines write counts as decimals (Snowflake's NUMBER, `12.0`).
+        let digits = text.strip_suffix(".0").unwrap_or(text);
+        digits.parse().map_err(|_| ResultError::NotACount {
+            path: self.path.clone(),
+            column: column.to_owned(),
+            value: text.chars().take(40).collect(),
+        })
+    }
+
+    pub fn fingerprint(&self) -> Result<Fingerprint, ResultError> {
+        let text = self.text("crm_ready")?;
+        let fingerprint: Fingerprint =
+            serde_json::from_str(text).map_err(|e| ResultError::Shape {
+                path: self.path.clone(),
+                message: format!(
+                    "its crm_ready column is not the fingerprint `crm-ready sql` writes ({e})"
+                ),
+            })?;
+        if fingerprint.crm_ready_sql != VERSION {
+            return Err(ResultError::Shape {
+                path: self.path.clone(),
+                message: format!(
+                    "the query was written by a crm-ready whose result shape is {} (this one reads {VERSION}); write the query again with this version",
+                    fingerprint.crm_ready_sql
+                ),
+            });
+        }
+        Ok(fingerprint)
+    }
+}
+
+fn one_row<T>(mut rows: Vec<T>) -> Result<T, String> {
+    match rows.len() {
+        1 => Ok(rows.remove(0)),
+        0 => Err("no row: the result holds only a header".to_owned()),
+        n => Err(format!(
+            "{n} rows: the query returns one row; save only its result"
+        )),
+    }
+}
+
+fn json_row(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        // JSON Lines: one object a line.
+        Err(_) => {
+            let rows: Result<Vec<serde_json::Value>, _> = text
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(serde_json::from_str)
+                .collect();
+            serde_json::Value::Array(rows.map_err(|e| format!("not JSON ({e})"))?)
+        }
+    };
+    let object = match value {
+        serde_json::Value::Array(rows) => one_row(rows)?,
+        other => other,
+    };
+    let serde_json::Value::Object(map) = object else {
+        return Err("expected a JSON object of the query's columns".to_owned());
+    };
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| {
+            let text = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (k.to_lowercase(), text)
+        })
+        .collect())
+}
+
+fn csv_row(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let first = text.lines().next().unwrap_or_default();
+    // The delimiter the header uses most: comma (DuckDB, psql --csv, snowsql, bq), tab
+    // (spark-sql), or the pipe of psql -A.
+    let delimiter = [b',', b'\t', b'|', b';']
+        .into_iter()
+        .max_by_key(|d| first.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("not CSV ({e})"))?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect();
+    let rows: Vec<csv::StringRecord> = reader
+        .records()
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("not CSV ({e})"))?;
+    let rows: Vec<csv::StringRecord> = rows
+        .into_iter()
+        .filter(|r| !(r.len() == 1 && r[0].trim().is_empty()))
+        .collect();
+    let row = one_row(rows)?;
+    if row.len() != header.len() {
+        return Err(format!(
+            "the row has {} values for {} columns",
+            row.len(),
+            header.len()
+        ));
+    }
+    Ok(header
+        .into_iter()
+        .zip(row.iter().map(str::to_owned))
+        .collect())
+}
+
+/// What the result measured, in the file audit's terms.
+pub struct Measured {
+    pub counters: TableCounters,
+    pub rows: u64,
+    pub deleted: Option<(u64, String)>,
+    /// Per column, the records of its most common value, where counted.
+    pub dominant: Vec<Option<u64>>,
+    pub duplicates: Vec<DuplicateReport>,
+    pub reach: Option<ReachReport>,
+}
+
+fn tally(row: &ResultRow, names: &ReadingNames) -> Result<Tally, ResultError> {
+    let mut tally = Tally {
+        valid: row.count(&names.valid)?,
+        ..Tally::default()
+    };
+    tally.invalid[Invalid::NotADate as usize] = row.count(&names.not_a_date)?;
+    tally.invalid[Invalid::Before1900 as usize] = row.count(&names.before_1900)?;
+    tally.invalid[Invalid::ImpossibleDate as usize] = row.count(&names.impossible)?;
+    tally.invalid[Invalid::InTheFuture as usize] = row.count(&names.in_the_future)?;
+    for (slot, name) in tally.ages.iter_mut().zip(&names.ages) {
+        *slot = row.count(name)?;
+    }
+    tally.fresh = names
+        .fresh
+        .iter()
+        .map(|n| row.count(n))
+        .collect::<Result<_, _>>()?;
+    Ok(tally)
+}
+
+/// The counters of the result, laid out as the file audit's scan leaves them.
+pub fn measured(plan: &Plan, query: &AuditQuery, row: &ResultRow) -> Result<Measured, ResultError> {
+    let rows = row.count(&query.rows)?;
+    let mut counters = TableCounters::new(plan.columns.len());
+    let mut dominant = Vec::with_capacity(plan.columns.len());
+    for (counter, names) in counters.columns.iter_mut().zip(&query.columns) {
+        counter.fill = FillCounter {
+            rows,
+            blank: row.count(&names.blank)?,
+            placeholder: row.count(&names.placeholder)?,
+        };
+        let filled = counter.fill.filled();
+        let checks = &mut counter.checks;
+        if let Some(valid) = &names.valid {
+            checks.valid.checked = filled;
+            checks.valid.valid = row.count(valid)?;
+        }
+        if let Some(n) = &names.personal_domain {
+            checks.valid.personal_domain = row.count(n)?;
+        }
+        if let Some(n) = &names.role_account {
+            checks.valid.role_account = row.count(n)?;
+        }
+        if let Some(date) = &names.date {
+            let dates = &mut checks.dates;
+            dates.checked = filled;
+            dates.fixed = tally(row, &date.readings[0])?;
+            dates.slash = [
+                tally(row, &date.readings[1])?,
+                tally(row, &date.readings[2])?,
+            ];
+            dates.slash_values = row.count(&date.slash_values)?;
+            dates.day_first_evidence = row.count(&date.day_first_evidence)?;
+            dates.month_first_evidence = row.count(&date.month_first_evidence)?;
+            dates.ambiguous = row.count(&date.ambiguous)?;
+        }
+        dominant.push(names.dominant.as_ref().map(|n| row.count(n)).transpose()?);
+    }
+    counters.combined = query
+        .combined
+        .iter()
+        .map(|name| {
+            let filled = row.count(name)?;
+            Ok(FillCounter {
+                rows,
+                blank: rows.saturating_sub(filled),
+                placeholder: 0,
+            })
+        })
+        .collect::<Result<_, ResultError>>()?;
+    counters.from_accounts = vec![0; query.combined.len()];
+    let readings = |names: &[String; 3]| -> Result<Readings, ResultError> {
+        Ok(Readings([
+            row.count(&names[0])?,
+            row.count(&names[1])?,
+            row.count(&names[2])?,
+        ]))
+    };
+    counters.records.counts = query
+        .counts
+        .iter()
+        .map(|(matched, filled)| {
+            Ok(CountCounter {
+                matched: readings(matched)?,
+                filled: readings(filled)?,
+            })
+        })
+        .collect::<Result<_, ResultError>>()?;
+    for ((_, consent), name) in plan.records.consent.iter().zip(&query.consent) {
+        let n = row.count(name)?;
+        let reach = &mut counters.records.reach;
+        match consent {
+            Consent::OptOut => reach.opted_out += n,
+            Consent::MarketingStatus => reach.not_marketing += n,
+            Consent::Bounced | Consent::InvalidFlag => reach.bounced += n,
+        }
+    }
+    let share = |part: u64| {
+        if rows == 0 {
+            0.0
+        } else {
+            part as f64 / rows as f64
+        }
+    };
+    let mut duplicates = Vec::new();
+    let mut reach = None;
+    for ((key, parts), names) in plan
+        .records
+        .keys
+        .iter()
+        .filter(|(key, _)| query.keys.iter().any(|k| k.key == *key))
+        .zip(&query.keys)
+    {
+        let records = row.count(&names.records)?;
+        let distinct = row.count(&names.distinct)?;
+        let duplicate_records = records.saturating_sub(distinct);
+        duplicates.push(DuplicateReport {
+            key: key.as_str(),
+            columns: parts
+                .columns()
+                .iter()
+                .map(|c| plan.columns[*c].name.clone())
+                .collect(),
+            records,
+            distinct,
+            groups: row.count(&names.groups)?,
+            duplicate_records,
+            duplicate_rate: share(duplicate_records),
+        });
+        if *key == IdentityKey::Email {
+            let blocked = names.blocked.as_ref().map(|n| row.count(n)).transpose()?;
+            let r = &counters.records.reach;
+            reach = Some(ReachReport {
+                consent_columns: plan
+                    .records
+                    .consent
+                    .iter()
+                    .map(|(c, _)| plan.columns[*c].name.clone())
+                    .collect(),
+                addresses: distinct,
+                reachable: distinct.saturating_sub(blocked.unwrap_or(0)),
+                opted_out: r.opted_out,
+                not_marketing: r.not_marketing,
+                bounced: r.bounced,
+            });
+        }
+    }
+    let deleted = query
+        .deleted
+        .as_ref()
+        .map(|(name, columns)| Ok::<_, ResultError>((row.count(name)?, columns.clone())))
+        .transpose()?;
+    Ok(Measured {
+        counters,
+        rows,
+        deleted,
+        dominant,
+        duplicates,
+        reach,
+    })
+}
