@@ -45,6 +45,46 @@ const BUILTIN_MAPS: &[(&str, &str)] = &[
         "salesforce/opportunity",
         include_str!("../../field-maps/salesforce/opportunity.toml"),
     ),
+    (
+        "fivetran/salesforce_lead",
+        include_str!("../../field-maps/fivetran/salesforce_lead.toml"),
+    ),
+    (
+        "fivetran/salesforce_contact",
+        include_str!("../../field-maps/fivetran/salesforce_contact.toml"),
+    ),
+    (
+        "fivetran/salesforce_account",
+        include_str!("../../field-maps/fivetran/salesforce_account.toml"),
+    ),
+    (
+        "fivetran/salesforce_opportunity",
+        include_str!("../../field-maps/fivetran/salesforce_opportunity.toml"),
+    ),
+    (
+        "fivetran/hubspot_contact",
+        include_str!("../../field-maps/fivetran/hubspot_contact.toml"),
+    ),
+    (
+        "fivetran/hubspot_company",
+        include_str!("../../field-maps/fivetran/hubspot_company.toml"),
+    ),
+    (
+        "fivetran/hubspot_deal",
+        include_str!("../../field-maps/fivetran/hubspot_deal.toml"),
+    ),
+    (
+        "airbyte/hubspot_contacts",
+        include_str!("../../field-maps/airbyte/hubspot_contacts.toml"),
+    ),
+    (
+        "airbyte/hubspot_companies",
+        include_str!("../../field-maps/airbyte/hubspot_companies.toml"),
+    ),
+    (
+        "airbyte/hubspot_deals",
+        include_str!("../../field-maps/airbyte/hubspot_deals.toml"),
+    ),
 ];
 
 const BUILTIN_TYPES: &str = include_str!("../../field-maps/types.toml");

@@ -9,7 +9,7 @@ use crate::audit::checks::count::Test;
 use crate::audit::checks::duplicates::IdentityKey;
 use crate::audit::checks::freshness::AGE_BANDS;
 use crate::audit::checks::reach::Consent;
-use crate::audit::checks::validity::Form;
+use crate::audit::checks::validity::{Form, Invalid};
 use crate::audit::checks::{boolean, country, email, url};
 use crate::audit::measure::{Distinct, KeyParts};
 use crate::config::Measure;
@@ -20,7 +20,6 @@ pub const DELETED_COLUMNS: &[&str] = &["_fivetran_deleted", "_ab_cdc_deleted_at"
 /// What the SQL audit measures otherwise than the file audit, or not at all: said in the
 /// query's header and in the report.
 pub const NOT_MEASURED: &[&str] = &[
-    "why a value is invalid (no_at, bad_domain, ...): only how many are valid",
     "distinct values and spelling variants; the most common value only of the fields a use case asks about",
     "double-encoded UTF-8 (mojibake)",
     "--by segments and the work list",
@@ -29,7 +28,7 @@ pub const NOT_MEASURED: &[&str] = &[
 /// Where a dialect's regular expressions read otherwise than the file audit's checks.
 pub fn approximations(d: Dialect) -> Vec<String> {
     let mut notes = vec![
-        "numbers: the file audit's grouping rules are written as one regular expression; a value with an unmatched parenthesis or a currency code on both sides may be read otherwise".to_owned(),
+        "numbers: the file audit's grouping rules are written as one regular expression; a value with an unmatched parenthesis or a currency code on both sides may be read otherwise, and an invalid one told bad_grouping or not_a_number by its characters only".to_owned(),
         "emails and websites: any character from U+00C0 up counts as a letter of a domain (the file audit asks for a Unicode letter or digit)".to_owned(),
         "placeholders and letters are compared by the engine's LOWER (the file audit folds ASCII case only, for ASCII placeholders)".to_owned(),
     ];
@@ -74,6 +73,12 @@ pub struct ColumnNames {
     pub blank: String,
     pub placeholder: String,
     pub valid: Option<String>,
+    /// Filled values of the wrong form, by reason.
+    pub reasons: Vec<(Invalid, String)>,
+    /// Filled values of the right form but not among the allowed ones.
+    pub not_allowed: Option<String>,
+    /// Allowed values that do not match the dictionary's pattern.
+    pub no_pattern_match: Option<String>,
     pub personal_domain: Option<String>,
     pub role_account: Option<String>,
     pub date: Option<DateNames>,
@@ -204,11 +209,65 @@ fn personal_pattern() -> String {
     )
 }
 
+/// The part of a website before its path, lower case, without its scheme.
+fn url_head(f: Expr) -> Expr {
+    extract(replace(lower(f), "^https?://", ""), "^([^/?#]*)")
+}
+
+/// Why a value of the wrong form fails, in the order each check tries: the last reason
+/// holds for whatever the others do not.
+fn form_reasons(form: Form, f: Expr) -> Vec<(Invalid, Cond)> {
+    let always = || Cond::not(Cond::Never);
+    match form {
+        Form::Email => vec![
+            (Invalid::NoAt, Cond::not(matches(f.clone(), "@"))),
+            (Invalid::SeveralAt, matches(f.clone(), "@[^@]*@")),
+            (Invalid::EmptyLocal, matches(f.clone(), "^@")),
+            (
+                Invalid::SpaceInAddress,
+                matches(f.clone(), format!("^[^@]*[{}]", space_class())),
+            ),
+            (
+                Invalid::BadLocalPart,
+                matches(f, "^\\.|\\.@|^[^@]*\\.\\.|^[^@]*[\"():,;<>\\[\\]\\\\]"),
+            ),
+            (Invalid::BadDomain, always()),
+        ],
+        Form::Url => vec![
+            (Invalid::EmailNotUrl, matches(url_head(f), "@")),
+            (Invalid::BadHost, always()),
+        ],
+        Form::Phone => {
+            let (shape, digits) = phone_digits(f);
+            let length = Expr::Length(b(digits));
+            vec![
+                (Invalid::NotAPhone, Cond::not(shape)),
+                (Invalid::TooShort, cmp(length.clone(), CmpOp::Lt, int(7))),
+                (Invalid::TooLong, cmp(length, CmpOp::Gt, int(15))),
+                (Invalid::RepeatedDigit, always()),
+            ]
+        }
+        Form::Country => vec![(Invalid::NotACountry, always())],
+        Form::Boolean => vec![(Invalid::NotABoolean, always())],
+        Form::Number { .. } => vec![
+            (Invalid::Negative, matches(f.clone(), number_pattern())),
+            // Digits and separators only, grouped wrong (see `approximations`).
+            (
+                Invalid::BadGrouping,
+                matches(
+                    f,
+                    "^[^0-9A-Za-z]*[0-9][0-9,.'’ \u{a0}\u{2009}\u{202f}]*[0-9][^0-9A-Za-z]*$",
+                ),
+            ),
+            (Invalid::NotANumber, always()),
+        ],
+    }
+}
+
 /// `url::check`'s host: lower case, without scheme, path, port, a final dot or `www.`;
 /// NULL when the part before the path holds an `@` (an email) or nothing.
 fn url_host(f: Expr) -> Expr {
-    let rest = replace(lower(f), "^https?://", "");
-    let host = extract(rest, "^([^/?#]*)");
+    let host = url_head(f);
     let bare = replace(
         replace(extract(host.clone(), "^([^:]*)"), "\\.$", ""),
         "^www\\.",
@@ -590,16 +649,68 @@ pub fn build(
                         .collect(),
                 )),
             }
-            if let Some(allowed) = &checks.validity.allowed {
+            // Why a value of the wrong form fails: the first reason that holds, in the order
+            // the form's check tries them.
+            if let Some(form) = checks.validity.form {
+                let reasons = form_reasons(form, f(i));
+                let form_ok = Cond::and(conds.clone());
+                let mut branches: Vec<(Cond, Expr)> = vec![(form_ok, Expr::Str(String::new()))];
+                branches.extend(
+                    reasons
+                        .iter()
+                        .map(|(why, cond)| (cond.clone(), Expr::Str(why.as_str().to_owned()))),
+                );
+                steps[3].push((col(i, "why"), Expr::Case(branches)));
+                for (why, _) in reasons {
+                    let alias = out(
+                        &mut select,
+                        col(i, why.as_str()),
+                        Aggregate::CountIf(Cond::and(vec![
+                            Cond::NotNull(f(i)),
+                            cmp(
+                                r(&col(i, "why")),
+                                CmpOp::Eq,
+                                Expr::Str(why.as_str().to_owned()),
+                            ),
+                        ])),
+                    );
+                    names_i.reasons.push((why, alias));
+                }
+            }
+            conds.insert(0, Cond::NotNull(f(i)));
+            // The form, then the allowed values, then the pattern: a value fails on the
+            // first, as `ValidityRule::check` has it.
+            let allowed = checks.validity.allowed.as_ref().map(|allowed| {
                 let mut allowed: Vec<String> = allowed.iter().cloned().collect();
                 allowed.sort();
                 let folded = replace(lower(f(i)), &format!("[{}]+", space_class()), " ");
-                conds.push(Cond::In(folded, allowed));
+                Cond::In(folded, allowed)
+            });
+            let pattern = checks
+                .validity
+                .pattern
+                .as_ref()
+                .map(|p| matches(f(i), p.as_str()));
+            if let Some(allowed) = allowed {
+                let mut fails = conds.clone();
+                fails.push(Cond::not(allowed.clone()));
+                names_i.not_allowed = Some(out(
+                    &mut select,
+                    col(i, "not_allowed"),
+                    Aggregate::CountIf(Cond::and(fails)),
+                ));
+                conds.push(allowed);
             }
-            if let Some(pattern) = &checks.validity.pattern {
-                conds.push(matches(f(i), pattern.as_str()));
+            if let Some(pattern) = pattern {
+                let mut fails = conds.clone();
+                fails.push(Cond::not(pattern.clone()));
+                names_i.no_pattern_match = Some(out(
+                    &mut select,
+                    col(i, "no_pattern_match"),
+                    Aggregate::CountIf(Cond::and(fails)),
+                ));
+                conds.push(pattern);
             }
-            conds.insert(0, Cond::NotNull(f(i)));
             steps[3].push((col(i, "v"), Expr::Case(vec![(Cond::and(conds), int(1))])));
             let valid = Cond::NotNull(r(&col(i, "v")));
             names_i.valid = Some(out(

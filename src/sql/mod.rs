@@ -59,6 +59,28 @@ impl Dialect {
     /// A string literal. Spark, Snowflake and BigQuery read backslash escapes inside quotes.
     pub fn literal(self, text: &str) -> String {
         match self {
+            // Spark reads backslash escapes too, but a quote or backslash is written as
+            // CHAR(39) / CHAR(92): sqlparser's Spark dialect (and some tools) read the
+            // escapes otherwise, and the query must mean one thing to every reader.
+            Dialect::Spark if text.contains(['\\', '\'']) => {
+                let mut parts = Vec::new();
+                let mut plain = String::new();
+                for c in text.chars() {
+                    match c {
+                        '\\' | '\'' => {
+                            if !plain.is_empty() {
+                                parts.push(format!("'{}'", std::mem::take(&mut plain)));
+                            }
+                            parts.push(format!("CHAR({})", u32::from(c)));
+                        }
+                        _ => plain.push(c),
+                    }
+                }
+                if !plain.is_empty() {
+                    parts.push(format!("'{plain}'"));
+                }
+                format!("CONCAT({})", parts.join(", "))
+            }
             Dialect::Spark | Dialect::Snowflake | Dialect::BigQuery => {
                 format!("'{}'", text.replace('\\', "\\\\").replace('\'', "\\'"))
             }
@@ -101,6 +123,11 @@ mod tests {
         assert_eq!(Dialect::Postgres.literal("it's"), "'it''s'");
         assert_eq!(Dialect::Snowflake.literal("it's \\"), "'it\\'s \\\\'");
         assert_eq!(Dialect::Spark.table("db.contact"), "`db`.`contact`");
+        assert_eq!(
+            Dialect::Spark.literal("it's \\."),
+            "CONCAT('it', CHAR(39), 's ', CHAR(92), '.')"
+        );
+        assert_eq!(Dialect::Spark.literal("plain"), "'plain'");
         assert_eq!(Dialect::BigQuery.table("p.d.t"), "`p.d.t`");
     }
 }

@@ -267,6 +267,15 @@ pub fn measured(plan: &Plan, query: &AuditQuery, row: &ResultRow) -> Result<Meas
             checks.valid.checked = filled;
             checks.valid.valid = row.count(valid)?;
         }
+        for (why, n) in &names.reasons {
+            checks.valid.invalid[*why as usize] = row.count(n)?;
+        }
+        if let Some(n) = &names.not_allowed {
+            checks.valid.invalid[Invalid::NotAllowed as usize] = row.count(n)?;
+        }
+        if let Some(n) = &names.no_pattern_match {
+            checks.valid.invalid[Invalid::NoPatternMatch as usize] = row.count(n)?;
+        }
         if let Some(n) = &names.personal_domain {
             checks.valid.personal_domain = row.count(n)?;
         }
