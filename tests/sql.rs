@@ -460,13 +460,12 @@ fn fivetran_deleted_rows_are_left_out_and_counted() {
     let mut csv = String::from("id,email,first_name,industry,_fivetran_deleted,_fivetran_synced\n");
     for i in 0..10 {
         let deleted = if i < 3 { "true" } else { "false" };
-        let industry = if i < 3 || i >= 7 { "Retail" } else { "" };
-        let industry = if (3..7).contains(&i) {
-            "Software"
-        } else {
-            industry
+        // Deleted rows 0-2 have one too, which must not count.
+        let industry = match i {
+            0..3 => "Retail",
+            3..7 => "Software",
+            _ => "",
         };
-        let industry = if i >= 7 { "" } else { industry };
         csv.push_str(&format!(
             "{i},p{i}@acme.test,P{i},{industry},{deleted},2026-11-27 01:00:00\n"
         ));

@@ -217,10 +217,10 @@ fn url_head(f: Expr) -> Expr {
 /// Why a value of the wrong form fails, in the order each check tries: the last reason
 /// holds for whatever the others do not.
 fn form_reasons(form: Form, f: Expr) -> Vec<(Invalid, Cond)> {
-    let always = || Cond::not(Cond::Never);
+    let always = || Cond::negate(Cond::Never);
     match form {
         Form::Email => vec![
-            (Invalid::NoAt, Cond::not(matches(f.clone(), "@"))),
+            (Invalid::NoAt, Cond::negate(matches(f.clone(), "@"))),
             (Invalid::SeveralAt, matches(f.clone(), "@[^@]*@")),
             (Invalid::EmptyLocal, matches(f.clone(), "^@")),
             (
@@ -241,7 +241,7 @@ fn form_reasons(form: Form, f: Expr) -> Vec<(Invalid, Cond)> {
             let (shape, digits) = phone_digits(f);
             let length = Expr::Length(b(digits));
             vec![
-                (Invalid::NotAPhone, Cond::not(shape)),
+                (Invalid::NotAPhone, Cond::negate(shape)),
                 (Invalid::TooShort, cmp(length.clone(), CmpOp::Lt, int(7))),
                 (Invalid::TooLong, cmp(length, CmpOp::Gt, int(15))),
                 (Invalid::RepeatedDigit, always()),
@@ -273,7 +273,7 @@ fn url_host(f: Expr) -> Expr {
         "^www\\.",
         "",
     );
-    Expr::Case(vec![(Cond::not(matches(host, "@")), bare)])
+    Expr::Case(vec![(Cond::negate(matches(host, "@")), bare)])
 }
 
 fn platform(host: Expr) -> Cond {
@@ -309,7 +309,7 @@ fn phone_valid(shape: Cond, digits: Expr) -> Cond {
         shape,
         cmp(Expr::Length(b(digits.clone())), CmpOp::Ge, int(7)),
         cmp(Expr::Length(b(digits.clone())), CmpOp::Le, int(15)),
-        Cond::not(matches(digits, "^(0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)$")),
+        Cond::negate(matches(digits, "^(0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)$")),
     ])
 }
 
@@ -373,7 +373,7 @@ fn test_cond(test: &Test, f: Expr, k: Expr) -> Cond {
         Test::In(values) => Cond::and(vec![Cond::NotNull(f), Cond::In(k, values.clone())]),
         Test::NotIn(values) => Cond::and(vec![
             Cond::NotNull(f),
-            Cond::not(Cond::In(k, values.clone())),
+            Cond::negate(Cond::In(k, values.clone())),
         ]),
         Test::Is(wanted) => Cond::In(
             lower(f),
@@ -406,11 +406,14 @@ fn civil_days(y: Expr, m: Expr, d: Expr) -> Expr {
         Op::Sub,
         Expr::Case(vec![
             (early.clone(), int(1)),
-            (Cond::not(early.clone()), int(0)),
+            (Cond::negate(early.clone()), int(0)),
         ]),
     );
     let mp = Expr::Case(vec![
-        (Cond::not(early.clone()), arith(m.clone(), Op::Sub, int(3))),
+        (
+            Cond::negate(early.clone()),
+            arith(m.clone(), Op::Sub, int(3)),
+        ),
         (early, arith(m, Op::Add, int(9))),
     ]);
     let terms = [
@@ -566,7 +569,10 @@ pub fn build(
         } else {
             Cond::or(vec![blank.clone(), Cond::In(lower(r(&x)), tokens)])
         };
-        steps[1].push((col(i, "f"), Expr::Case(vec![(Cond::not(missing), r(&x))])));
+        steps[1].push((
+            col(i, "f"),
+            Expr::Case(vec![(Cond::negate(missing), r(&x))]),
+        ));
         let mut names_i = ColumnNames {
             blank: out(
                 &mut select,
@@ -576,7 +582,7 @@ pub fn build(
             placeholder: out(
                 &mut select,
                 col(i, "placeholder"),
-                Aggregate::CountIf(Cond::and(vec![Cond::not(blank), Cond::IsNull(f(i))])),
+                Aggregate::CountIf(Cond::and(vec![Cond::negate(blank), Cond::IsNull(f(i))])),
             ),
             ..ColumnNames::default()
         };
@@ -632,13 +638,13 @@ pub fn build(
                         steps[2].push((alias.clone(), key));
                         tests.push(Cond::In(r(&alias), keys.clone()));
                     }
-                    conds.push(Cond::not(matches(r(&col(i, "ck0")), "^[0-9]*$")));
+                    conds.push(Cond::negate(matches(r(&col(i, "ck0")), "^[0-9]*$")));
                     conds.push(Cond::or(tests));
                 }
                 Some(Form::Number { non_negative }) => {
                     conds.push(matches(f(i), number_pattern()));
                     if non_negative {
-                        conds.push(Cond::not(matches(f(i), "^[^0-9.,]*[(−-]")));
+                        conds.push(Cond::negate(matches(f(i), "^[^0-9.,]*[(−-]")));
                     }
                 }
                 Some(Form::Boolean) => conds.push(Cond::In(
@@ -693,7 +699,7 @@ pub fn build(
                 .map(|p| matches(f(i), p.as_str()));
             if let Some(allowed) = allowed {
                 let mut fails = conds.clone();
-                fails.push(Cond::not(allowed.clone()));
+                fails.push(Cond::negate(allowed.clone()));
                 names_i.not_allowed = Some(out(
                     &mut select,
                     col(i, "not_allowed"),
@@ -703,7 +709,7 @@ pub fn build(
             }
             if let Some(pattern) = pattern {
                 let mut fails = conds.clone();
-                fails.push(Cond::not(pattern.clone()));
+                fails.push(Cond::negate(pattern.clone()));
                 names_i.no_pattern_match = Some(out(
                     &mut select,
                     col(i, "no_pattern_match"),
@@ -1016,7 +1022,7 @@ pub fn build(
                     }
                     all.extend(fill.cloned());
                     if all.is_empty() {
-                        Cond::not(Cond::Never)
+                        Cond::negate(Cond::Never)
                     } else {
                         Cond::and(all)
                     }
@@ -1085,7 +1091,7 @@ pub fn build(
                     choices.push((
                         Cond::and(vec![
                             matches(host.clone(), format!("^{}$", host_pattern())),
-                            Cond::not(platform(host.clone())),
+                            Cond::negate(platform(host.clone())),
                         ]),
                         host,
                     ));
@@ -1095,7 +1101,7 @@ pub fn build(
                     choices.push((
                         Cond::and(vec![
                             matches(f(*e), email_pattern()),
-                            Cond::not(matches(domain.clone(), personal_pattern())),
+                            Cond::negate(matches(domain.clone(), personal_pattern())),
                         ]),
                         domain,
                     ));
@@ -1117,7 +1123,7 @@ pub fn build(
                 let or_empty = |e: Expr| {
                     Expr::Case(vec![
                         (Cond::NotNull(e.clone()), e),
-                        (Cond::not(Cond::Never), empty()),
+                        (Cond::negate(Cond::Never), empty()),
                     ])
                 };
                 let name = Expr::Case(vec![
@@ -1129,7 +1135,7 @@ pub fn build(
                         normalized(or_empty(full)),
                     ),
                     (
-                        Cond::not(Cond::Never),
+                        Cond::negate(Cond::Never),
                         normalized(Expr::Concat(vec![
                             or_empty(first),
                             Expr::Str(" ".into()),

@@ -86,7 +86,7 @@ impl Cond {
         }
     }
 
-    pub fn not(inner: Cond) -> Cond {
+    pub fn negate(inner: Cond) -> Cond {
         Cond::Not(Box::new(inner))
     }
 }
