@@ -8,7 +8,8 @@
 ENGINE is duckdb (the Python package), spark (pyspark in local mode) or postgres (a
 throwaway cluster of Debian's postgresql in a temporary folder, on a Unix socket only).
 Every column is loaded as text, as the file audit reads it; the result is written as the
-engines' CLIs write it (a header line and one row of CSV), for
+engines' CLIs write it (a header line and the rows of CSV: one, or with --by one per segment
+besides the total), for
 `crm-ready audit --from-sql-result OUT`. Used by tests/sql.rs and benches/README.md.
 """
 
@@ -25,11 +26,12 @@ def read_header(path):
         return next(csv.reader(f))
 
 
-def write_result(out, names, row):
+def write_result(out, names, rows):
     with open(out, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(names)
-        w.writerow(["" if v is None else v for v in row])
+        for row in rows:
+            w.writerow(["" if v is None else v for v in row])
 
 
 class DuckDb:
@@ -48,8 +50,8 @@ class DuckDb:
 
     def run(self, sql, out):
         cur = self.con.execute(sql)
-        row = cur.fetchone()
-        write_result(out, [d[0] for d in cur.description], row)
+        rows = cur.fetchall()
+        write_result(out, [d[0] for d in cur.description], rows)
 
     def close(self):
         self.con.close()
@@ -81,8 +83,7 @@ class Spark:
 
     def run(self, sql, out):
         df = self.spark.sql(sql.strip().rstrip(";"))
-        row = df.collect()[0]
-        write_result(out, df.columns, list(row))
+        write_result(out, df.columns, [list(row) for row in df.collect()])
 
     def close(self):
         self.spark.stop()

@@ -236,7 +236,8 @@ pub struct AuditArgs {
     /// Break every requirement that is not met down by this field: its segments, their records
     /// and how many each must fix, largest first. A canonical field (owner, lead_source,
     /// country), a column name, or created_month. Repeatable. Fields that identify people
-    /// (email, names, phone) are refused.
+    /// (email, names, phone) are refused. With --from-sql-result the breakdown is the
+    /// query's (crm-ready sql --by).
     #[arg(long, value_name = "FIELD")]
     pub by: Vec<String>,
 
@@ -453,6 +454,12 @@ pub struct SqlArgs {
     /// The day dates are judged as of (YYYY-MM-DD) [default: today], written into the query.
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<String>,
+    /// Break every requirement down by this field, as audit --by does: the query returns
+    /// one more row per segment (GROUPING SETS, still one scan). owner, lead_source,
+    /// country, created_month or a column name; repeatable. Fields that identify people
+    /// are refused.
+    #[arg(long, value_name = "FIELD")]
+    pub by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -496,6 +503,7 @@ impl SqlArgs {
             field_map: self.field_map.clone(),
             dictionary: self.dictionary.clone(),
             as_of: self.as_of.clone(),
+            by: self.by.clone(),
         })
     }
 }

@@ -221,23 +221,14 @@ fn build_report(
     // A breakdown by a field that identifies people would print personal data: refused if
     // any map the run may use (built-in, forced, with the dictionary's aliases) reads the
     // name as such a field.
-    for name in &settings.by {
-        let trimmed = name.trim();
-        let maps = builtin
+    refuse_identity_by(
+        &settings.by,
+        &known,
+        builtin
             .iter()
             .chain(forced.all.as_ref())
-            .chain(forced.per_file.iter().map(|(_, m)| m));
-        let identity = std::iter::once(trimmed)
-            .filter(|n| known.contains(*n))
-            .chain(maps.filter_map(|m| m.canonical_for(trimmed)))
-            .find(|f| audit::segments::IDENTITY_FIELDS.contains(f));
-        if let Some(field) = identity {
-            bail!(
-                "--by {}: {field} identifies people, and a breakdown by it would print personal data; break down by owner, lead_source, country, created_month or another field of the process",
-                shown::escape_control(name)
-            );
-        }
-    }
+            .chain(forced.per_file.iter().map(|(_, m)| m)),
+    )?;
     if settings.fail_on_regression && settings.history.is_none() {
         bail!(
             "--fail-on regression needs --history FILE: a regression is measured against the previous run"
@@ -249,15 +240,19 @@ fn build_report(
                 "--from-sql-result reads the result of a query instead of exports: give one or the other"
             );
         }
-        if !settings.by.is_empty() || settings.worklist.is_some() {
+        if settings.worklist.is_some() {
             bail!(
-                "--by and --worklist read the records themselves: not with --from-sql-result, which holds counts only"
+                "--worklist lists records, and the result of the query holds counts only: run the file audit on an export for a work list"
             );
         }
         check_destinations(settings, std::iter::once(result.as_path()))?;
         let report = sql_report(settings, result, &builtin, &dictionary)?;
         return Ok((report, dictionary.regression_points));
     }
+    let builtin: Vec<FieldMap> = builtin
+        .into_iter()
+        .filter(|m| !config::is_warehouse_map(&m.name))
+        .collect();
     if settings.paths.is_empty() {
         bail!("no export to audit: give a file, a folder or a ZIP archive");
     }
@@ -1144,6 +1139,8 @@ pub struct SqlSettings {
     pub dictionary: Option<PathBuf>,
     /// The day to judge the data as of (`YYYY-MM-DD`, validated); today when `None`.
     pub as_of: Option<String>,
+    /// `--by`: fields to break the requirements down by, one result row per segment.
+    pub by: Vec<String>,
 }
 
 /// `YYYY-MM-DD` (validated by the caller) in days since 1970-01-01; today when `None`.
@@ -1165,6 +1162,7 @@ fn sql_query(
     table: &str,
     as_of: i32,
     dialect: sql::Dialect,
+    by: &[String],
 ) -> (audit::Plan, sql::audit::AuditQuery, String) {
     let header = input::Header {
         names: columns.to_vec(),
@@ -1180,7 +1178,7 @@ fn sql_query(
         audit::CheckSettings {
             as_of,
             show_values: false,
-            by: Vec::new(),
+            by: by.to_vec(),
             max_segments: 1,
             owners: None,
         },
@@ -1193,6 +1191,7 @@ fn sql_query(
         map: map.map(|m| m.name.clone()),
         dictionary: dictionary.hash.clone(),
         columns: columns.to_vec(),
+        by: by.to_vec(),
     })
     .expect("a fingerprint serialises");
     let query = sql::audit::build(&plan, dictionary, table, as_of, dialect, &fingerprint);
@@ -1214,6 +1213,29 @@ fn sql_map(
     let map = config::load_field_map(name)
         .with_context(|| format!("cannot load the field map {name}"))?;
     Ok(Some(map.with_aliases(&dictionary.aliases)))
+}
+
+/// A `--by` field that identifies people would print personal data: refused if the name is
+/// such a field, or any map the run may use reads it as one.
+fn refuse_identity_by<'a>(
+    by: &[String],
+    known: &std::collections::BTreeSet<String>,
+    maps: impl Iterator<Item = &'a FieldMap> + Clone,
+) -> Result<()> {
+    for name in by {
+        let trimmed = name.trim();
+        let identity = std::iter::once(trimmed)
+            .filter(|n| known.contains(*n))
+            .chain(maps.clone().filter_map(|m| m.canonical_for(trimmed)))
+            .find(|f| audit::segments::IDENTITY_FIELDS.contains(f));
+        if let Some(field) = identity {
+            bail!(
+                "--by {}: {field} identifies people, and a breakdown by it would print personal data; break down by owner, lead_source, country, created_month or another field of the process",
+                shown::escape_control(name)
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Writes the one-scan query that measures a warehouse table as the file audit measures an
@@ -1241,6 +1263,7 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
         .into_iter()
         .map(|m| m.with_aliases(&dictionary.aliases))
         .collect();
+    refuse_identity_by(&settings.by, &known, builtin.iter().chain(forced.as_ref()))?;
     let header = input::Header {
         names: settings.columns.clone(),
         renamed: Vec::new(),
@@ -1258,6 +1281,7 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
         &settings.table,
         as_of_days(settings.as_of.as_deref()),
         settings.dialect,
+        &settings.by,
     );
     out.write_all(query.query.render(settings.dialect).as_bytes())?;
     Ok(())
@@ -1304,6 +1328,17 @@ fn sql_report(
             fingerprint.map.as_deref().unwrap_or("(none)")
         );
     }
+    if !settings.by.is_empty() && settings.by != fingerprint.by {
+        bail!(
+            "{shown}: the query was written {}, not with --by {}: the breakdown is decided when the query is written (crm-ready sql --by ...); leave --by out here",
+            if fingerprint.by.is_empty() {
+                "without --by".to_owned()
+            } else {
+                format!("with --by {}", fingerprint.by.join(" --by "))
+            },
+            settings.by.join(" --by ")
+        );
+    }
     let map = sql_map(fingerprint.map.as_deref(), dictionary, builtin)?;
     let as_of = as_of_days(Some(&fingerprint.as_of));
     let (plan, query, written) = sql_query(
@@ -1313,6 +1348,7 @@ fn sql_report(
         &fingerprint.table,
         as_of,
         dialect,
+        &fingerprint.by,
     );
     if written != row.text("crm_ready")? {
         bail!(
@@ -1339,6 +1375,19 @@ fn sql_report(
     }
     let counts = audit::count_results(&plan, counters);
     let kind = map.as_ref().map(|m| m.kind);
+    let segment_counters = sql::result::segments(
+        &query,
+        &row,
+        plan.segments.dimensions.len(),
+        settings.max_segments,
+    )?;
+    let day_first = |c: usize| {
+        counters
+            .columns
+            .get(c)
+            .is_some_and(|col| col.checks.dates.order().is_some_and(|o| o.day_first))
+    };
+    let segments = audit::segments::results(&plan.segments, &segment_counters, day_first);
     let judgement = audit::judge(
         &audit::verdict::Measured {
             fields: &fields,
@@ -1347,7 +1396,7 @@ fn sql_report(
             reach: measured.reach.as_ref(),
             counts: &counts,
             kind,
-            segments: &Default::default(),
+            segments: &segments,
             top: settings.top,
         },
         map.as_ref(),
@@ -1432,7 +1481,7 @@ fn sql_report(
         re_export: judgement.re_export,
         duplicates: measured.duplicates,
         reach: measured.reach,
-        by_missing: Vec::new(),
+        by_missing: plan.segments.missing.clone(),
         worklist: None,
     };
     Ok(assemble(

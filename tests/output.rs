@@ -114,7 +114,7 @@ fn maps_command_lists_the_shipped_maps() {
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
     let mut shipped: Vec<String> = Vec::new();
-    for vendor in ["hubspot", "salesforce"] {
+    for vendor in ["hubspot", "salesforce", "fivetran", "airbyte"] {
         for entry in std::fs::read_dir(repo().join("field-maps").join(vendor)).unwrap() {
             let name = entry
                 .unwrap()

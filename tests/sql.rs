@@ -63,6 +63,30 @@ fn the_query_parses_in_every_dialect_with_odd_names() {
         let statements = Parser::parse_sql(&*parser_for(dialect), &run.stdout)
             .unwrap_or_else(|e| panic!("{dialect}: {e}\n{}", run.stdout));
         assert_eq!(statements.len(), 1, "{dialect}: one statement");
+        // With --by: grouping sets, still one statement in every dialect.
+        let by = run_in(
+            dir.path(),
+            &[
+                "sql",
+                "--dialect",
+                dialect,
+                "--table",
+                "crm.contacts",
+                "--columns",
+                "columns.txt",
+                "--by",
+                "owner",
+                "--by",
+                "created_month",
+                "--by",
+                "it's \"odd\"",
+            ],
+        );
+        assert_eq!(by.code, 0, "{dialect}: {}", by.stderr);
+        assert!(by.stdout.contains("GROUPING SETS"), "{dialect}");
+        let statements = Parser::parse_sql(&*parser_for(dialect), &by.stdout)
+            .unwrap_or_else(|e| panic!("{dialect} --by: {e}\n{}", by.stdout));
+        assert_eq!(statements.len(), 1, "{dialect}: one statement");
         // Blanks and placeholders of every column, the odd ones too.
         for n in 1..=columns.len() {
             assert!(
@@ -128,28 +152,61 @@ fn engine_here(test: &str, engine: &str) -> bool {
     }
 }
 
+/// A contact export whose created dates take every shape a month is read from: epoch
+/// milliseconds (a leap day, the last second of a month), ISO, and slash dates that the
+/// column's one day-first date (`25/04/2026`) settles as day first.
+const CREATED_MONTHS: &str = "\
+Email,Industry,Create Date,Contact owner
+a1@acme.test,Software,1764288000000,Ann
+a2@acme.test,N/A,2026-03-15,Ann
+a3@acme.test,Retail,03/04/2026,Bob
+a4@acme.test,,25/04/2026,Bob
+a5@acme.test,Software,2026-04-30T10:00:00Z,Bob
+a6@acme.test,Retail,,Ann
+a7@acme.test,unknown,not a date,
+a8@acme.test,Software,1769903999000,Ann
+a9@acme.test,,1709164800000,Cy
+";
+
+/// The `--by` of the equivalence tests.
+const BY: [&str; 6] = [
+    "--by",
+    "owner",
+    "--by",
+    "created_month",
+    "--by",
+    "lead_source",
+];
+
 /// Exports whose every count the SQL audit must give back: the fixtures that are plain
 /// tables (a report's footer or a joined export is a file's shape, not a table's), and a
-/// generated export of each vendor.
-fn inputs(dir: &Path) -> Vec<PathBuf> {
-    let mut paths: Vec<PathBuf> = [
-        "hubspot/contacts.csv",
-        "hubspot/hubspot-crm-exports-all-companies-2026-11-28.csv",
-        "salesforce/Lead.csv",
-        "shapes/values.csv",
-        "shapes/base.csv",
-        "shapes/gaps.csv",
+/// generated export of each vendor; with whether they are broken down by `BY` too (one
+/// result row, or one per segment besides the total: both shapes in every engine).
+fn inputs(dir: &Path) -> Vec<(PathBuf, bool)> {
+    let mut paths: Vec<(PathBuf, bool)> = [
+        ("hubspot/contacts.csv", true),
+        (
+            "hubspot/hubspot-crm-exports-all-companies-2026-11-28.csv",
+            false,
+        ),
+        ("salesforce/Lead.csv", true),
+        ("shapes/values.csv", true),
+        ("shapes/base.csv", false),
+        ("shapes/gaps.csv", false),
     ]
     .iter()
-    .map(|f| fixture(f))
+    .map(|(f, by)| (fixture(f), *by))
     .collect();
     for (vendor, rows, seed) in [("hubspot", 3000, 11), ("salesforce", 3000, 12)] {
         let path = dir.join(format!("generated_{vendor}.csv"));
         let mut file = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
         generator::write_export(&mut file, vendor, rows, seed).unwrap();
         drop(file);
-        paths.push(path);
+        paths.push((path, true));
     }
+    let months = dir.join("created_months.csv");
+    std::fs::write(&months, CREATED_MONTHS).unwrap();
+    paths.push((months, true));
     paths
 }
 
@@ -170,12 +227,12 @@ fn same_as_the_file_audit(engine: &str) {
     let dir = temp_with(&[]);
     let mut jobs: Vec<String> = Vec::new();
     let mut files = Vec::new();
-    for (i, input) in inputs(dir.path()).iter().enumerate() {
+    for (i, (input, with_by)) in inputs(dir.path()).iter().enumerate() {
         let path = input.to_str().unwrap();
-        let file = run_in(
-            dir.path(),
-            &["audit", path, "--as-of", AS_OF, "--format", "json"],
-        );
+        let by: &[&str] = if *with_by { &BY } else { &[] };
+        let mut args = vec!["audit", path, "--as-of", AS_OF, "--format", "json"];
+        args.extend(by);
+        let file = run_in(dir.path(), &args);
         let json: Value =
             serde_json::from_str(&file.stdout).unwrap_or_else(|e| panic!("{path}: {e}"));
         let map = json["files"][0]["input"]["map"]
@@ -184,22 +241,21 @@ fn same_as_the_file_audit(engine: &str) {
             .to_owned();
         let columns = dir.path().join(format!("{i}.columns"));
         std::fs::write(&columns, header_of(input).join("\n")).unwrap();
-        let query = run_in(
-            dir.path(),
-            &[
-                "sql",
-                "--dialect",
-                engine,
-                "--table",
-                "export",
-                "--columns",
-                columns.to_str().unwrap(),
-                "--as-of",
-                AS_OF,
-                "--field-map",
-                &map,
-            ],
-        );
+        let mut args = vec![
+            "sql",
+            "--dialect",
+            engine,
+            "--table",
+            "export",
+            "--columns",
+            columns.to_str().unwrap(),
+            "--as-of",
+            AS_OF,
+            "--field-map",
+            &map,
+        ];
+        args.extend(by);
+        let query = run_in(dir.path(), &args);
         assert_eq!(query.code, 0, "{path}: {}", query.stderr);
         let sql = dir.path().join(format!("{i}.sql"));
         std::fs::write(&sql, &query.stdout).unwrap();
@@ -223,6 +279,14 @@ fn same_as_the_file_audit(engine: &str) {
         "{engine}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The breakdowns compared are not all empty.
+    let broken_down = files
+        .iter()
+        .flat_map(|(_, _, json, _)| json["files"][0]["use_cases"].as_array().unwrap())
+        .flat_map(|u| u["requirements"].as_array().unwrap())
+        .filter(|r| r["segments"].as_array().is_some_and(|s| !s.is_empty()))
+        .count();
+    assert!(broken_down > 10, "{broken_down} requirements broken down");
     for (path, code, file, result) in files {
         let sql = run_in(
             dir.path(),
@@ -300,7 +364,15 @@ fn compare(engine: &str, path: &str, sql: &Value, file: &Value) {
             assert_eq!(x["dominant_count"], y["dominant_count"], "{}", at(column));
         }
     }
-    for key in ["duplicates", "reach", "use_cases", "fix_first", "re_export"] {
+    // The use cases' requirements carry the --by breakdown, segment by segment.
+    for key in [
+        "duplicates",
+        "reach",
+        "use_cases",
+        "fix_first",
+        "re_export",
+        "by_missing",
+    ] {
         if let Some(d) = first_difference(&s[key], &f[key], key) {
             panic!("{}", at(&d));
         }
@@ -447,6 +519,149 @@ fn the_example_through_duckdb_has_its_counts_by_construction() {
         "{}",
         text.stdout
     );
+}
+
+/// The segments of one requirement broken down by `by`: segment -> (rows, passing).
+fn breakdown(
+    file: &Value,
+    use_case: &str,
+    field: &str,
+    by: &str,
+) -> std::collections::BTreeMap<String, (u64, u64)> {
+    let use_case = file["use_cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == use_case)
+        .unwrap();
+    let requirement = use_case["requirements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["field"] == field)
+        .unwrap_or_else(|| panic!("{field} in {use_case}"));
+    let breakdown = requirement["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["by"] == by)
+        .unwrap_or_else(|| panic!("by {by}: {requirement}"));
+    assert!(breakdown["other"].is_null());
+    breakdown["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["segment"].as_str().unwrap().to_owned(),
+                (s["rows"].as_u64().unwrap(), s["passing"].as_u64().unwrap()),
+            )
+        })
+        .collect()
+}
+
+/// `--by` in SQL: one row per segment besides the total, read back into the breakdown,
+/// counted by hand from `CREATED_MONTHS` (Industry filled on 5 of 9 contacts).
+#[test]
+fn by_owner_and_created_month_through_duckdb_have_their_counts_by_construction() {
+    if !engine_here(
+        "by_owner_and_created_month_through_duckdb_have_their_counts_by_construction",
+        "duckdb",
+    ) {
+        return;
+    }
+    let dir = temp_with(&[("contacts.csv", CREATED_MONTHS.as_bytes())]);
+    let result = duckdb_result(
+        dir.path(),
+        "contacts.csv",
+        &[
+            "--field-map",
+            "hubspot/contacts",
+            "--by",
+            "owner",
+            "--by",
+            "created_month",
+        ],
+    );
+    // The total, 4 owners, 6 months under each of two readings of slash dates.
+    let rows = std::fs::read_to_string(&result).unwrap().lines().count();
+    assert_eq!(rows, 1 + 1 + 4 + 6 + 6, "header, total, segments");
+    let run = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "--from-sql-result",
+            "result.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let file = &json["files"][0];
+    assert_eq!(file["rows"], 9);
+    let owners = breakdown(file, "lead_scoring", "industry", "owner");
+    let expected: std::collections::BTreeMap<String, (u64, u64)> = [
+        ("Ann", (4, 3)),
+        ("Bob", (3, 2)),
+        ("Cy", (1, 0)),
+        ("(blank)", (1, 0)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    assert_eq!(owners, expected);
+    // Day first (25/04/2026): 03/04/2026 is the 3rd of April. Epoch milliseconds are
+    // UTC days: 2025-11-28, 2026-01-31 23:59:59 and the leap day 2024-02-29.
+    let months = breakdown(file, "lead_scoring", "industry", "created_month");
+    let expected: std::collections::BTreeMap<String, (u64, u64)> = [
+        ("2024-02", (1, 0)),
+        ("2025-11", (1, 1)),
+        ("2026-01", (1, 1)),
+        ("2026-03", (1, 0)),
+        ("2026-04", (3, 2)),
+        ("(no date)", (2, 1)),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    assert_eq!(months, expected);
+    // The query's --by decides; another here is refused, and so is a work list.
+    for (args, expected) in [
+        (
+            &["--by", "lead_source"][..],
+            "with --by owner --by created_month",
+        ),
+        (&["--worklist", "w.csv"][..], "--worklist lists records"),
+    ] {
+        let mut all = vec!["audit", "--from-sql-result", "result.csv"];
+        all.extend(args);
+        let run = run_in(dir.path(), &all);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
+    }
+}
+
+/// A breakdown by a field that identifies people would print it: refused before any query.
+#[test]
+fn sql_by_a_field_that_identifies_people_is_refused() {
+    let dir = temp_with(&[]);
+    let run = run_in(
+        dir.path(),
+        &[
+            "sql",
+            "--dialect",
+            "duckdb",
+            "--table",
+            "t",
+            "--columns",
+            "Email,Industry",
+            "--by",
+            "Email",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("identifies people"), "{}", run.stderr);
 }
 
 /// A Fivetran table keeps deleted rows, marked: they are left out of every count, and the
@@ -614,5 +829,37 @@ fn snowflake_and_bigquery_queries_are_reviewed() {
         );
         assert_eq!(run.code, 0, "{}", run.stderr);
         insta::assert_snapshot!(format!("query_{dialect}"), run.stdout);
+        // With --by: the segment keys, their grouping columns and the grouping sets.
+        let by = run_in(
+            dir.path(),
+            &[
+                "sql",
+                "--dialect",
+                dialect,
+                "--table",
+                "crm.contacts",
+                "--columns",
+                &columns,
+                "--as-of",
+                AS_OF,
+                "--by",
+                "owner",
+                "--by",
+                "created_month",
+            ],
+        );
+        assert_eq!(by.code, 0, "{}", by.stderr);
+        let grouping: Vec<&str> = by
+            .stdout
+            .lines()
+            .filter(|l| {
+                l.contains("GROUPING")
+                    || l.contains("Broken down")
+                    || l.contains(" AS `b")
+                    || l.contains(" AS \"b")
+                    || l.contains("_pass")
+            })
+            .collect();
+        insta::assert_snapshot!(format!("query_{dialect}_by"), grouping.join("\n"));
     }
 }

@@ -60,11 +60,18 @@ impl Segments {
 
     /// Adds one record of `segment` that passes the requirements flagged in `passing`.
     pub fn add(&mut self, segment: &str, passing: &[Readings]) {
+        self.add_counts(
+            segment,
+            SegmentCounter {
+                rows: 1,
+                passing: passing.to_vec(),
+            },
+        );
+    }
+
+    /// Adds the records of `segment` counted elsewhere (a row of the SQL audit's result).
+    pub fn add_counts(&mut self, segment: &str, one: SegmentCounter) {
         let hash = Self::hash(segment);
-        let one = SegmentCounter {
-            rows: 1,
-            passing: passing.to_vec(),
-        };
         if hash >= self.cut {
             self.other.merge(&one);
             return;

@@ -123,8 +123,22 @@ fn builtin_path(name: &str) -> PathBuf {
 pub fn builtin_field_maps() -> Result<Vec<FieldMap>, ConfigError> {
     BUILTIN_MAPS
         .iter()
-        .map(|(name, text)| parse_field_map(&builtin_path(name), text))
+        .map(|(name, text)| parse_builtin(name, text))
         .collect()
+}
+
+/// A built-in map, named as it is shipped (`fivetran/salesforce_lead`, not its vendor and
+/// object, which it shares with `salesforce/lead`).
+fn parse_builtin(name: &str, text: &str) -> Result<FieldMap, ConfigError> {
+    let mut map = parse_field_map(&builtin_path(name), text)?;
+    map.name = name.to_owned();
+    Ok(map)
+}
+
+/// Maps of tables a replication tool writes into a warehouse: for `crm-ready sql`, never
+/// detected for an export file (their snake_case names would tie with every export's `Id`).
+pub fn is_warehouse_map(name: &str) -> bool {
+    name.starts_with("fivetran/") || name.starts_with("airbyte/")
 }
 
 /// The built-in dictionary, as shipped in field-maps/dictionary.toml: a starting point to copy.
@@ -154,7 +168,7 @@ fn read(path: &Path) -> Result<String, LoadError> {
 /// A map named `vendor/object` among the built-in ones, or else a TOML file at that path.
 pub fn load_field_map(name_or_path: &str) -> Result<FieldMap, LoadError> {
     if let Some((name, text)) = BUILTIN_MAPS.iter().find(|(name, _)| *name == name_or_path) {
-        return Ok(parse_field_map(&builtin_path(name), text)?);
+        return Ok(parse_builtin(name, text)?);
     }
     let path = Path::new(name_or_path);
     if !path.exists() && !name_or_path.ends_with(".toml") {

@@ -12,6 +12,7 @@ use crate::audit::checks::reach::Consent;
 use crate::audit::checks::validity::{Form, Invalid};
 use crate::audit::checks::{boolean, country, email, url};
 use crate::audit::measure::{Distinct, KeyParts};
+use crate::audit::segments::{Pass, Source};
 use crate::config::Measure;
 
 /// Columns of a replicated table that mark a deleted record: left out, and counted.
@@ -22,7 +23,7 @@ pub const DELETED_COLUMNS: &[&str] = &["_fivetran_deleted", "_ab_cdc_deleted_at"
 pub const NOT_MEASURED: &[&str] = &[
     "distinct values and spelling variants; the most common value only of the fields a use case asks about",
     "double-encoded UTF-8 (mojibake)",
-    "--by segments and the work list",
+    "the work list (it lists records, and no record leaves the warehouse)",
 ];
 
 /// Where a dialect's regular expressions read otherwise than the file audit's checks.
@@ -111,6 +112,29 @@ pub struct AuditQuery {
     pub consent: Vec<String>,
     /// The fingerprint column: which query the result comes from.
     pub fingerprint: String,
+    /// The `--by` breakdown: one more row per segment.
+    pub segments: SegmentNames,
+}
+
+/// One grouping set of the breakdown: a dimension's segment, under one reading of slash
+/// dates (`created_month`), as the file audit keys its counter `2 * dimension + day_first`.
+#[derive(Debug, Clone)]
+pub struct SegmentKeyNames {
+    pub dimension: usize,
+    pub day_first: bool,
+    /// The segment's value.
+    pub value: String,
+    /// 0 in the rows of this set.
+    pub grouping: String,
+}
+
+/// The output columns of the `--by` breakdown.
+#[derive(Debug, Clone, Default)]
+pub struct SegmentNames {
+    pub keys: Vec<SegmentKeyNames>,
+    /// Per requirement of the segment plan, its passing records under each date reading
+    /// (fixed, month first, day first); none where a reading cannot pass.
+    pub passing: Vec<[Option<String>; 3]>,
 }
 
 fn col(i: usize, what: &str) -> String {
@@ -491,7 +515,7 @@ pub fn build(
 ) -> AuditQuery {
     let columns = &plan.columns;
     let n = columns.len();
-    let mut steps: Vec<Vec<(String, Expr)>> = vec![Vec::new(); 6];
+    let mut steps: Vec<Vec<(String, Expr)>> = vec![Vec::new(); 11];
     let mut select: Vec<(String, Aggregate)> = Vec::new();
     let out = |select: &mut Vec<(String, Aggregate)>, alias: String, a: Aggregate| {
         select.push((alias.clone(), a));
@@ -748,6 +772,12 @@ pub fn build(
         }
         names.push(names_i);
     }
+    // A breakdown by created month reads the created date.
+    for dimension in &plan.segments.dimensions {
+        if let Source::CreatedMonth(c) = dimension.source {
+            needs_date[c] = true;
+        }
+    }
     // Dates: the shape, the parts, then each reading's error and age.
     for i in (0..n).filter(|&i| needs_date[i]) {
         let time = time_pattern();
@@ -864,7 +894,7 @@ pub fn build(
         if let Some(rule) = &columns[i].checks.date {
             let h = rule.history;
             let mut readings = Vec::new();
-            for reading in ["f", "m", "d"] {
+            for reading in READINGS {
                 let e = r(&col(i, &format!("{reading}e")));
                 let a = r(&col(i, &format!("{reading}a")));
                 let err = |code| cmp(e.clone(), CmpOp::Eq, int(code));
@@ -873,11 +903,7 @@ pub fn build(
                 let mut count =
                     |what: &str, cond: Cond| out(&mut select, name(what), Aggregate::CountIf(cond));
                 let floor = if h { -1 } else { 0 };
-                let valid = if h {
-                    Cond::and(vec![err(0), age(CmpOp::Ge, -1)])
-                } else {
-                    err(0)
-                };
+                let valid = date_valid(i, reading, h);
                 let mut ages = Vec::new();
                 let mut low = None;
                 for (band, (max, _)) in AGE_BANDS.iter().enumerate() {
@@ -904,19 +930,7 @@ pub fn build(
                 let fresh = rule
                     .windows
                     .iter()
-                    .map(|w| {
-                        let mut inside = vec![Cond::and(vec![
-                            age(CmpOp::Ge, 0),
-                            age(CmpOp::Le, i64::from(*w)),
-                        ])];
-                        if h {
-                            inside.push(age(CmpOp::Eq, -1));
-                        }
-                        count(
-                            &format!("fresh{w}"),
-                            Cond::and(vec![err(0), Cond::or(inside)]),
-                        )
-                    })
+                    .map(|w| count(&format!("fresh{w}"), in_window(i, reading, *w, h)))
                     .collect();
                 readings.push(ReadingNames {
                     valid: count("valid", valid),
@@ -994,18 +1008,9 @@ pub fn build(
                 .collect();
             let windows: [Cond; 3] = match &count.window {
                 None => [Cond::Never, Cond::Never, Cond::Never],
-                Some((c, rule, days)) => ["f", "m", "d"].map(|reading| {
-                    let e = r(&col(*c, &format!("{reading}e")));
-                    let a = r(&col(*c, &format!("{reading}a")));
-                    let mut inside = vec![Cond::and(vec![
-                        cmp(a.clone(), CmpOp::Ge, int(0)),
-                        cmp(a.clone(), CmpOp::Le, int(i64::from(*days))),
-                    ])];
-                    if rule.history {
-                        inside.push(cmp(a, CmpOp::Eq, int(-1)));
-                    }
-                    Cond::and(vec![cmp(e, CmpOp::Eq, int(0)), Cond::or(inside)])
-                }),
+                Some((c, rule, days)) => {
+                    READINGS.map(|reading| in_window(*c, reading, *days, rule.history))
+                }
             };
             let fill = count
                 .fill
@@ -1210,12 +1215,32 @@ pub fn build(
     for (i, c) in columns.iter().enumerate() {
         header.push(format!("  c{}: {}", i + 1, c.name));
     }
+    let segments = breakdown(plan, &names, &mut steps, &mut select);
+    if !plan.segments.dimensions.is_empty() {
+        let by: Vec<&str> = plan
+            .segments
+            .dimensions
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        header.push(format!(
+            "Broken down by {}: besides the total row (every grouping column 1), one row per segment, as --by does in the file audit.",
+            by.join(", ")
+        ));
+    }
+    for missing in &plan.segments.missing {
+        header.push(format!(
+            "--by {missing}: the table has no such column (or it identifies people); not broken down by it."
+        ));
+    }
+    let grouping = segments.keys.iter().map(|k| k.value.clone()).collect();
     let query = Query {
         header,
         table: table.to_owned(),
         filter,
         steps: steps.into_iter().filter(|s| !s.is_empty()).collect(),
         select,
+        grouping,
     };
     AuditQuery {
         query,
@@ -1227,5 +1252,235 @@ pub fn build(
         keys,
         consent,
         fingerprint: "crm_ready".to_owned(),
+        segments,
     }
+}
+
+/// The date readings, by the suffix of their derived columns: fixed, month first, day first.
+const READINGS: [&str; 3] = ["f", "m", "d"];
+
+/// A date of column `i` that is valid under a reading (not in the future, for a date that
+/// records history).
+fn date_valid(i: usize, reading: &str, history: bool) -> Cond {
+    let e = cmp(r(&col(i, &format!("{reading}e"))), CmpOp::Eq, int(0));
+    if history {
+        let a = r(&col(i, &format!("{reading}a")));
+        Cond::and(vec![e, cmp(a, CmpOp::Ge, int(-1))])
+    } else {
+        e
+    }
+}
+
+/// A date of column `i` at most `days` old under a reading (or tomorrow's, for a date that
+/// records history: a time zone ahead).
+fn in_window(i: usize, reading: &str, days: u32, history: bool) -> Cond {
+    let e = r(&col(i, &format!("{reading}e")));
+    let a = r(&col(i, &format!("{reading}a")));
+    let mut inside = vec![Cond::and(vec![
+        cmp(a.clone(), CmpOp::Ge, int(0)),
+        cmp(a.clone(), CmpOp::Le, int(i64::from(days))),
+    ])];
+    if history {
+        inside.push(cmp(a, CmpOp::Eq, int(-1)));
+    }
+    Cond::and(vec![cmp(e, CmpOp::Eq, int(0)), Cond::or(inside)])
+}
+
+/// `YYYY-MM` of a year and a month, as `date::iso` writes them.
+fn year_month(y: Expr, m: Expr) -> Expr {
+    let month = Expr::Case(vec![
+        (
+            cmp(m.clone(), CmpOp::Lt, int(10)),
+            Expr::Concat(vec![Expr::Str("0".into()), Expr::ToText(b(m.clone()))]),
+        ),
+        (Cond::NotNull(m.clone()), Expr::ToText(b(m))),
+    ]);
+    Expr::Concat(vec![Expr::ToText(b(y)), Expr::Str("-".into()), month])
+}
+
+/// The `--by` breakdown (`segments::plan`): per dimension a segment key, per requirement
+/// the records that pass it, as `segments::record_passes` decides, grouped by each key.
+fn breakdown(
+    plan: &Plan,
+    names: &[ColumnNames],
+    steps: &mut [Vec<(String, Expr)>],
+    select: &mut Vec<(String, Aggregate)>,
+) -> SegmentNames {
+    let segments = &plan.segments;
+    if segments.dimensions.is_empty() {
+        return SegmentNames::default();
+    }
+    let f = |i: usize| r(&col(i, "f"));
+    let mut keys = Vec::new();
+    for (d, dimension) in segments.dimensions.iter().enumerate() {
+        let value = |day_first: bool| format!("b{}_{}", d + 1, if day_first { "d" } else { "m" });
+        match dimension.source {
+            Source::Column(c) => {
+                let alias = format!("b{}", d + 1);
+                steps[10].push((
+                    alias.clone(),
+                    Expr::Case(vec![
+                        (Cond::NotNull(f(c)), f(c)),
+                        (Cond::negate(Cond::Never), Expr::Str("(blank)".into())),
+                    ]),
+                ));
+                keys.push((d, false, alias));
+            }
+            Source::CreatedMonth(c) => {
+                let p = |name: &str| r(&col(c, name));
+                // Epoch milliseconds: the civil date of a day number, in integer arithmetic
+                // (days are after 2001 here, so every division is of non-negative values).
+                steps[4].push((
+                    col(c, "mz"),
+                    arith(
+                        arith(p("ms"), Op::Div, int(86_400_000)),
+                        Op::Add,
+                        int(719_468),
+                    ),
+                ));
+                steps[5].push((col(c, "mera"), arith(p("mz"), Op::Div, int(146_097))));
+                steps[5].push((col(c, "mdoe"), arith(p("mz"), Op::Mod, int(146_097))));
+                let doe = p("mdoe");
+                steps[6].push((
+                    col(c, "myoe"),
+                    arith(
+                        arith(
+                            arith(
+                                arith(doe.clone(), Op::Sub, arith(doe.clone(), Op::Div, int(1460))),
+                                Op::Add,
+                                arith(doe.clone(), Op::Div, int(36_524)),
+                            ),
+                            Op::Sub,
+                            arith(doe, Op::Div, int(146_096)),
+                        ),
+                        Op::Div,
+                        int(365),
+                    ),
+                ));
+                let yoe = p("myoe");
+                steps[7].push((
+                    col(c, "mdoy"),
+                    arith(
+                        p("mdoe"),
+                        Op::Sub,
+                        arith(
+                            arith(
+                                arith(int(365), Op::Mul, yoe.clone()),
+                                Op::Add,
+                                arith(yoe.clone(), Op::Div, int(4)),
+                            ),
+                            Op::Sub,
+                            arith(yoe, Op::Div, int(100)),
+                        ),
+                    ),
+                ));
+                steps[8].push((
+                    col(c, "mmp"),
+                    arith(
+                        arith(arith(int(5), Op::Mul, p("mdoy")), Op::Add, int(2)),
+                        Op::Div,
+                        int(153),
+                    ),
+                ));
+                let early = cmp(p("mmp"), CmpOp::Ge, int(10));
+                let millis_month = Expr::Case(vec![
+                    (early.clone(), arith(p("mmp"), Op::Sub, int(9))),
+                    (Cond::NotNull(p("mmp")), arith(p("mmp"), Op::Add, int(3))),
+                ]);
+                let millis_year = arith(
+                    arith(p("myoe"), Op::Add, arith(p("mera"), Op::Mul, int(400))),
+                    Op::Add,
+                    Expr::Case(vec![(early, int(1)), (Cond::NotNull(p("mmp")), int(0))]),
+                );
+                let valid =
+                    |reading: &str| cmp(r(&col(c, &format!("{reading}e"))), CmpOp::Eq, int(0));
+                let shape = |s: &str| cmp(p("ds"), CmpOp::Eq, Expr::Str(s.to_owned()));
+                let fixed = Expr::Case(vec![
+                    (
+                        Cond::and(vec![valid("f"), shape("m")]),
+                        year_month(millis_year, millis_month),
+                    ),
+                    (valid("f"), year_month(p("fy"), p("fm"))),
+                ]);
+                steps[9].push((col(c, "cmf"), fixed));
+                for day_first in [false, true] {
+                    let (reading, month) = if day_first { ("d", "sb") } else { ("m", "sa") };
+                    let alias = value(day_first);
+                    steps[10].push((
+                        alias.clone(),
+                        Expr::Case(vec![
+                            (Cond::NotNull(p("cmf")), p("cmf")),
+                            (valid(reading), year_month(p("sy"), p(month))),
+                            (Cond::negate(Cond::Never), Expr::Str("(no date)".into())),
+                        ]),
+                    ));
+                    keys.push((d, day_first, alias));
+                }
+            }
+        }
+    }
+    let keys = keys
+        .into_iter()
+        .map(|(dimension, day_first, value)| {
+            select.push((value.clone(), Aggregate::Key(value.clone())));
+            let grouping = format!("{}{value}", super::result::GROUPING_PREFIX);
+            select.push((grouping.clone(), Aggregate::Grouping(value.clone())));
+            SegmentKeyNames {
+                dimension,
+                day_first,
+                value,
+                grouping,
+            }
+        })
+        .collect();
+    // Several use cases ask the same of a column: each distinct requirement counted once.
+    let mut done: Vec<(String, [Option<String>; 3])> = Vec::new();
+    let mut passing = Vec::new();
+    for (k, req) in segments.requirements.iter().enumerate() {
+        let id = format!("{:?}", req.pass);
+        if let Some((_, names)) = done.iter().find(|(d, _)| *d == id) {
+            passing.push(names.clone());
+            continue;
+        }
+        let conds: [Option<Cond>; 3] = match &req.pass {
+            Pass::Fill { parts, .. } => [
+                Some(Cond::or(
+                    parts.iter().map(|&p| Cond::NotNull(f(p))).collect(),
+                )),
+                None,
+                None,
+            ],
+            Pass::Valid(c) => match &plan.columns[*c].checks.date {
+                Some(rule) => READINGS.map(|x| Some(date_valid(*c, x, rule.history))),
+                None => [
+                    names[*c]
+                        .valid
+                        .as_ref()
+                        .map(|_| Cond::NotNull(r(&col(*c, "v")))),
+                    None,
+                    None,
+                ],
+            },
+            Pass::Fresh(c, days) => {
+                let history = plan.columns[*c]
+                    .checks
+                    .date
+                    .as_ref()
+                    .is_some_and(|rule| rule.history);
+                READINGS.map(|x| Some(in_window(*c, x, *days, history)))
+            }
+        };
+        let mut slot = 0;
+        let names = conds.map(|cond| {
+            slot += 1;
+            cond.map(|cond| {
+                let alias = format!("s{}_pass{}", k + 1, slot - 1);
+                select.push((alias.clone(), Aggregate::CountIf(cond)));
+                alias
+            })
+        });
+        done.push((id, names.clone()));
+        passing.push(names);
+    }
+    SegmentNames { keys, passing }
 }

@@ -28,6 +28,8 @@ pub enum Expr {
     Length(Box<Expr>),
     /// Digits as an integer: `CAST(NULLIF(x, '') AS BIGINT)`.
     ToInt(Box<Expr>),
+    /// An integer as text: `CAST(x AS VARCHAR)`.
+    ToText(Box<Expr>),
     Arith(Box<Expr>, Op, Box<Expr>),
     /// The first branch whose condition holds, else NULL.
     Case(Vec<(Cond, Expr)>),
@@ -107,6 +109,12 @@ pub enum Aggregate {
     /// Rows of the table itself that a condition on its columns picks (the deleted rows a
     /// replicated table keeps, counted before they are left out).
     TableRows(Cond),
+    /// A derived column the rows are grouped by (`Query::grouping`): its value, NULL in the
+    /// rows of the other grouping sets.
+    Key(String),
+    /// 1 in the rows where a grouping column is not grouped by (the total, the other
+    /// segments), 0 in its own: which set a row belongs to, whatever the key's values.
+    Grouping(String),
 }
 
 /// One query: a filtered read of one table, steps that each add per-row values, and one
@@ -122,6 +130,9 @@ pub struct Query {
     pub steps: Vec<Vec<(String, Expr)>>,
     /// (alias, aggregate), in output order.
     pub select: Vec<(String, Aggregate)>,
+    /// Derived columns broken down by, each a grouping set of its own beside the total:
+    /// empty for one row.
+    pub grouping: Vec<String>,
 }
 
 /// Whitespace and NUL, as the file audit trims them (`char::is_whitespace` or NUL).
@@ -237,6 +248,7 @@ impl Dialect {
             Expr::ToInt(inner) => {
                 format!("CAST(NULLIF({}, '') AS {})", d.expr(inner), d.int_type())
             }
+            Expr::ToText(inner) => format!("CAST({} AS {})", d.expr(inner), d.text_type()),
             Expr::Arith(a, op, b) => {
                 let (a, b) = (d.expr(a), d.expr(b));
                 match (op, d) {
@@ -383,12 +395,22 @@ impl Query {
                         "(SELECT COUNT(*) FROM {table} WHERE COALESCE({}, FALSE))",
                         d.cond(cond)
                     ),
+                    Aggregate::Key(column) => d.ident(column),
+                    Aggregate::Grouping(column) => format!("GROUPING({})", d.ident(column)),
                 };
                 format!("  {value} AS {}", d.ident(alias))
             })
             .collect();
         sql.push_str(&select.join(",\n"));
-        let _ = write!(sql, "\nFROM {};\n", d.ident(&last));
+        let _ = write!(sql, "\nFROM {}", d.ident(&last));
+        if !self.grouping.is_empty() {
+            // The total row (the empty set) and one row per value of each key, in one scan.
+            let sets: Vec<String> = std::iter::once("()".to_owned())
+                .chain(self.grouping.iter().map(|k| format!("({})", d.ident(k))))
+                .collect();
+            let _ = write!(sql, "\nGROUP BY GROUPING SETS ({})", sets.join(", "));
+        }
+        sql.push_str(";\n");
         sql
     }
 }

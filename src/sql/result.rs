@@ -14,6 +14,7 @@ use crate::audit::checks::freshness::Tally;
 use crate::audit::checks::reach::Consent;
 use crate::audit::checks::validity::Invalid;
 use crate::audit::counters::{FillCounter, TableCounters};
+use crate::audit::segments::{SegmentCounter, Segments};
 use crate::model::{DuplicateReport, ReachReport};
 
 /// What the query was written for: the first column of its result, so the result is read
@@ -28,6 +29,9 @@ pub struct Fingerprint {
     pub map: Option<String>,
     pub dictionary: String,
     pub columns: Vec<String>,
+    /// `--by`: the fields broken down by, one row per segment besides the total.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by: Vec<String>,
 }
 
 /// The version of the result's shape; a result of another is refused.
@@ -59,12 +63,21 @@ pub enum ResultError {
     },
 }
 
-/// The result's one row: output column (lower case) -> its text.
+/// One row of the result: output column (lower case) -> its text.
+type Row = BTreeMap<String, String>;
+
+/// The result's total row, and with `--by` its rows per segment.
 pub struct ResultRow {
     pub path: PathBuf,
-    pub values: BTreeMap<String, String>,
+    pub values: Row,
+    /// The rows of the `--by` breakdown's grouping sets (a `grouping_` column 0).
+    pub segments: Vec<Row>,
     pub bytes: Vec<u8>,
 }
+
+/// Output columns that tell a breakdown's rows from the total (`GROUPING(key)`); no other
+/// output column's name starts so.
+pub const GROUPING_PREFIX: &str = "grouping_";
 
 impl ResultRow {
     pub fn read(path: &Path) -> Result<ResultRow, ResultError> {
@@ -83,21 +96,30 @@ impl ResultRow {
         })?;
         let text = text.trim_start_matches('\u{feff}');
         let trimmed = text.trim_start();
-        let values = if trimmed.starts_with('[') || trimmed.starts_with('{') {
-            json_row(trimmed).map_err(shape)?
+        let rows = if trimmed.starts_with('[') || trimmed.starts_with('{') {
+            json_rows(trimmed).map_err(shape)?
         } else {
-            csv_row(text).map_err(shape)?
+            csv_rows(text).map_err(shape)?
         };
+        let (values, segments) = total_row(rows).map_err(shape)?;
         Ok(ResultRow {
             path: path.to_owned(),
             values,
+            segments,
             bytes,
         })
     }
 
     pub fn text(&self, column: &str) -> Result<&str, ResultError> {
-        self.values
-            .get(column)
+        self.text_of(&self.values, column)
+    }
+
+    pub fn count(&self, column: &str) -> Result<u64, ResultError> {
+        self.count_of(&self.values, column)
+    }
+
+    fn text_of<'a>(&self, row: &'a Row, column: &str) -> Result<&'a str, ResultError> {
+        row.get(column)
             .map(String::as_str)
             .ok_or_else(|| ResultError::Missing {
                 path: self.path.clone(),
@@ -105,8 +127,8 @@ impl ResultRow {
             })
     }
 
-    pub fn count(&self, column: &str) -> Result<u64, ResultError> {
-        let text = self.text(column)?.trim();
+    fn count_of(&self, row: &Row, column: &str) -> Result<u64, ResultError> {
+        let text = self.text_of(row, column)?.trim();
         // Some engines write counts as decimals (Snowflake's NUMBER, `12.0`).
         let digits = text.strip_suffix(".0").unwrap_or(text);
         digits.parse().map_err(|_| ResultError::NotACount {
@@ -138,17 +160,30 @@ impl ResultRow {
     }
 }
 
-fn one_row<T>(mut rows: Vec<T>) -> Result<T, String> {
-    match rows.len() {
-        1 => Ok(rows.remove(0)),
-        0 => Err("no row: the result holds only a header".to_owned()),
-        n => Err(format!(
+/// The total row (every grouping column 1, or the only row of a query without `--by`) and
+/// the rows of the breakdown.
+fn total_row(rows: Vec<Row>) -> Result<(Row, Vec<Row>), String> {
+    if rows.is_empty() {
+        return Err("no row: the result holds only a header".to_owned());
+    }
+    let grouped = |row: &Row| {
+        row.iter()
+            .any(|(k, v)| k.starts_with(GROUPING_PREFIX) && v.trim() == "0")
+    };
+    let (mut totals, segments): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| !grouped(r));
+    match totals.len() {
+        1 => Ok((totals.remove(0), segments)),
+        0 => Err("no total row (one whose grouping columns are all 1): save the whole result of the query".to_owned()),
+        n if segments.is_empty() => Err(format!(
             "{n} rows: the query returns one row; save only its result"
+        )),
+        n => Err(format!(
+            "{n} total rows (grouping columns all 1): save the result of one run of the query"
         )),
     }
 }
 
-fn json_row(text: &str) -> Result<BTreeMap<String, String>, String> {
+fn json_rows(text: &str) -> Result<Vec<Row>, String> {
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
         // JSON Lines: one object a line.
@@ -161,26 +196,32 @@ fn json_row(text: &str) -> Result<BTreeMap<String, String>, String> {
             serde_json::Value::Array(rows.map_err(|e| format!("not JSON ({e})"))?)
         }
     };
-    let object = match value {
-        serde_json::Value::Array(rows) => one_row(rows)?,
-        other => other,
+    let objects = match value {
+        serde_json::Value::Array(rows) => rows,
+        other => vec![other],
     };
-    let serde_json::Value::Object(map) = object else {
-        return Err("expected a JSON object of the query's columns".to_owned());
-    };
-    Ok(map
+    objects
         .into_iter()
-        .map(|(k, v)| {
-            let text = match v {
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
+        .map(|object| {
+            let serde_json::Value::Object(map) = object else {
+                return Err("expected a JSON object of the query's columns".to_owned());
             };
-            (k.to_lowercase(), text)
+            Ok(map
+                .into_iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        serde_json::Value::String(s) => s,
+                        serde_json::Value::Null => String::new(),
+                        other => other.to_string(),
+                    };
+                    (k.to_lowercase(), text)
+                })
+                .collect())
         })
-        .collect())
+        .collect()
 }
 
-fn csv_row(text: &str) -> Result<BTreeMap<String, String>, String> {
+fn csv_rows(text: &str) -> Result<Vec<Row>, String> {
     let first = text.lines().next().unwrap_or_default();
     // The delimiter the header uses most: comma (DuckDB, psql --csv, snowsql, bq), tab
     // (spark-sql), or the pipe of psql -A.
@@ -205,18 +246,24 @@ fn csv_row(text: &str) -> Result<BTreeMap<String, String>, String> {
         .into_iter()
         .filter(|r| !(r.len() == 1 && r[0].trim().is_empty()))
         .collect();
-    let row = one_row(rows)?;
-    if row.len() != header.len() {
-        return Err(format!(
-            "the row has {} values for {} columns",
-            row.len(),
-            header.len()
-        ));
-    }
-    Ok(header
-        .into_iter()
-        .zip(row.iter().map(str::to_owned))
-        .collect())
+    rows.iter()
+        .enumerate()
+        .map(|(i, row)| {
+            if row.len() != header.len() {
+                return Err(format!(
+                    "row {} has {} values for {} columns",
+                    i + 1,
+                    row.len(),
+                    header.len()
+                ));
+            }
+            Ok(header
+                .iter()
+                .cloned()
+                .zip(row.iter().map(str::to_owned))
+                .collect())
+        })
+        .collect()
 }
 
 /// What the result measured, in the file audit's terms.
@@ -399,4 +446,43 @@ pub fn measured(plan: &Plan, query: &AuditQuery, row: &ResultRow) -> Result<Meas
         duplicates,
         reach,
     })
+}
+
+/// The `--by` breakdown's rows in the file audit's segment counters (two per dimension, as
+/// `segments::measure` keeps them), capped at `cap` segments the same way.
+pub fn segments(
+    query: &AuditQuery,
+    row: &ResultRow,
+    dimensions: usize,
+    cap: usize,
+) -> Result<Vec<Segments>, ResultError> {
+    let names = &query.segments;
+    let mut counters: Vec<Segments> = (0..2 * dimensions).map(|_| Segments::new(cap)).collect();
+    for segment in &row.segments {
+        for key in &names.keys {
+            if row.text_of(segment, &key.grouping)?.trim() != "0" {
+                continue;
+            }
+            let passing = names
+                .passing
+                .iter()
+                .map(|per_reading| {
+                    let mut readings = Readings::default();
+                    for (slot, name) in readings.0.iter_mut().zip(per_reading) {
+                        if let Some(name) = name {
+                            *slot = row.count_of(segment, name)?;
+                        }
+                    }
+                    Ok(readings)
+                })
+                .collect::<Result<Vec<_>, ResultError>>()?;
+            let counts = SegmentCounter {
+                rows: row.count_of(segment, &query.rows)?,
+                passing,
+            };
+            let value = row.text_of(segment, &key.value)?;
+            counters[2 * key.dimension + usize::from(key.day_first)].add_counts(value, counts);
+        }
+    }
+    Ok(counters)
 }

@@ -354,6 +354,8 @@ pub struct Input {
     pub stray_trailing_byte: Option<String>,
     pub renamed_headers: Vec<RenamedHeader>,
     pub repaired_cells: u64,
+    /// A warehouse table audited in SQL; null for a file.
+    pub sql: Option<serde_json::Value>,
 }
 
 impl Input {
