@@ -7,8 +7,9 @@
 Builds nothing: run `cargo build --release --bin crm-ready --example gen_export` first (or
 benches/compare.sh once). Each engine's table is loaded once and timed apart from the query
 (a warehouse holds its tables already): DuckDB in a database file, Spark as Parquet. The
-query then runs in a fresh process, timed with /usr/bin/time (wall seconds, peak RSS of the
-largest process: the JVM for Spark), and its result goes through `audit --from-sql-result`,
+query then runs in a fresh process (DuckDB's Python package; Spark's own `spark-sql -f`, as
+README.md gives it), timed with /usr/bin/time (wall seconds, peak RSS: the JVM's for
+Spark), and its result goes through `audit --from-sql-result`,
 whose every field count and verdict must equal the file audit's.
 """
 
@@ -29,6 +30,7 @@ AS_OF = "2026-11-28"
 DUCKDB_LOAD = """
 import duckdb, sys
 con = duckdb.connect(sys.argv[1])
+con.execute("SET enable_progress_bar = false")
 con.execute("DROP TABLE IF EXISTS export")
 con.execute("CREATE TABLE export AS SELECT * FROM read_csv(?, all_varchar = true, header = true, delim = ',', quote = '\\"', escape = '\\"')", [sys.argv[2]])
 """
@@ -36,6 +38,7 @@ con.execute("CREATE TABLE export AS SELECT * FROM read_csv(?, all_varchar = true
 DUCKDB_RUN = """
 import csv, duckdb, sys
 con = duckdb.connect(sys.argv[1], read_only=True)
+con.execute("SET enable_progress_bar = false")
 cur = con.execute(open(sys.argv[2]).read())
 rows = cur.fetchall()
 with open(sys.argv[3], "w", newline="") as f:
@@ -59,17 +62,21 @@ import sys
 spark.stop()
 """
 
-SPARK_RUN = SPARK_SESSION + """
-import csv, sys
-spark.read.parquet(sys.argv[1]).createOrReplaceTempView("export")
-df = spark.sql(open(sys.argv[2]).read().strip().rstrip(";"))
-rows = df.collect()
-with open(sys.argv[3], "w", newline="") as f:
-    w = csv.writer(f)
-    w.writerow(df.columns)
-    w.writerows([["" if v is None else v for v in r] for r in rows])
-spark.stop()
-"""
+
+def spark_sql(parquet, sql, out):
+    """The command README.md gives (`spark-sql -f`), on a view of the Parquet table: its
+    tab-separated output is what `audit --from-sql-result` reads."""
+    script = sql + ".spark"
+    with open(script, "w") as f:
+        f.write(f"CREATE TEMPORARY VIEW export USING parquet OPTIONS (path '{parquet}');\n")
+        f.write(open(sql).read())
+    return [
+        "sh", "-c",
+        'exec spark-sql --master "local[2]" --driver-memory 4g --conf spark.ui.enabled=false '
+        "--conf spark.sql.shuffle.partitions=8 "
+        '--conf spark.hadoop.hive.cli.print.header=true -f "$1" > "$2" 2>/dev/null',
+        "spark-sql", script, out,
+    ]
 
 
 def timed(cmd, **kw):
@@ -130,14 +137,16 @@ def main():
         result = os.path.join(args.dir, f"result_{engine}.csv")
         if engine == "duckdb":
             store = os.path.join(args.dir, f"export_{args.rows}.duckdb")
-            load, run = DUCKDB_LOAD, DUCKDB_RUN
+            load = DUCKDB_LOAD
+            run = [sys.executable, "-c", DUCKDB_RUN, store, sql, result]
         else:
             store = os.path.join(args.dir, f"export_{args.rows}.parquet")
-            load, run = SPARK_LOAD, SPARK_RUN
+            load = SPARK_LOAD
+            run = spark_sql(store, sql, result)
         start = time.time()
         subprocess.run([sys.executable, "-c", load, store, export], check=True)
         loaded = time.time() - start
-        wall, rss, _ = timed([sys.executable, "-c", run, store, sql, result])
+        wall, rss, _ = timed(run, cwd=args.dir)
         back = subprocess.run(
             [CRM, "audit", "--from-sql-result", result, "--format", "json", "--quiet"],
             capture_output=True,

@@ -442,6 +442,22 @@ fn duckdb_result(dir: &Path, csv: &str, extra: &[&str]) -> PathBuf {
     dir.join("result.csv")
 }
 
+/// `audit --from-sql-result result.csv` in `dir`, as JSON (any verdict, no error).
+fn sql_report(dir: &Path) -> Value {
+    let run = run_in(
+        dir,
+        &[
+            "audit",
+            "--from-sql-result",
+            "result.csv",
+            "--format",
+            "json",
+        ],
+    );
+    assert_ne!(run.code, 2, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
 /// The example's counts by construction (fixtures/README.md), through DuckDB and back.
 #[test]
 fn the_example_through_duckdb_has_its_counts_by_construction() {
@@ -586,18 +602,7 @@ fn by_owner_and_created_month_through_duckdb_have_their_counts_by_construction()
     // The total, 4 owners, 6 months under each of two readings of slash dates.
     let rows = std::fs::read_to_string(&result).unwrap().lines().count();
     assert_eq!(rows, 1 + 1 + 4 + 6 + 6, "header, total, segments");
-    let run = run_in(
-        dir.path(),
-        &[
-            "audit",
-            "--from-sql-result",
-            "result.csv",
-            "--format",
-            "json",
-        ],
-    );
-    assert_ne!(run.code, 2, "{}", run.stderr);
-    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let json = sql_report(dir.path());
     let file = &json["files"][0];
     assert_eq!(file["rows"], 9);
     let owners = breakdown(file, "lead_scoring", "industry", "owner");
@@ -691,18 +696,7 @@ fn fivetran_deleted_rows_are_left_out_and_counted() {
         "lead.csv",
         &["--field-map", "fivetran/salesforce_lead"],
     );
-    let run = run_in(
-        dir.path(),
-        &[
-            "audit",
-            "--from-sql-result",
-            "result.csv",
-            "--format",
-            "json",
-        ],
-    );
-    assert_ne!(run.code, 2, "{}", run.stderr);
-    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let json = sql_report(dir.path());
     let file = &json["files"][0];
     assert_eq!(file["rows"], 7);
     assert_eq!(file["input"]["sql"]["deleted_rows"], 3);
@@ -725,18 +719,7 @@ fn an_odd_column_name_runs_in_duckdb() {
     let csv = "Email,First Name,\"it's \"\"odd\"\"\"\na@acme.test,Ann,x\nb@acme.test,,\n";
     let dir = temp_with(&[("odd.csv", csv.as_bytes())]);
     duckdb_result(dir.path(), "odd.csv", &["--field-map", "hubspot/contacts"]);
-    let run = run_in(
-        dir.path(),
-        &[
-            "audit",
-            "--from-sql-result",
-            "result.csv",
-            "--format",
-            "json",
-        ],
-    );
-    assert_ne!(run.code, 2, "{}", run.stderr);
-    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    let json = sql_report(dir.path());
     let odd = &json["files"][0]["fields"][2];
     assert_eq!(odd["column"], "it's \"odd\"");
     assert_eq!(

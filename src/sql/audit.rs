@@ -642,17 +642,12 @@ pub fn build(
                 None => {}
                 Some(Form::Email) => conds.push(matches(f(i), email_pattern())),
                 Some(Form::Url) => {
-                    steps[2].push((col(i, "h"), url_host(f(i))));
-                    conds.push(matches(r(&col(i, "h")), format!("^{}$", host_pattern())));
+                    let host = host_of(&mut steps, i);
+                    conds.push(matches(host, format!("^{}$", host_pattern())));
                 }
                 Some(Form::Phone) => {
-                    let (shape, digits) = phone_digits(f(i));
-                    steps[2].push((col(i, "pd"), digits));
-                    steps[2].push((col(i, "ps"), Expr::Case(vec![(shape, int(1))])));
-                    conds.push(phone_valid(
-                        Cond::NotNull(r(&col(i, "ps"))),
-                        r(&col(i, "pd")),
-                    ));
+                    let (shape, digits) = phone_parts(&mut steps, i);
+                    conds.push(phone_valid(shape, digits));
                 }
                 Some(Form::Country) => {
                     let keys: Vec<String> = country::keys_without_the().into_iter().collect();
@@ -1076,7 +1071,7 @@ pub fn build(
                 r(&col(*c, "e"))
             }
             KeyParts::Phone(c) => {
-                let (shape, digits) = phone_digits(f(*c));
+                let (shape, digits) = phone_parts(&mut steps, *c);
                 let us = Cond::and(vec![
                     cmp(Expr::Length(b(digits.clone())), CmpOp::Eq, int(11)),
                     matches(digits.clone(), "^1"),
@@ -1092,7 +1087,7 @@ pub fn build(
             KeyParts::Domain { website, email } => {
                 let mut choices = Vec::new();
                 if let Some(w) = website {
-                    let host = url_host(f(*w));
+                    let host = host_of(&mut steps, *w);
                     choices.push((
                         Cond::and(vec![
                             matches(host.clone(), format!("^{}$", host_pattern())),
@@ -1102,7 +1097,9 @@ pub fn build(
                     ));
                 }
                 if let Some(e) = email {
-                    let domain = lower(extract(f(*e), "@(.*)$"));
+                    let domain = col(*e, "ed");
+                    steps[2].push((domain.clone(), lower(extract(f(*e), "@(.*)$"))));
+                    let domain = r(&domain);
                     choices.push((
                         Cond::and(vec![
                             matches(f(*e), email_pattern()),
@@ -1149,6 +1146,12 @@ pub fn build(
                     ),
                 ]);
                 let company = normalized(or_empty(f(*company)));
+                // Each folded once, in a step of its own: the key reads them twice.
+                let (name_alias, company_alias) =
+                    (format!("{alias}_name"), format!("{alias}_company"));
+                steps[4].push((name_alias.clone(), name));
+                steps[4].push((company_alias.clone(), company));
+                let (name, company) = (r(&name_alias), r(&company_alias));
                 Expr::Case(vec![(
                     Cond::and(vec![
                         cmp(name.clone(), CmpOp::Ne, empty()),
@@ -1254,6 +1257,27 @@ pub fn build(
         fingerprint: "crm_ready".to_owned(),
         segments,
     }
+}
+
+/// Column `i`'s phone digits and whether it has a phone's shape (`phone_digits`), derived
+/// once in step 2 for its validity and its duplicate key alike.
+fn phone_parts(steps: &mut [Vec<(String, Expr)>], i: usize) -> (Cond, Expr) {
+    let (pd, ps) = (col(i, "pd"), col(i, "ps"));
+    if !steps[2].iter().any(|(alias, _)| *alias == pd) {
+        let (shape, digits) = phone_digits(r(&col(i, "f")));
+        steps[2].push((pd.clone(), digits));
+        steps[2].push((ps.clone(), Expr::Case(vec![(shape, int(1))])));
+    }
+    (Cond::NotNull(r(&ps)), r(&pd))
+}
+
+/// Column `i`'s website host (`url_host`), derived once in step 2.
+fn host_of(steps: &mut [Vec<(String, Expr)>], i: usize) -> Expr {
+    let h = col(i, "h");
+    if !steps[2].iter().any(|(alias, _)| *alias == h) {
+        steps[2].push((h.clone(), url_host(r(&col(i, "f")))));
+    }
+    r(&h)
 }
 
 /// The date readings, by the suffix of their derived columns: fixed, month first, day first.

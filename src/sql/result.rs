@@ -222,6 +222,25 @@ fn json_rows(text: &str) -> Result<Vec<Row>, String> {
 }
 
 fn csv_rows(text: &str) -> Result<Vec<Row>, String> {
+    // A CLI may print the output of statements run before the query (spark-sql's
+    // `Response code` of a `USE` or `CREATE VIEW`, psql's `SET`): the result starts at the
+    // header, whose first column is the fingerprint's.
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let head = line.trim_start().trim_start_matches('"');
+        if head
+            .get(..9)
+            .is_some_and(|h| h.eq_ignore_ascii_case("crm_ready"))
+        {
+            break;
+        }
+        start += line.len();
+    }
+    let text = if start < text.len() {
+        &text[start..]
+    } else {
+        text
+    };
     let first = text.lines().next().unwrap_or_default();
     // The delimiter the header uses most: comma (DuckDB, psql --csv, snowsql, bq), tab
     // (spark-sql), or the pipe of psql -A.
@@ -485,4 +504,35 @@ pub fn segments(
         }
     }
     Ok(counters)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_a_cli_prints_before_the_header_is_not_the_result() {
+        // spark-sql -f with a CREATE VIEW before the query: its `Response code` block first.
+        let text = "Response code\n\ncrm_ready\trows\tgrouping_b1\tb1\n{}\t5\t1\tNULL\n{}\t3\t0\tAnn\n{}\t2\t0\t(blank)\n";
+        let rows = csv_rows(text).unwrap();
+        assert_eq!(rows.len(), 3);
+        let (total, segments) = total_row(rows).unwrap();
+        assert_eq!(total["rows"], "5");
+        let names: Vec<&str> = segments.iter().map(|r| r["b1"].as_str()).collect();
+        assert_eq!(names, ["Ann", "(blank)"]);
+    }
+
+    #[test]
+    fn a_breakdown_without_its_total_row_is_refused() {
+        let rows = csv_rows("crm_ready,rows,grouping_b1,b1\nx,3,0,Ann\n").unwrap();
+        let error = total_row(rows).err().unwrap();
+        assert!(error.contains("no total row"), "{error}");
+    }
+
+    #[test]
+    fn json_nulls_read_as_empty() {
+        let rows = json_rows(r#"[{"crm_ready":"x","ROWS":4,"b1":null}]"#).unwrap();
+        assert_eq!(rows[0]["rows"], "4");
+        assert_eq!(rows[0]["b1"], "");
+    }
 }
