@@ -31,6 +31,18 @@ fn example_columns() -> Vec<String> {
     first.split(',').map(str::to_owned).collect()
 }
 
+/// Parses a query in its dialect. sqlparser's DuckDB dialect lacks the `AS NOT MATERIALIZED`
+/// of a CTE, which DuckDB itself runs (every DuckDB test below runs the query): taken out.
+fn parse(dialect: &str, sql: &str) -> Vec<sqlparser::ast::Statement> {
+    let sql = if dialect == "duckdb" {
+        sql.replace(" AS NOT MATERIALIZED (", " AS (")
+    } else {
+        sql.to_owned()
+    };
+    Parser::parse_sql(&*parser_for(dialect), &sql)
+        .unwrap_or_else(|e| panic!("{dialect}: {e}\n{sql}"))
+}
+
 fn sql(dir: &std::path::Path, dialect: &str, table: &str, columns: &str) -> Run {
     run_in(
         dir,
@@ -60,8 +72,7 @@ fn the_query_parses_in_every_dialect_with_odd_names() {
         std::fs::write(dir.path().join("columns.txt"), columns.join("\n")).unwrap();
         let run = sql(dir.path(), dialect, "crm.contacts", "columns.txt");
         assert_eq!(run.code, 0, "{dialect}: {}", run.stderr);
-        let statements = Parser::parse_sql(&*parser_for(dialect), &run.stdout)
-            .unwrap_or_else(|e| panic!("{dialect}: {e}\n{}", run.stdout));
+        let statements = parse(dialect, &run.stdout);
         assert_eq!(statements.len(), 1, "{dialect}: one statement");
         // With --by: grouping sets, still one statement in every dialect.
         let by = run_in(
@@ -84,8 +95,7 @@ fn the_query_parses_in_every_dialect_with_odd_names() {
         );
         assert_eq!(by.code, 0, "{dialect}: {}", by.stderr);
         assert!(by.stdout.contains("GROUPING SETS"), "{dialect}");
-        let statements = Parser::parse_sql(&*parser_for(dialect), &by.stdout)
-            .unwrap_or_else(|e| panic!("{dialect} --by: {e}\n{}", by.stdout));
+        let statements = parse(dialect, &by.stdout);
         assert_eq!(statements.len(), 1, "{dialect}: one statement");
         // Blanks and placeholders of every column, the odd ones too.
         for n in 1..=columns.len() {

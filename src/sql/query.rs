@@ -343,8 +343,20 @@ impl Query {
         let last = step_name(self.steps.len().saturating_sub(1));
         sql.push_str("WITH\n");
         let mut ctes = Vec::new();
+        // The last step is read again by the grouped subqueries. DuckDB would keep it whole
+        // for them, every derived column of every row (5.6 GB for 5M rows); recomputed, each
+        // subquery works out only the key it groups (the same time, a tenth of the memory).
+        let subqueries = self
+            .select
+            .iter()
+            .any(|(_, a)| matches!(a, Aggregate::Dominant(_) | Aggregate::Groups(_)));
         for (i, step) in self.steps.iter().enumerate() {
-            let mut cte = format!("{} AS (\n  SELECT\n", d.ident(&step_name(i)));
+            let hint = if d == Dialect::DuckDb && subqueries && i + 1 == self.steps.len() {
+                "NOT MATERIALIZED "
+            } else {
+                ""
+            };
+            let mut cte = format!("{} AS {hint}(\n  SELECT\n", d.ident(&step_name(i)));
             let mut columns: Vec<String> = Vec::new();
             if i > 0 {
                 columns.push(format!("    {}.*", d.ident(&step_name(i - 1))));
