@@ -437,7 +437,9 @@ pub struct SqlArgs {
     /// The engine the query is for.
     #[arg(long, value_enum)]
     pub dialect: DialectArg,
-    /// The table, dotted parts allowed (analytics.crm.contact).
+    /// The table, dotted parts allowed (analytics.crm.contact). Unquoted parts are found as
+    /// the engine finds them (Snowflake upper case, Postgres lower case); a part in double
+    /// quotes keeps its case (crm."Lead").
     #[arg(long, value_name = "NAME")]
     pub table: String,
     /// The table's columns, as the engine lists them: comma-separated, or a file with one
@@ -475,13 +477,26 @@ impl SqlArgs {
     /// The settings, reading `--columns` from a file when it names one.
     pub fn settings(&self) -> Result<crm_ready::SqlSettings, String> {
         let path = Path::new(&self.columns);
+        // One name with a path separator or an extension (`cols.txt`, or `cols.tx` mistyped)
+        // is a file that is not there, not a table of one column.
+        let extension = self.columns.rsplit_once('.').is_some_and(|(_, e)| {
+            (1..=4).contains(&e.len()) && e.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+        let looks_like_a_file =
+            !self.columns.contains(',') && (self.columns.contains(['/', '\\']) || extension);
         let columns: Vec<String> = if path.is_file() {
             std::fs::read_to_string(path)
                 .map_err(|e| format!("cannot read the columns file {}: {e}", path.display()))?
+                .trim_start_matches('\u{feff}')
                 .lines()
                 .map(|l| l.trim().to_owned())
                 .filter(|l| !l.is_empty())
                 .collect()
+        } else if looks_like_a_file {
+            return Err(format!(
+                "--columns {}: no such file; give the table's columns comma-separated, or a file with one name a line",
+                self.columns
+            ));
         } else {
             self.columns
                 .split(',')

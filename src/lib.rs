@@ -1224,10 +1224,23 @@ fn refuse_identity_by<'a>(
 ) -> Result<()> {
     for name in by {
         let trimmed = name.trim();
-        let identity = std::iter::once(trimmed)
+        let fields: Vec<&str> = std::iter::once(trimmed)
             .filter(|n| known.contains(*n))
             .chain(maps.clone().filter_map(|m| m.canonical_for(trimmed)))
-            .find(|f| audit::segments::IDENTITY_FIELDS.contains(f));
+            .collect();
+        // A column no map knows is judged by its name: `Secondary Email`, `LinkedIn URL`.
+        let lower = trimmed.to_lowercase();
+        let named = || {
+            audit::segments::IDENTITY_WORDS
+                .iter()
+                .any(|w| lower.contains(w))
+                .then_some("a column named so")
+        };
+        let identity = fields
+            .iter()
+            .copied()
+            .find(|f| audit::segments::IDENTITY_FIELDS.contains(f))
+            .or_else(|| if fields.is_empty() { named() } else { None });
         if let Some(field) = identity {
             bail!(
                 "--by {}: {field} identifies people, and a breakdown by it would print personal data; break down by owner, lead_source, country, created_month or another field of the process",
@@ -1246,6 +1259,9 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
     }
     if settings.table.trim().is_empty() {
         bail!("--table names no table");
+    }
+    if let Err(e) = sql::table_parts(&settings.table) {
+        bail!("--table {e}");
     }
     let builtin = config::builtin_field_maps().context("a built-in field map is invalid")?;
     let forced = settings
@@ -1274,6 +1290,16 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
         None => audit::detect_map(&header, &builtin, settings.table.rsplit('.').next(), &[])
             .map(|c| c.map.clone()),
     };
+    if map.is_none() {
+        // Without a map no use case can be judged: say so now, not after a warehouse scan.
+        let names: Vec<&str> = builtin.iter().map(|m| m.name.as_str()).collect();
+        bail!(
+            "no field map fits the {} columns given for {}: give --field-map with one of {} or a TOML map",
+            settings.columns.len(),
+            settings.table,
+            names.join(", ")
+        );
+    }
     let (_, query, _) = sql_query(
         &settings.columns,
         map.as_ref(),

@@ -655,28 +655,125 @@ fn by_owner_and_created_month_through_duckdb_have_their_counts_by_construction()
         assert_eq!(run.code, 2, "{args:?}");
         assert!(run.stderr.contains(expected), "{args:?}: {}", run.stderr);
     }
+    a_cut_or_edited_breakdown_is_refused(dir.path(), &result);
 }
 
-/// A breakdown by a field that identifies people would print it: refused before any query.
+/// The result of the query with `--by`, cut short or edited by hand, is refused rather
+/// than read into a breakdown that is wrong: each grouping set must cover every record once.
+fn a_cut_or_edited_breakdown_is_refused(dir: &Path, result: &Path) {
+    let mut reader = csv::Reader::from_path(result).unwrap();
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let is_total = |row: &Vec<String>| {
+        header
+            .iter()
+            .zip(row)
+            .all(|(h, v)| !h.starts_with("grouping_") || v == "1")
+    };
+    let total = rows.iter().position(is_total).unwrap();
+    let owner_rows: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i][at("grouping_b1")] == "0")
+        .collect();
+    let write = |name: &str, rows: &[Vec<String>]| {
+        let mut w = csv::Writer::from_path(dir.join(name)).unwrap();
+        w.write_record(&header).unwrap();
+        for row in rows {
+            w.write_record(row).unwrap();
+        }
+    };
+    // The last owner row lost (as `bq query` keeps its first 100 rows): Cy's one contact.
+    let mut cut = rows.clone();
+    let cy = *owner_rows
+        .iter()
+        .find(|&&i| rows[i][at("b1")] == "Cy")
+        .unwrap();
+    cut.remove(cy);
+    write("cut.csv", &cut);
+    // One owner row twice.
+    let mut twice = rows.clone();
+    twice.push(rows[owner_rows[0]].clone());
+    write("twice.csv", &twice);
+    // The total's blanks of the first column above its records.
+    let mut edited = rows.clone();
+    edited[total][at("c1_blank")] = "10".to_owned();
+    write("edited.csv", &edited);
+    // A row in two segments at once.
+    let mut both = rows.clone();
+    both[owner_rows[0]][at("grouping_b2_m")] = "0".to_owned();
+    write("both.csv", &both);
+    for (name, expected) in [
+        ("cut.csv", "add up to 8 records and the total row says 9"),
+        ("twice.csv", "appears twice"),
+        ("edited.csv", "counts 10 records of 9"),
+        ("both.csv", "2 grouping columns are 0"),
+    ] {
+        let run = run_in(dir, &["audit", "--from-sql-result", name]);
+        assert_eq!(run.code, 2, "{name}: {}", run.stdout);
+        assert!(run.stderr.contains(expected), "{name}: {}", run.stderr);
+        assert!(run.stderr.contains(name), "{name}: {}", run.stderr);
+    }
+}
+
+/// A breakdown by a field that identifies people would print it: refused before any query,
+/// whether a map knows the column (`Email`) or only its name tells (`Secondary Email`).
 #[test]
 fn sql_by_a_field_that_identifies_people_is_refused() {
     let dir = temp_with(&[]);
-    let run = run_in(
-        dir.path(),
-        &[
-            "sql",
-            "--dialect",
-            "duckdb",
-            "--table",
-            "t",
-            "--columns",
-            "Email,Industry",
-            "--by",
-            "Email",
-        ],
-    );
-    assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("identifies people"), "{}", run.stderr);
+    let with_by = |columns: &str, by: &str| {
+        run_in(
+            dir.path(),
+            &[
+                "sql",
+                "--dialect",
+                "duckdb",
+                "--table",
+                "t",
+                "--columns",
+                columns,
+                "--by",
+                by,
+            ],
+        )
+    };
+    for by in ["Email", "Secondary Email", "LinkedIn URL"] {
+        let run = with_by(&format!("Email,Industry,Contact owner,{by}"), by);
+        assert_eq!(run.code, 2, "{by}");
+        assert!(
+            run.stderr.contains("identifies people"),
+            "{by}: {}",
+            run.stderr
+        );
+    }
+    // A field of the process whose name holds such a word stays allowed.
+    let consent = "Unsubscribed from all email";
+    let run = with_by(&format!("Email,Industry,Contact owner,{consent}"), consent);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+/// What a query could only find out after a warehouse scan is said before one: no map fits
+/// the columns, a columns file that is not there, a table name with an empty part.
+#[test]
+fn sql_says_what_is_wrong_before_the_scan() {
+    let dir = temp_with(&[]);
+    for (table, columns, expected) in [
+        ("t", "Foo,Bar", "no field map fits the 2 columns"),
+        ("t", "cols.tx", "--columns cols.tx: no such file"),
+        ("a..b", "Email,Industry", "an empty part between dots"),
+    ] {
+        let run = sql(dir.path(), "duckdb", table, columns);
+        assert_eq!(run.code, 2, "{columns}: {}", run.stdout);
+        assert!(run.stderr.contains(expected), "{columns}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "no query is written");
+    }
 }
 
 /// A Fivetran table keeps deleted rows, marked: they are left out of every count, and the

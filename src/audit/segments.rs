@@ -193,6 +193,21 @@ use super::{ColumnPlan, CombinedPlan};
 use crate::config::{Dictionary, Measure, Target};
 
 /// Fields whose values identify a person: a breakdown by them would print personal data.
+/// Words in a column's name that say it identifies people, for columns no map knows.
+pub const IDENTITY_WORDS: &[&str] = &[
+    "email",
+    "e-mail",
+    "phone",
+    "mobile",
+    "linkedin",
+    "ip address",
+    "street",
+    "birth",
+    "first name",
+    "last name",
+    "full name",
+];
+
 pub const IDENTITY_FIELDS: &[&str] = &[
     "email",
     "phone",

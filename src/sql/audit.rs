@@ -120,6 +120,8 @@ pub struct AuditQuery {
 /// dates (`created_month`), as the file audit keys its counter `2 * dimension + day_first`.
 #[derive(Debug, Clone)]
 pub struct SegmentKeyNames {
+    /// The `--by` field, as given, and the reading of slash dates for `created_month`.
+    pub by: String,
     pub dimension: usize,
     pub day_first: bool,
     /// The segment's value.
@@ -1446,10 +1448,17 @@ fn breakdown(
     let keys = keys
         .into_iter()
         .map(|(dimension, day_first, value)| {
+            let name = &segments.dimensions[dimension].name;
+            let by = match segments.dimensions[dimension].source {
+                Source::Column(_) => name.clone(),
+                Source::CreatedMonth(_) if day_first => format!("{name} (slash dates day first)"),
+                Source::CreatedMonth(_) => format!("{name} (slash dates month first)"),
+            };
             select.push((value.clone(), Aggregate::Key(value.clone())));
             let grouping = format!("{}{value}", super::result::GROUPING_PREFIX);
             select.push((grouping.clone(), Aggregate::Grouping(value.clone())));
             SegmentKeyNames {
+                by,
                 dimension,
                 day_first,
                 value,

@@ -97,16 +97,66 @@ impl Dialect {
         }
     }
 
-    /// A table name, dotted parts quoted one by one: `analytics.crm.contact`.
+    /// A table name, dotted parts quoted one by one: `analytics.crm.contact`. A part given
+    /// unquoted names what the engine would find unquoted: Snowflake folds it to upper case
+    /// (a table Fivetran made is `ANALYTICS.CRM.LEAD`), Postgres to lower case; a part given
+    /// in double quotes (`crm."Lead"`) keeps its case.
     pub fn table(self, name: &str) -> String {
         if self == Dialect::BigQuery {
             // BigQuery quotes a whole path as one identifier.
             return self.ident(name);
         }
-        name.split('.')
-            .map(|part| self.ident(part))
+        table_parts(name)
+            .unwrap_or_else(|_| vec![(name.to_owned(), true)])
+            .into_iter()
+            .map(|(part, quoted)| match self {
+                Dialect::Snowflake if !quoted => self.ident(&part.to_uppercase()),
+                Dialect::Postgres if !quoted => self.ident(&part.to_lowercase()),
+                _ => self.ident(&part),
+            })
             .collect::<Vec<_>>()
             .join(".")
+    }
+}
+
+/// The dotted parts of a table name, each with whether it was given in double quotes.
+pub fn table_parts(name: &str) -> Result<Vec<(String, bool)>, String> {
+    let mut parts = Vec::new();
+    let mut chars = name.chars().peekable();
+    loop {
+        let mut part = String::new();
+        let quoted = chars.peek() == Some(&'"');
+        if quoted {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('"') if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    Some('"') => break,
+                    Some(c) => part.push(c),
+                    None => return Err(format!("{name}: a quote is not closed")),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c);
+                chars.next();
+            }
+        }
+        if part.trim().is_empty() {
+            return Err(format!("{name}: an empty part between dots"));
+        }
+        parts.push((part, quoted));
+        match chars.next() {
+            None => return Ok(parts),
+            Some('.') => {}
+            Some(c) => return Err(format!("{name}: {c:?} after a quoted part, expected a dot")),
+        }
     }
 }
 
@@ -129,5 +179,25 @@ mod tests {
         );
         assert_eq!(Dialect::Spark.literal("plain"), "'plain'");
         assert_eq!(Dialect::BigQuery.table("p.d.t"), "`p.d.t`");
+    }
+
+    #[test]
+    fn unquoted_table_parts_fold_as_the_engine_folds_them() {
+        assert_eq!(
+            Dialect::Snowflake.table("analytics.crm.lead"),
+            "\"ANALYTICS\".\"CRM\".\"LEAD\""
+        );
+        assert_eq!(
+            Dialect::Snowflake.table("analytics.\"Crm\".lead"),
+            "\"ANALYTICS\".\"Crm\".\"LEAD\""
+        );
+        assert_eq!(Dialect::Postgres.table("CRM.Lead"), "\"crm\".\"lead\"");
+        assert_eq!(
+            Dialect::Postgres.table("crm.\"Le.ad\"\"s\""),
+            "\"crm\".\"Le.ad\"\"s\""
+        );
+        assert_eq!(Dialect::DuckDb.table("Crm.Lead"), "\"Crm\".\"Lead\"");
+        assert!(table_parts("a..b").is_err());
+        assert!(table_parts("a.\"b").is_err());
     }
 }

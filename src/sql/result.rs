@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::audit::{AuditQuery, ReadingNames};
+use super::query::Aggregate;
 use crate::audit::Plan;
 use crate::audit::checks::count::{CountCounter, Readings};
 use crate::audit::checks::duplicates::IdentityKey;
@@ -80,8 +81,15 @@ pub struct ResultRow {
 pub const GROUPING_PREFIX: &str = "grouping_";
 
 impl ResultRow {
+    /// The result at `path`, or on standard input for `-`.
     pub fn read(path: &Path) -> Result<ResultRow, ResultError> {
-        let bytes = std::fs::read(path).map_err(|source| ResultError::Read {
+        let read = if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes).map(|_| bytes)
+        } else {
+            std::fs::read(path)
+        };
+        let bytes = read.map_err(|source| ResultError::Read {
             path: path.to_owned(),
             source,
         })?;
@@ -89,6 +97,11 @@ impl ResultRow {
             path: path.to_owned(),
             message,
         };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(shape(
+                "empty: the engine wrote nothing (did the query fail? its error is on the engine's output)".to_owned(),
+            ));
+        }
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             shape(format!(
                 "not UTF-8 text ({e}); save the result as CSV or JSON"
@@ -161,21 +174,43 @@ impl ResultRow {
 }
 
 /// The total row (every grouping column 1, or the only row of a query without `--by`) and
-/// the rows of the breakdown.
+/// the rows of the breakdown (one grouping column 0).
 fn total_row(rows: Vec<Row>) -> Result<(Row, Vec<Row>), String> {
     if rows.is_empty() {
         return Err("no row: the result holds only a header".to_owned());
     }
-    let grouped = |row: &Row| {
-        row.iter()
-            .any(|(k, v)| k.starts_with(GROUPING_PREFIX) && v.trim() == "0")
-    };
-    let (mut totals, segments): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| !grouped(r));
+    let mut totals = Vec::new();
+    let mut segments = Vec::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        let mut grouped = 0;
+        for (column, value) in row.iter().filter(|(k, _)| k.starts_with(GROUPING_PREFIX)) {
+            match value.trim() {
+                "0" => grouped += 1,
+                "1" => {}
+                other => {
+                    return Err(format!(
+                        "row {}: column {column:?} holds {other:?}, expected 0 or 1 (GROUPING of a --by key)",
+                        i + 1
+                    ));
+                }
+            }
+        }
+        match grouped {
+            0 => totals.push(row),
+            1 => segments.push(row),
+            _ => {
+                return Err(format!(
+                    "row {}: {grouped} grouping columns are 0; a row of the query belongs to one segment or to the total",
+                    i + 1
+                ));
+            }
+        }
+    }
     match totals.len() {
         1 => Ok((totals.remove(0), segments)),
         0 => Err("no total row (one whose grouping columns are all 1): save the whole result of the query".to_owned()),
         n if segments.is_empty() => Err(format!(
-            "{n} rows: the query returns one row; save only its result"
+            "{n} rows: the query returns one row (with --by, one per segment besides the total, told apart by its grouping_ columns: save every column); save only its result"
         )),
         n => Err(format!(
             "{n} total rows (grouping columns all 1): save the result of one run of the query"
@@ -248,19 +283,30 @@ fn csv_rows(text: &str) -> Result<Vec<Row>, String> {
         .into_iter()
         .max_by_key(|d| first.bytes().filter(|b| b == d).count())
         .unwrap_or(b',');
+    // spark-sql writes tab-separated values raw, without quotes: a quote is data there.
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
+        .quoting(delimiter != b'\t')
         .from_reader(text.as_bytes());
+    let unreadable = |e: csv::Error| {
+        if delimiter == b'\t' {
+            format!(
+                "cannot read it as tab-separated values ({e}): a value holding a tab or a line break breaks spark-sql's output; save the result as CSV or JSON instead (from a notebook or pyspark: df.write.csv)"
+            )
+        } else {
+            format!("not CSV ({e})")
+        }
+    };
     let header: Vec<String> = reader
         .headers()
-        .map_err(|e| format!("not CSV ({e})"))?
+        .map_err(unreadable)?
         .iter()
         .map(|h| h.trim().to_lowercase())
         .collect();
     let rows: Vec<csv::StringRecord> = reader
         .records()
         .collect::<Result<_, _>>()
-        .map_err(|e| format!("not CSV ({e})"))?;
+        .map_err(unreadable)?;
     let rows: Vec<csv::StringRecord> = rows
         .into_iter()
         .filter(|r| !(r.len() == 1 && r[0].trim().is_empty()))
@@ -319,6 +365,21 @@ fn tally(row: &ResultRow, names: &ReadingNames) -> Result<Tally, ResultError> {
 /// The counters of the result, laid out as the file audit's scan leaves them.
 pub fn measured(plan: &Plan, query: &AuditQuery, row: &ResultRow) -> Result<Measured, ResultError> {
     let rows = row.count(&query.rows)?;
+    bounded(row, &row.values, query, rows, true)?;
+    for names in &query.columns {
+        let (blank, placeholder) = (row.count(&names.blank)?, row.count(&names.placeholder)?);
+        if blank + placeholder > rows {
+            return Err(ResultError::Shape {
+                path: row.path.clone(),
+                message: format!(
+                    "columns {:?} and {:?} count {} missing values of {rows} records: the result does not come from this query, or was edited",
+                    names.blank,
+                    names.placeholder,
+                    blank + placeholder
+                ),
+            });
+        }
+    }
     let mut counters = TableCounters::new(plan.columns.len());
     let mut dominant = Vec::with_capacity(plan.columns.len());
     for (counter, names) in counters.columns.iter_mut().zip(&query.columns) {
@@ -476,12 +537,45 @@ pub fn segments(
     cap: usize,
 ) -> Result<Vec<Segments>, ResultError> {
     let names = &query.segments;
+    let shape = |message: String| ResultError::Shape {
+        path: row.path.clone(),
+        message,
+    };
+    if names.keys.is_empty() && !row.segments.is_empty() {
+        return Err(shape(format!(
+            "{} rows: the query returns one row; save only its result",
+            row.segments.len() + 1
+        )));
+    }
+    let total = row.count(&query.rows)?;
+    let fingerprint = row.text(&query.fingerprint)?;
     let mut counters: Vec<Segments> = (0..2 * dimensions).map(|_| Segments::new(cap)).collect();
+    // Per key: its records, and the segments seen.
+    let mut seen: Vec<(u64, std::collections::HashSet<&str>)> = names
+        .keys
+        .iter()
+        .map(|_| (0, std::collections::HashSet::new()))
+        .collect();
     for segment in &row.segments {
-        for key in &names.keys {
+        if row.text_of(segment, &query.fingerprint)? != fingerprint {
+            return Err(shape(
+                "its rows come from different runs of the query (their crm_ready columns differ): save the result of one run".to_owned(),
+            ));
+        }
+        for (key, (records, values)) in names.keys.iter().zip(seen.iter_mut()) {
             if row.text_of(segment, &key.grouping)?.trim() != "0" {
                 continue;
             }
+            let value = row.text_of(segment, &key.value)?;
+            if !values.insert(value) {
+                return Err(shape(format!(
+                    "segment {value:?} of {} appears twice: the rows of two runs, or an edited result",
+                    key.by
+                )));
+            }
+            let rows = row.count_of(segment, &query.rows)?;
+            *records += rows;
+            bounded(row, segment, query, rows, false)?;
             let passing = names
                 .passing
                 .iter()
@@ -495,15 +589,53 @@ pub fn segments(
                     Ok(readings)
                 })
                 .collect::<Result<Vec<_>, ResultError>>()?;
-            let counts = SegmentCounter {
-                rows: row.count_of(segment, &query.rows)?,
-                passing,
-            };
-            let value = row.text_of(segment, &key.value)?;
+            let counts = SegmentCounter { rows, passing };
             counters[2 * key.dimension + usize::from(key.day_first)].add_counts(value, counts);
         }
     }
+    // Each grouping set covers every record once: a result cut short (`bq query` returns
+    // 100 rows unless told otherwise) or edited would give a breakdown that is wrong.
+    for (key, (records, _)) in names.keys.iter().zip(&seen) {
+        if *records != total {
+            return Err(shape(format!(
+                "the segments of {} add up to {records} records and the total row says {total}: the result was cut short or edited (bq query returns 100 rows unless given --max_rows); save every row of the query's result",
+                key.by
+            )));
+        }
+    }
     Ok(counters)
+}
+
+/// Every count of a row is at most its records (the total's, or its segment's): a count
+/// above them is no result of this query, and would make the rates absurd.
+pub fn bounded(
+    result: &ResultRow,
+    row: &Row,
+    query: &AuditQuery,
+    rows: u64,
+    total: bool,
+) -> Result<(), ResultError> {
+    for (alias, aggregate) in &query.query.select {
+        let per_row = match aggregate {
+            Aggregate::CountIf(_) | Aggregate::CountDistinct(_) => true,
+            // Whole-table subqueries: repeated on every segment's row.
+            Aggregate::Dominant(_) | Aggregate::Groups(_) => total,
+            _ => false,
+        };
+        if !per_row {
+            continue;
+        }
+        let n = result.count_of(row, alias)?;
+        if n > rows {
+            return Err(ResultError::Shape {
+                path: result.path.clone(),
+                message: format!(
+                    "column {alias:?} counts {n} records of {rows}: the result does not come from this query, or was edited"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
