@@ -1252,8 +1252,9 @@ fn refuse_identity_by<'a>(
 }
 
 /// Writes the one-scan query that measures a warehouse table as the file audit measures an
-/// export.
-pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
+/// export; returns what the user should know that the query's header says too (the map
+/// detected, a `--by` field the table lacks), for standard error.
+pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<Vec<String>> {
     if settings.columns.is_empty() {
         bail!("--columns names no column: give the table's columns, comma-separated or in a file");
     }
@@ -1300,7 +1301,7 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
             names.join(", ")
         );
     }
-    let (_, query, _) = sql_query(
+    let (plan, query, _) = sql_query(
         &settings.columns,
         map.as_ref(),
         &dictionary,
@@ -1310,7 +1311,20 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<()> {
         &settings.by,
     );
     out.write_all(query.query.render(settings.dialect).as_bytes())?;
-    Ok(())
+    let mut notes = Vec::new();
+    if let (None, Some(map)) = (&settings.field_map, &map) {
+        notes.push(format!(
+            "the field map {} fits these columns best; give --field-map to choose another",
+            map.name
+        ));
+    }
+    for missing in &plan.segments.missing {
+        notes.push(format!(
+            "--by {}: the table has no such column; the query does not break down by it",
+            shown::escape_control(missing)
+        ));
+    }
+    Ok(notes)
 }
 
 /// The report of a warehouse table from the result of its query: the same counters a file

@@ -199,7 +199,17 @@ fn history(command: &cli::HistoryCommand) -> ExitCode {
 
 fn sql(args: &cli::SqlArgs) -> ExitCode {
     match args.settings() {
-        Ok(settings) => to_stdout(|out| crm_ready::sql_command(&settings, out)),
+        Ok(settings) => {
+            let mut notes = Vec::new();
+            let code = to_stdout(|out| {
+                notes = crm_ready::sql_command(&settings, out)?;
+                Ok(())
+            });
+            for note in notes {
+                let _ = writeln!(io::stderr(), "note: {note}");
+            }
+            code
+        }
         Err(message) => {
             let _ = writeln!(io::stderr(), "error: {message}");
             ExitCode::from(EXIT_ERROR)

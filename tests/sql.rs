@@ -774,6 +774,39 @@ fn sql_says_what_is_wrong_before_the_scan() {
         assert!(run.stderr.contains(expected), "{columns}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "no query is written");
     }
+    // A --by field the table lacks is said on standard error, and the query still written.
+    let run = run_in(
+        dir.path(),
+        &[
+            "sql",
+            "--dialect",
+            "duckdb",
+            "--table",
+            "t",
+            "--columns",
+            "Email,Industry,Contact owner",
+            "--by",
+            "owner",
+            "--by",
+            "region",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("--by region: the table has no such column"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("hubspot/contacts fits"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("GROUPING SETS ((), (\"b1\"))"),
+        "owner only"
+    );
 }
 
 /// A Fivetran table keeps deleted rows, marked: they are left out of every count, and the

@@ -1235,7 +1235,7 @@ pub fn build(
     }
     for missing in &plan.segments.missing {
         header.push(format!(
-            "--by {missing}: the table has no such column (or it identifies people); not broken down by it."
+            "--by {missing}: the table has no such column; not broken down by it."
         ));
     }
     let grouping = segments.keys.iter().map(|k| k.value.clone()).collect();
