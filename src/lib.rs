@@ -245,6 +245,12 @@ fn build_report(
                 "--worklist lists records, and the result of the query holds counts only: run the file audit on an export for a work list"
             );
         }
+        let read = &settings.read;
+        if read.delimiter.is_some() || read.sheet.is_some() || read.no_header {
+            bail!(
+                "--delimiter, --sheet and --no-header say how to read an export: the result of the query is read as the engine wrote it (CSV, TSV or JSON); leave them out"
+            );
+        }
         check_destinations(settings, std::iter::once(result.as_path()))?;
         let report = sql_report(settings, result, &builtin, &dictionary)?;
         return Ok((report, dictionary.regression_points));

@@ -648,6 +648,7 @@ fn by_owner_and_created_month_through_duckdb_have_their_counts_by_construction()
             "with --by owner --by created_month",
         ),
         (&["--worklist", "w.csv"][..], "--worklist lists records"),
+        (&["--delimiter", ";"][..], "say how to read an export"),
     ] {
         let mut all = vec!["audit", "--from-sql-result", "result.csv"];
         all.extend(args);
