@@ -586,6 +586,11 @@ fn breakdown(
         .collect()
 }
 
+/// Segments counted by hand: segment -> (rows, passing).
+fn by_hand(segments: &[(&str, (u64, u64))]) -> std::collections::BTreeMap<String, (u64, u64)> {
+    segments.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
 /// `--by` in SQL: one row per segment besides the total, read back into the breakdown,
 /// counted by hand from `CREATED_MONTHS` (Industry filled on 5 of 9 contacts).
 #[test]
@@ -616,31 +621,29 @@ fn by_owner_and_created_month_through_duckdb_have_their_counts_by_construction()
     let file = &json["files"][0];
     assert_eq!(file["rows"], 9);
     let owners = breakdown(file, "lead_scoring", "industry", "owner");
-    let expected: std::collections::BTreeMap<String, (u64, u64)> = [
-        ("Ann", (4, 3)),
-        ("Bob", (3, 2)),
-        ("Cy", (1, 0)),
-        ("(blank)", (1, 0)),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    assert_eq!(owners, expected);
+    assert_eq!(
+        owners,
+        by_hand(&[
+            ("Ann", (4, 3)),
+            ("Bob", (3, 2)),
+            ("Cy", (1, 0)),
+            ("(blank)", (1, 0)),
+        ])
+    );
     // Day first (25/04/2026): 03/04/2026 is the 3rd of April. Epoch milliseconds are
     // UTC days: 2025-11-28, 2026-01-31 23:59:59 and the leap day 2024-02-29.
     let months = breakdown(file, "lead_scoring", "industry", "created_month");
-    let expected: std::collections::BTreeMap<String, (u64, u64)> = [
-        ("2024-02", (1, 0)),
-        ("2025-11", (1, 1)),
-        ("2026-01", (1, 1)),
-        ("2026-03", (1, 0)),
-        ("2026-04", (3, 2)),
-        ("(no date)", (2, 1)),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
-    assert_eq!(months, expected);
+    assert_eq!(
+        months,
+        by_hand(&[
+            ("2024-02", (1, 0)),
+            ("2025-11", (1, 1)),
+            ("2026-01", (1, 1)),
+            ("2026-03", (1, 0)),
+            ("2026-04", (3, 2)),
+            ("(no date)", (2, 1)),
+        ])
+    );
     // The query's --by decides; another here is refused, and so is a work list.
     for (args, expected) in [
         (
