@@ -59,7 +59,7 @@ pub enum Command {
         #[arg(value_enum, default_value_t = SchemaArg::Report)]
         of: SchemaArg,
     },
-    /// Print one SQL query that audits a warehouse table where it lives, in a single scan.
+    /// Print one SQL query that audits a warehouse table where it lives, in one pass over its rows.
     ///
     /// Fill, validity, freshness, record counts in a window, duplicates and reach, by the
     /// file audit's rules, for DuckDB, Spark, Snowflake, BigQuery or Postgres. Run it in the
@@ -457,7 +457,7 @@ pub struct SqlArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_as_of)]
     pub as_of: Option<String>,
     /// Break every requirement down by this field, as audit --by does: the query returns
-    /// one more row per segment (GROUPING SETS, still one scan). owner, lead_source,
+    /// one more row per segment (GROUPING SETS, in the same pass). owner, lead_source,
     /// country, created_month or a column name; repeatable. Fields that identify people
     /// are refused.
     #[arg(long, value_name = "FIELD")]

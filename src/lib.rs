@@ -1230,16 +1230,18 @@ fn refuse_identity_by<'a>(
 ) -> Result<()> {
     for name in by {
         let trimmed = name.trim();
+        if trimmed.is_empty() {
+            bail!("--by needs a field or column name");
+        }
         let fields: Vec<&str> = std::iter::once(trimmed)
             .filter(|n| known.contains(*n))
             .chain(maps.clone().filter_map(|m| m.canonical_for(trimmed)))
             .collect();
         // A column no map knows is judged by its name: `Secondary Email`, `LinkedIn URL`.
         let lower = trimmed.to_lowercase();
+        let has = |words: &[&str]| words.iter().any(|w| lower.contains(w));
         let named = || {
-            audit::segments::IDENTITY_WORDS
-                .iter()
-                .any(|w| lower.contains(w))
+            (has(audit::segments::IDENTITY_WORDS) && !has(audit::segments::PROCESS_WORDS))
                 .then_some("a column named so")
         };
         let identity = fields
@@ -1267,9 +1269,13 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<Vec<St
     if settings.table.trim().is_empty() {
         bail!("--table names no table");
     }
-    if let Err(e) = sql::table_parts(&settings.table) {
-        bail!("--table {e}");
-    }
+    let object = match sql::table_parts(&settings.table) {
+        Ok(parts) => parts
+            .last()
+            .map(|(part, _)| part.clone())
+            .unwrap_or_default(),
+        Err(e) => bail!("--table {e}"),
+    };
     let builtin = config::builtin_field_maps().context("a built-in field map is invalid")?;
     let forced = settings
         .field_map
@@ -1294,16 +1300,22 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<Vec<St
     };
     let map = match forced {
         Some(map) => Some(map.with_aliases(&dictionary.aliases)),
-        None => audit::detect_map(&header, &builtin, settings.table.rsplit('.').next(), &[])
-            .map(|c| c.map.clone()),
+        None => audit::detect_map(&header, &builtin, Some(&object), &[]).map(|c| c.map.clone()),
     };
     if map.is_none() {
         // Without a map no use case can be judged: say so now, not after a warehouse scan.
+        // A file's record ids tell Salesforce objects apart; a table's name must.
         let names: Vec<&str> = builtin.iter().map(|m| m.name.as_str()).collect();
         bail!(
-            "no field map fits the {} columns given for {}: give --field-map with one of {} or a TOML map",
+            "no field map fits the {} column{} given for {} by their names alone{}: give --field-map with one of {} or a TOML map (the columns Salesforce objects share are told apart by a table named after its object: lead, contact, account, opportunity)",
             settings.columns.len(),
+            if settings.columns.len() == 1 { "" } else { "s" },
             settings.table,
+            if settings.columns.len() == 1 {
+                "; is --columns a file that is not there?"
+            } else {
+                ""
+            },
             names.join(", ")
         );
     }
@@ -1316,6 +1328,21 @@ pub fn sql_command(settings: &SqlSettings, out: &mut dyn Write) -> Result<Vec<St
         settings.dialect,
         &settings.by,
     );
+    // Postgres refuses a SELECT of more than 1664 columns; the widest of the query's is its
+    // last step (every derived value) or its result.
+    let widest = query
+        .query
+        .steps
+        .iter()
+        .map(Vec::len)
+        .sum::<usize>()
+        .max(query.query.select.len());
+    if settings.dialect == sql::Dialect::Postgres && widest > 1664 {
+        bail!(
+            "the query for these {} columns selects {widest} values at once, and Postgres allows 1664: list fewer columns in --columns (those the dictionary asks about)",
+            settings.columns.len()
+        );
+    }
     out.write_all(query.query.render(settings.dialect).as_bytes())?;
     let mut notes = Vec::new();
     if let (None, Some(map)) = (&settings.field_map, &map) {

@@ -199,13 +199,48 @@ pub const IDENTITY_WORDS: &[&str] = &[
     "e-mail",
     "phone",
     "mobile",
+    "whatsapp",
+    "skype",
     "linkedin",
+    "twitter",
+    "instagram",
+    "facebook",
+    "username",
+    "user name",
+    "handle",
     "ip address",
+    "address",
     "street",
     "birth",
     "first name",
     "last name",
     "full name",
+    "ssn",
+    "social security",
+    "passport",
+    "national id",
+    "tax id",
+    "personal website",
+];
+
+/// Words that make such a name a field about the record, not of the person: `Email Opt
+/// Out`, `Phone Type`, `LinkedIn Company Page`.
+pub const PROCESS_WORDS: &[&str] = &[
+    "opt",
+    "type",
+    "bounce",
+    "verified",
+    "status",
+    "consent",
+    "unsubscribed",
+    "company",
+    "count",
+    "number of",
+    "date",
+    "emailed",
+    "sent",
+    "opened",
+    "clicked",
 ];
 
 pub const IDENTITY_FIELDS: &[&str] = &[

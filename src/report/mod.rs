@@ -209,7 +209,7 @@ fn input_notes(input: &InputReport) -> Vec<String> {
     }
     if let Some(sql) = &input.sql {
         notes.push(format!(
-            "measured in {} by one SQL scan of {}, read back from {}",
+            "measured in {} by one SQL query over {}, read back from {}",
             sql.dialect, sql.table, sql.result
         ));
         if let Some(n) = sql.deleted_rows {

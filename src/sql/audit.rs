@@ -1194,13 +1194,13 @@ pub fn build(
     }
     let mut header = vec![
         format!(
-            "crm-ready {} audit of {table} ({}), as of {}: one scan, one row.",
+            "crm-ready {} audit of {table} ({}), as of {}: one pass over the rows, one row of counts (and one per segment with --by).",
             env!("CARGO_PKG_VERSION"),
             dialect.name(),
             crate::audit::checks::date::iso(as_of)
         ),
         "Measures, by the file audit's rules: rows; per column blanks (NULL, or only whitespace/NUL) and placeholders (N/A... once trimmed, any case); valid values by type; dates by age, in each window, read day or month first by the column's own evidence; record counts by filter and window; duplicates by email, phone, company domain and name with company; reach by email.".to_owned(),
-        "The most common value and duplicate groups are counted by grouped subqueries over the same rows; nothing else reads the table twice.".to_owned(),
+        "The most common value and duplicate groups are counted by grouped subqueries, which read again only the columns of their keys; every other measure comes from the one pass.".to_owned(),
         "Read the result back with: crm-ready audit --from-sql-result RESULT.csv (or .json).".to_owned(),
         "Not measured by this query:".to_owned(),
     ];

@@ -1,4 +1,4 @@
-//! The audit where the data lives: the dictionary compiled to one SQL scan of a warehouse
+//! The audit where the data lives: the dictionary compiled to one SQL query over a warehouse
 //! table (`audit`), built from a small typed query model rendered per dialect (`query`), and
 //! its one-row result read back into the file audit's counters (`result`), so that verdicts,
 //! fix-first, history and exit code come from the same code as a file audit's.
@@ -102,16 +102,18 @@ impl Dialect {
     /// (a table Fivetran made is `ANALYTICS.CRM.LEAD`), Postgres to lower case; a part given
     /// in double quotes (`crm."Lead"`) keeps its case.
     pub fn table(self, name: &str) -> String {
+        let parts = table_parts(name).unwrap_or_else(|_| vec![(name.to_owned(), true)]);
         if self == Dialect::BigQuery {
             // BigQuery quotes a whole path as one identifier.
-            return self.ident(name);
+            let path: Vec<String> = parts.into_iter().map(|(part, _)| part).collect();
+            return self.ident(&path.join("."));
         }
-        table_parts(name)
-            .unwrap_or_else(|_| vec![(name.to_owned(), true)])
+        parts
             .into_iter()
             .map(|(part, quoted)| match self {
-                Dialect::Snowflake if !quoted => self.ident(&part.to_uppercase()),
-                Dialect::Postgres if !quoted => self.ident(&part.to_lowercase()),
+                // Both fold ASCII letters only (Postgres in a UTF-8 database).
+                Dialect::Snowflake if !quoted => self.ident(&part.to_ascii_uppercase()),
+                Dialect::Postgres if !quoted => self.ident(&part.to_ascii_lowercase()),
                 _ => self.ident(&part),
             })
             .collect::<Vec<_>>()
@@ -119,22 +121,23 @@ impl Dialect {
     }
 }
 
-/// The dotted parts of a table name, each with whether it was given in double quotes.
+/// The dotted parts of a table name, each with whether it was given quoted (in double
+/// quotes, or in backticks as Spark and BigQuery write them).
 pub fn table_parts(name: &str) -> Result<Vec<(String, bool)>, String> {
     let mut parts = Vec::new();
-    let mut chars = name.chars().peekable();
+    let mut chars = name.trim().chars().peekable();
     loop {
         let mut part = String::new();
-        let quoted = chars.peek() == Some(&'"');
-        if quoted {
+        let quote = chars.peek().copied().filter(|c| *c == '"' || *c == '`');
+        if let Some(q) = quote {
             chars.next();
             loop {
                 match chars.next() {
-                    Some('"') if chars.peek() == Some(&'"') => {
+                    Some(c) if c == q && chars.peek() == Some(&q) => {
                         chars.next();
-                        part.push('"');
+                        part.push(q);
                     }
-                    Some('"') => break,
+                    Some(c) if c == q => break,
                     Some(c) => part.push(c),
                     None => return Err(format!("{name}: a quote is not closed")),
                 }
@@ -144,10 +147,17 @@ pub fn table_parts(name: &str) -> Result<Vec<(String, bool)>, String> {
                 if c == '.' {
                     break;
                 }
+                if c == '"' || c == '`' {
+                    return Err(format!(
+                        "{name}: a quote inside a part; quote a whole part (crm.\"Lead\")"
+                    ));
+                }
                 part.push(c);
                 chars.next();
             }
+            part = part.trim().to_owned();
         }
+        let quoted = quote.is_some();
         if part.trim().is_empty() {
             return Err(format!("{name}: an empty part between dots"));
         }
@@ -197,6 +207,11 @@ mod tests {
             "\"crm\".\"Le.ad\"\"s\""
         );
         assert_eq!(Dialect::DuckDb.table("Crm.Lead"), "\"Crm\".\"Lead\"");
+        assert_eq!(Dialect::Postgres.table("Lead_ÄÖ"), "\"lead_ÄÖ\"");
+        assert_eq!(Dialect::BigQuery.table("crm.\"Lead\""), "`crm.Lead`");
+        assert_eq!(Dialect::BigQuery.table("`proj.ds.tbl`"), "`proj.ds.tbl`");
+        assert_eq!(Dialect::Snowflake.table(" crm . lead "), "\"CRM\".\"LEAD\"");
+        assert!(table_parts("crm.Lead\"x\"").is_err());
         assert!(table_parts("a..b").is_err());
         assert!(table_parts("a.\"b").is_err());
     }

@@ -550,11 +550,19 @@ pub fn segments(
     let total = row.count(&query.rows)?;
     let fingerprint = row.text(&query.fingerprint)?;
     let mut counters: Vec<Segments> = (0..2 * dimensions).map(|_| Segments::new(cap)).collect();
-    // Per key: its records, and the segments seen.
-    let mut seen: Vec<(u64, std::collections::HashSet<&str>)> = names
+    // Every count of a record is in one segment of each grouping set: per key, the sums of
+    // its segments' counts (records first), and the segments seen.
+    let additive: Vec<&str> = query
+        .query
+        .select
+        .iter()
+        .filter(|(_, a)| matches!(a, Aggregate::Rows | Aggregate::CountIf(_)))
+        .map(|(alias, _)| alias.as_str())
+        .collect();
+    let mut seen: Vec<(Vec<u64>, std::collections::HashSet<&str>)> = names
         .keys
         .iter()
-        .map(|_| (0, std::collections::HashSet::new()))
+        .map(|_| (vec![0; additive.len()], std::collections::HashSet::new()))
         .collect();
     for segment in &row.segments {
         if row.text_of(segment, &query.fingerprint)? != fingerprint {
@@ -562,7 +570,7 @@ pub fn segments(
                 "its rows come from different runs of the query (their crm_ready columns differ): save the result of one run".to_owned(),
             ));
         }
-        for (key, (records, values)) in names.keys.iter().zip(seen.iter_mut()) {
+        for (key, (sums, values)) in names.keys.iter().zip(seen.iter_mut()) {
             if row.text_of(segment, &key.grouping)?.trim() != "0" {
                 continue;
             }
@@ -574,7 +582,9 @@ pub fn segments(
                 )));
             }
             let rows = row.count_of(segment, &query.rows)?;
-            *records += rows;
+            for (sum, alias) in sums.iter_mut().zip(&additive) {
+                *sum += row.count_of(segment, alias)?;
+            }
             bounded(row, segment, query, rows, false)?;
             let passing = names
                 .passing
@@ -595,12 +605,23 @@ pub fn segments(
     }
     // Each grouping set covers every record once: a result cut short (`bq query` returns
     // 100 rows unless told otherwise) or edited would give a breakdown that is wrong.
-    for (key, (records, _)) in names.keys.iter().zip(&seen) {
-        if *records != total {
-            return Err(shape(format!(
-                "the segments of {} add up to {records} records and the total row says {total}: the result was cut short or edited (bq query returns 100 rows unless given --max_rows); save every row of the query's result",
-                key.by
-            )));
+    for (key, (sums, _)) in names.keys.iter().zip(&seen) {
+        for (sum, alias) in sums.iter().zip(&additive) {
+            let whole = row.count(alias)?;
+            if *sum == whole {
+                continue;
+            }
+            return Err(shape(if *alias == query.rows {
+                format!(
+                    "the segments of {} add up to {sum} records and the total row says {total}: the result was cut short or edited (bq query returns 100 rows unless given --max_rows); save every row of the query's result",
+                    key.by
+                )
+            } else {
+                format!(
+                    "the segments of {} count {sum} in column {alias:?} and the total row {whole}: the result was edited, or comes from more than one run",
+                    key.by
+                )
+            }));
         }
     }
     Ok(counters)
