@@ -962,9 +962,8 @@ fn snowflake_and_bigquery_queries_are_reviewed() {
     let dir = temp_with(&[]);
     let columns = example_columns().join(",");
     for dialect in ["snowflake", "bigquery"] {
-        let run = run_in(
-            dir.path(),
-            &[
+        let query = |by: &[&str]| {
+            let mut args = vec![
                 "sql",
                 "--dialect",
                 dialect,
@@ -974,29 +973,15 @@ fn snowflake_and_bigquery_queries_are_reviewed() {
                 &columns,
                 "--as-of",
                 AS_OF,
-            ],
-        );
+            ];
+            args.extend(by);
+            run_in(dir.path(), &args)
+        };
+        let run = query(&[]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         insta::assert_snapshot!(format!("query_{dialect}"), run.stdout);
         // With --by: the segment keys, their grouping columns and the grouping sets.
-        let by = run_in(
-            dir.path(),
-            &[
-                "sql",
-                "--dialect",
-                dialect,
-                "--table",
-                "crm.contacts",
-                "--columns",
-                &columns,
-                "--as-of",
-                AS_OF,
-                "--by",
-                "owner",
-                "--by",
-                "created_month",
-            ],
-        );
+        let by = query(&["--by", "owner", "--by", "created_month"]);
         assert_eq!(by.code, 0, "{}", by.stderr);
         let grouping: Vec<&str> = by
             .stdout
