@@ -102,11 +102,24 @@ impl ResultRow {
                 "empty: the engine wrote nothing (did the query fail? its error is on the engine's output)".to_owned(),
             ));
         }
-        let text = std::str::from_utf8(&bytes).map_err(|e| {
-            shape(format!(
-                "not UTF-8 text ({e}); save the result as CSV or JSON"
-            ))
-        })?;
+        // PowerShell 5's `>` writes UTF-16 with a byte-order mark.
+        let text: std::borrow::Cow<str> = match encoding_rs::Encoding::for_bom(&bytes) {
+            Some((encoding, bom)) if encoding != encoding_rs::UTF_8 => {
+                let (text, errors) = encoding.decode_without_bom_handling(&bytes[bom..]);
+                if errors {
+                    return Err(shape(format!(
+                        "not valid {} text; save the result as CSV or JSON in UTF-8",
+                        encoding.name()
+                    )));
+                }
+                text
+            }
+            _ => std::borrow::Cow::Borrowed(std::str::from_utf8(&bytes).map_err(|e| {
+                shape(format!(
+                    "not UTF-8 text ({e}); save the result as CSV or JSON"
+                ))
+            })?),
+        };
         let text = text.trim_start_matches('\u{feff}');
         let trimmed = text.trim_start();
         let rows = if trimmed.starts_with('[') || trimmed.starts_with('{') {
@@ -680,6 +693,21 @@ mod tests {
         let rows = csv_rows("crm_ready,rows,grouping_b1,b1\nx,3,0,Ann\n").unwrap();
         let error = total_row(rows).err().unwrap();
         assert!(error.contains("no total row"), "{error}");
+    }
+
+    #[test]
+    fn a_utf16_result_is_read() {
+        let dir = std::env::temp_dir().join(format!("crm-ready-utf16-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("result.csv");
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in "crm_ready,rows\r\nx,7\r\n".encode_utf16() {
+            bytes.extend(unit.to_le_bytes());
+        }
+        std::fs::write(&path, bytes).unwrap();
+        let row = ResultRow::read(&path).unwrap();
+        assert_eq!(row.count("rows").unwrap(), 7);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
