@@ -781,11 +781,10 @@ fn audit_source(
         summary.rows,
     );
     let counts = audit::count_results(&plan, &counters);
-    // Per column: whether its slash dates read day first.
-    let day_first: Vec<bool> = counters
-        .columns
-        .iter()
-        .map(|col| col.checks.dates.order().is_some_and(|o| o.day_first))
+    // Per column: whether its slash dates read day first, kept past the counters (dropped
+    // before the work list's second read).
+    let day_first: Vec<bool> = (0..counters.columns.len())
+        .map(|c| counters.day_first(c))
         .collect();
     let day_first = |c: usize| day_first.get(c).copied().unwrap_or(false);
     let segments = audit::segments::results(&plan.segments, &counters.segments, day_first);
@@ -1454,13 +1453,8 @@ fn sql_report(
         plan.segments.dimensions.len(),
         settings.max_segments,
     )?;
-    let day_first = |c: usize| {
-        counters
-            .columns
-            .get(c)
-            .is_some_and(|col| col.checks.dates.order().is_some_and(|o| o.day_first))
-    };
-    let segments = audit::segments::results(&plan.segments, &segment_counters, day_first);
+    let segments =
+        audit::segments::results(&plan.segments, &segment_counters, |c| counters.day_first(c));
     let judgement = audit::judge(
         &audit::verdict::Measured {
             fields: &fields,

@@ -69,6 +69,13 @@ pub struct TableCounters {
 pub const MAX_ACCOUNTS: usize = 2_000_000;
 
 impl TableCounters {
+    /// Whether column `c`'s slash dates read day first, by its own evidence.
+    pub fn day_first(&self, c: usize) -> bool {
+        self.columns
+            .get(c)
+            .is_some_and(|col| col.checks.dates.order().is_some_and(|o| o.day_first))
+    }
+
     pub fn new(width: usize) -> Self {
         TableCounters {
             columns: vec![ColumnCounters::default(); width],

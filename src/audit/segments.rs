@@ -192,7 +192,6 @@ use super::counters::ColumnCounters;
 use super::{ColumnPlan, CombinedPlan};
 use crate::config::{Dictionary, Measure, Target};
 
-/// Fields whose values identify a person: a breakdown by them would print personal data.
 /// Words in a column's name that say it identifies people, for columns no map knows.
 pub const IDENTITY_WORDS: &[&str] = &[
     "email",
@@ -243,6 +242,7 @@ pub const PROCESS_WORDS: &[&str] = &[
     "clicked",
 ];
 
+/// Fields whose values identify a person: a breakdown by them would print personal data.
 pub const IDENTITY_FIELDS: &[&str] = &[
     "email",
     "phone",

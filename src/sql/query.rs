@@ -417,7 +417,7 @@ impl Query {
         sql.push_str(&select.join(",\n"));
         let _ = write!(sql, "\nFROM {}", d.ident(&last));
         if !self.grouping.is_empty() {
-            // The total row (the empty set) and one row per value of each key, in one scan.
+            // The total row (the empty set) and one row per value of each key, in the same pass.
             let sets: Vec<String> = std::iter::once("()".to_owned())
                 .chain(self.grouping.iter().map(|k| format!("({})", d.ident(k))))
                 .collect();
